@@ -1,0 +1,374 @@
+//! Diagnostics about rule files: one type shared by the syntax and compile phases.
+//!
+//! A [`Diagnostic`] owns its named source and points at an exact span, so that miette
+//! can draw it with the file name, line and column, and so that the machine formats
+//! (JSON, SARIF, GitHub annotations) can give the same place.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{LabeledSpan, NamedSource, SourceSpan};
+
+/// One rule file's name and text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The name shown in diagnostics, e.g. `rules/notifications.kzr`.
+    pub name: String,
+    /// The file's text.
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    /// A source file from a name and its text.
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        (line, column)
+    }
+}
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// Index of the file in the rule set.
+    pub file: u32,
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span over `start..end` of file `file`.
+    pub fn new(file: u32, start: usize, end: usize) -> Self {
+        Span {
+            file,
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The smallest span that covers both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// A value with the place it was written. Equality ignores the place.
+#[derive(Debug, Clone)]
+pub struct Spanned<T> {
+    /// The value.
+    pub node: T,
+    /// Where it stands.
+    pub span: Span,
+}
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+impl<T> Spanned<T> {
+    /// A value at a place.
+    pub fn new(node: T, span: Span) -> Self {
+        Spanned { node, span }
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// The rule set cannot be used.
+    Error,
+    /// The rule set can be used, but something looks wrong.
+    Warning,
+}
+
+/// One problem in a rule file, with its place, a label and a fix.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// A stable code, e.g. `kzrules::syntax`; each has a section in docs/errors.md.
+    pub code: &'static str,
+    /// Error or warning.
+    pub level: Level,
+    /// One line, lowercase, no final period.
+    pub message: String,
+    /// The text under the span.
+    pub label: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// The file's name.
+    pub file: String,
+    /// 1-based line of the span's start.
+    pub line: usize,
+    /// 1-based column of the span's start.
+    pub column: usize,
+    /// Byte offset and length of the span.
+    pub offset: usize,
+    /// Length of the span in bytes.
+    pub length: usize,
+    /// Another place the message refers to (the first definition of a duplicate).
+    pub related: Option<Box<Diagnostic>>,
+    source: Option<Arc<NamedSource<Arc<str>>>>,
+}
+
+impl Diagnostic {
+    /// An error at a span of a file.
+    pub fn error(
+        code: &'static str,
+        file: &SourceFile,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        let start = span.start as usize;
+        let end = (span.end as usize).max(start);
+        let (line, column) = file.line_column(start);
+        Diagnostic {
+            code,
+            level: Level::Error,
+            message: message.into(),
+            label: String::from("here"),
+            help: None,
+            file: file.name.clone(),
+            line,
+            column,
+            offset: start,
+            length: end - start,
+            related: None,
+            source: Some(Arc::new(NamedSource::new(
+                file.name.clone(),
+                file.text.clone(),
+            ))),
+        }
+    }
+
+    /// An error about a whole file or about no place in particular.
+    pub fn without_place(
+        code: &'static str,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            level: Level::Error,
+            message: message.into(),
+            label: String::new(),
+            help: None,
+            file: file.into(),
+            line: 1,
+            column: 1,
+            offset: 0,
+            length: 0,
+            related: None,
+            source: None,
+        }
+    }
+
+    /// The same diagnostic as a warning.
+    pub fn warning(mut self) -> Self {
+        self.level = Level::Warning;
+        self
+    }
+
+    /// The same with a label under the span.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// The same with a help line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The same with a second place it refers to.
+    pub fn with_related(mut self, related: Diagnostic) -> Self {
+        self.related = Some(Box::new(related));
+        self
+    }
+
+    /// `file:line:column: level[code]: message (help)`, one line, for logs and tests.
+    pub fn one_line(&self) -> String {
+        let level = match self.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
+        let mut out = format!(
+            "{}:{}:{}: {}[{}]: {}",
+            self.file, self.line, self.column, level, self.code, self.message
+        );
+        if let Some(help) = &self.help {
+            out.push_str(" (help: ");
+            out.push_str(help);
+            out.push(')');
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+impl miette::Diagnostic for Diagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.level {
+            Level::Error => miette::Severity::Error,
+            Level::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h.as_str()) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_deref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let span = SourceSpan::new(self.offset.into(), self.length);
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(self.label.clone()), span),
+        )))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        self.related
+            .as_deref()
+            .map(|d| Box::new(std::iter::once(d as &dyn miette::Diagnostic)) as Box<_>)
+    }
+}
+
+/// Every problem found in a rule set: the compiler reports them all at once.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics {
+    /// The problems, in file and line order.
+    pub list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Whether any is an error.
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// The number of errors.
+    pub fn error_count(&self) -> usize {
+        self.list.iter().filter(|d| d.level == Level::Error).count()
+    }
+
+    /// Add one.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.list.push(diagnostic);
+    }
+
+    /// Sort by file, then place.
+    pub fn sort(&mut self) {
+        self.list
+            .sort_by(|a, b| (&a.file, a.offset).cmp(&(&b.file, b.offset)));
+    }
+
+    /// Every diagnostic rendered by miette, without colour (for snapshots and logs).
+    pub fn render_plain(&self) -> String {
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                .with_width(100);
+        let mut out = String::new();
+        for d in &self.list {
+            let _ = handler.render_report(&mut out, d);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors = self.error_count();
+        write!(
+            f,
+            "the rules have {} error{}",
+            errors,
+            if errors == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+impl miette::Diagnostic for Diagnostics {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("kzrules::rules"))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        Some(Box::new(
+            self.list.iter().map(|d| d as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
+/// The known name nearest to `name`, when one is close enough to be a likely typo.
+pub fn nearest<'a, I>(name: &str, known: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(name, k), k))
+        .filter(|(distance, k)| *distance <= (k.len().max(name.len()) / 3).max(2))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k)
+}
+
+/// A help line "did you mean `x`?" followed by the known names, or only the known names.
+pub fn did_you_mean<'a, I>(name: &str, known: I) -> String
+where
+    I: IntoIterator<Item = &'a str> + Clone,
+{
+    let list: Vec<&str> = known.clone().into_iter().collect();
+    let names = if list.len() <= 12 {
+        format!(
+            "known names: {}",
+            list.iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        format!("{} known names", list.len())
+    };
+    match nearest(name, known) {
+        Some(k) => format!("did you mean `{k}`? ({names})"),
+        None => names,
+    }
+}

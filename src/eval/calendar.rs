@@ -1,0 +1,1818 @@
+//! Kazakhstan's working-day calendar (five-day working week), read from a data file.
+//!
+//! The data file (`rules/calendar.kzcal`, format in `docs/calendar.md`) lists the
+//! holidays with the period each is in force, the first day of Kurban Ait of every
+//! year, and the yearly decree transfers. [`Calendar::parse`] applies the three
+//! mechanisms of the law to it once and keeps, per covered year, a bit set of the
+//! business days and a table of the reasons for every special day:
+//!
+//! 1. a holiday is a day off (Law "On holidays" art. 5);
+//! 2. a holiday on a Saturday or Sunday moves its day off to the next free working day,
+//!    except 7 January and the first day of Kurban Ait (Labour Code art. 84 p. 5);
+//! 3. a decree moves a day off from a Saturday or Sunday to a weekday (Labour Code
+//!    art. 85 p. 3).
+//!
+//! Counting ("within N business days of X", "no later than N business days before
+//! Y") never leaves the covered years: a date or a count outside them is an
+//! [`CalendarError::OutOfRange`] error, never a year without holidays.
+
+use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
+use std::sync::Arc;
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use miette::{Diagnostic as _, NamedSource, SourceSpan};
+use serde::Serialize;
+
+/// The widest range of years one data file may cover.
+const MAX_COVERED_YEARS: i32 = 200;
+
+/// The name given to the first day of Kurban Ait.
+const KURBAN_AIT: &str = "Kurban Ait";
+
+/// What a date is in the calendar, with the reason when it is not an ordinary day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DayKind {
+    /// An ordinary working weekday.
+    Business,
+    /// An ordinary Saturday or Sunday.
+    Weekend,
+    /// A day that would be off (a Saturday or Sunday, or once a weekday that a moved
+    /// holiday had made a day off) and that a decree made a working day.
+    WorkingWeekend {
+        /// Why it is a working day, in words, naming the decree.
+        reason: String,
+    },
+    /// A holiday (on a weekday, or on a weekend day, whose day off may have moved).
+    Holiday {
+        /// The holiday's name; several names joined by " and " when two coincide.
+        name: String,
+    },
+    /// A weekday off because a holiday on a Saturday or Sunday moved its day off here.
+    MovedHoliday {
+        /// The holiday whose day off this is.
+        name: String,
+        /// The holiday's own date (a Saturday or Sunday).
+        from: NaiveDate,
+    },
+    /// A weekday that a decree made a day off in exchange for a working day.
+    DecreeDayOff {
+        /// The day (usually a Saturday or Sunday) the decree made a working day.
+        working_day: NaiveDate,
+        /// The decree, as named in the data file.
+        source: String,
+    },
+}
+
+impl DayKind {
+    /// Whether work is done that day (a business day counts in business-day limits).
+    pub fn is_business(&self) -> bool {
+        matches!(self, DayKind::Business | DayKind::WorkingWeekend { .. })
+    }
+
+    /// The reason in words, e.g. "Nauryz meiramy", "day off moved from Saturday
+    /// 2024-03-23 (Nauryz meiramy)", "day off moved by decree (...) from working
+    /// Saturday 2024-05-04". A plain weekend day says "weekend": use
+    /// [`DayKind::reason_on`] to get "Saturday" or "Sunday".
+    pub fn reason(&self) -> String {
+        match self {
+            DayKind::Business => "business day".to_string(),
+            DayKind::Weekend => "weekend".to_string(),
+            DayKind::WorkingWeekend { reason } => reason.clone(),
+            DayKind::Holiday { name } => name.clone(),
+            DayKind::MovedHoliday { name, from } => format!(
+                "day off moved from {} {} ({name})",
+                weekday_name(from.weekday()),
+                from
+            ),
+            DayKind::DecreeDayOff {
+                working_day,
+                source,
+            } => format!(
+                "day off moved by decree ({source}) from working {} {}",
+                weekday_name(working_day.weekday()),
+                working_day
+            ),
+        }
+    }
+
+    /// The reason in words for this kind on `date`: like [`DayKind::reason`], but a
+    /// weekend day says "Saturday" or "Sunday", and a holiday on a weekend day says so
+    /// ("Kurban Ait (Sunday)").
+    pub fn reason_on(&self, date: NaiveDate) -> String {
+        let weekend = is_weekend(date);
+        match self {
+            DayKind::Weekend => weekday_name(date.weekday()).to_string(),
+            DayKind::Holiday { name } if weekend => {
+                format!("{name} ({})", weekday_name(date.weekday()))
+            }
+            other => other.reason(),
+        }
+    }
+}
+
+/// A day passed over while counting business days.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct SkippedDay {
+    /// The day.
+    pub date: NaiveDate,
+    /// Why it is not a business day, in words (e.g. "Saturday", "Nauryz meiramy").
+    pub reason: String,
+}
+
+/// The result of a business-day count.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Count {
+    /// The last day: the Nth business day counted.
+    pub due: NaiveDate,
+    /// Every day passed over (not a business day), in counting order, with its reason.
+    pub skipped: Vec<SkippedDay>,
+    /// The business days counted, day 1 to day N, in counting order (for a count
+    /// backwards, day 1 is the business day just before the end date).
+    pub counted: Vec<NaiveDate>,
+}
+
+/// An error in the calendar data file, or a date the calendar cannot answer for.
+///
+/// Every parse error carries the file as a miette [`NamedSource`] (shared by all the
+/// errors of one parse), a label on the exact place and a help text; every variant has a stable code `kzrules::calendar::...`.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CalendarError {
+    /// A line starts with a word that is not a keyword of the format.
+    #[error("unknown keyword `{keyword}`")]
+    #[diagnostic(code(kzrules::calendar::unknown_keyword))]
+    UnknownKeyword {
+        /// The word found.
+        keyword: String,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// Where the word is.
+        #[label("not a keyword of the calendar format")]
+        span: SourceSpan,
+        /// What to write instead.
+        #[help]
+        help: String,
+    },
+    /// A line does not have the shape its keyword requires.
+    #[error("{message}")]
+    #[diagnostic(code(kzrules::calendar::syntax))]
+    Syntax {
+        /// What is wrong.
+        message: String,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// Where.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label's text.
+        label: String,
+        /// The shape the line should have.
+        #[help]
+        help: String,
+    },
+    /// A date, month-day or year that is malformed or does not exist.
+    #[error("bad {what} `{text}`: {problem}")]
+    #[diagnostic(code(kzrules::calendar::bad_date))]
+    BadDate {
+        /// "date", "month-day" or "year".
+        what: String,
+        /// The text found.
+        text: String,
+        /// What is wrong with it.
+        problem: String,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// Where.
+        #[label("not a valid {what}")]
+        span: SourceSpan,
+        /// The expected form.
+        #[help]
+        help: String,
+    },
+    /// A period or range whose start is after its end, or that is too wide.
+    #[error("{message}")]
+    #[diagnostic(code(kzrules::calendar::bad_range))]
+    BadRange {
+        /// What is wrong.
+        message: String,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// Where.
+        #[label("this range")]
+        span: SourceSpan,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+    /// The same thing defined twice (or two holidays on one day in overlapping periods).
+    #[error("{what} is defined twice")]
+    #[diagnostic(
+        code(kzrules::calendar::duplicate),
+        help("keep one definition; to change a holiday from a date on, end the old one with `until` and start the new one with `from`")
+    )]
+    Duplicate {
+        /// What is duplicated.
+        what: String,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// The second definition.
+        #[label("defined again here")]
+        span: SourceSpan,
+        /// The first definition.
+        #[label("first defined here")]
+        first: SourceSpan,
+    },
+    /// A `year` or `transfer` line without its `source` (or an empty one).
+    #[error("{what} has no source")]
+    #[diagnostic(
+        code(kzrules::calendar::missing_source),
+        help("add `source \"...\"` naming the act or public page the fact was read from")
+    )]
+    MissingSource {
+        /// The line's subject, e.g. "year 2024".
+        what: String,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// The line.
+        #[label("needs a `source`")]
+        span: SourceSpan,
+    },
+    /// A line without a value its keyword requires (other than `source`).
+    #[error("`{keyword}` line without `{field}`")]
+    #[diagnostic(code(kzrules::calendar::missing_field))]
+    MissingField {
+        /// The line's keyword.
+        keyword: String,
+        /// The missing option.
+        field: String,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// The line.
+        #[label("needs `{field}`")]
+        span: SourceSpan,
+        /// The full shape of the line.
+        #[help]
+        help: String,
+    },
+    /// The file has no `covers FIRST to LAST` line.
+    #[error("the calendar data has no `covers` line")]
+    #[diagnostic(
+        code(kzrules::calendar::missing_covers),
+        help("add a line `covers FIRST to LAST` naming the years the data covers")
+    )]
+    MissingCovers {
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// The start of the file.
+        #[label("no `covers` line in this file")]
+        span: SourceSpan,
+    },
+    /// A covered year without its `year` line.
+    #[error("covered year {year} has no `year` line")]
+    #[diagnostic(
+        code(kzrules::calendar::missing_year),
+        help("add `year {year} source \"...\"` naming where the year's calendar was checked, or narrow `covers`")
+    )]
+    MissingYear {
+        /// The year.
+        year: i32,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// The `covers` line.
+        #[label("covers {year}")]
+        span: SourceSpan,
+    },
+    /// A covered year without the date of the first day of Kurban Ait.
+    #[error("covered year {year} has no `kurban_ait` date")]
+    #[diagnostic(
+        code(kzrules::calendar::missing_kurban_ait),
+        help("add `kurban_ait {year}-MM-DD source \"...\"` with the first day of Kurban Ait announced by the Spiritual Administration of Muslims of Kazakhstan")
+    )]
+    MissingKurbanAit {
+        /// The year.
+        year: i32,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// The `covers` line.
+        #[label("covers {year}")]
+        span: SourceSpan,
+    },
+    /// A dated line outside the covered years.
+    #[error("{what} is outside the covered years {first} to {last}")]
+    #[diagnostic(
+        code(kzrules::calendar::outside_covers),
+        help("extend the `covers` line (and add the year's `year` and `kurban_ait` lines) or correct the date")
+    )]
+    OutsideCovers {
+        /// What is outside.
+        what: String,
+        /// The first covered year.
+        first: i32,
+        /// The last covered year.
+        last: i32,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// Where.
+        #[label("outside {first} to {last}")]
+        span: SourceSpan,
+    },
+    /// A transfer whose `working` day is an ordinary weekday.
+    #[error("transfer: working day {date} is a {weekday}, not a Saturday or Sunday")]
+    #[diagnostic(
+        code(kzrules::calendar::transfer_working_not_weekend),
+        help("a decree makes a Saturday or Sunday a working day (or, as in 2020, a weekday that was off only because a weekend holiday moved there); check the date")
+    )]
+    TransferWorkingNotWeekend {
+        /// The working day given.
+        date: NaiveDate,
+        /// Its weekday.
+        weekday: String,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// Where.
+        #[label("a {weekday}")]
+        span: SourceSpan,
+    },
+    /// A transfer whose `working` day is a holiday.
+    #[error("transfer: working day {date} is a holiday ({name})")]
+    #[diagnostic(
+        code(kzrules::calendar::transfer_working_is_holiday),
+        help("a decree moves ordinary days off; a holiday stays a day off. Check the date")
+    )]
+    TransferWorkingIsHoliday {
+        /// The working day given.
+        date: NaiveDate,
+        /// The holiday.
+        name: String,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// Where.
+        #[label("{name}")]
+        span: SourceSpan,
+    },
+    /// A transfer whose `day_off` is not an ordinary working weekday.
+    #[error("transfer: day off {date} is not a working weekday: {reason}")]
+    #[diagnostic(
+        code(kzrules::calendar::transfer_day_off_not_workday),
+        help("`day_off` is the weekday the decree makes a day off; it must be an ordinary working Monday to Friday")
+    )]
+    TransferDayOffNotWorkday {
+        /// The day off given.
+        date: NaiveDate,
+        /// What it already is.
+        reason: String,
+        /// The data file.
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        /// Where.
+        #[label("{reason}")]
+        span: SourceSpan,
+    },
+    /// A date (or a count reaching a date) outside the covered years.
+    #[error("no calendar data for year {year}: {file} covers {first} to {last}; extend the data file {file} to cover {year}")]
+    #[diagnostic(
+        code(kzrules::calendar::out_of_range),
+        help("add the year to {file}: widen its `covers` line and add the year's `year`, `kurban_ait` and decree `transfer` lines (see docs/calendar.md)")
+    )]
+    OutOfRange {
+        /// The year asked for.
+        year: i32,
+        /// The first covered year.
+        first: i32,
+        /// The last covered year.
+        last: i32,
+        /// The data file's name.
+        file: String,
+    },
+    /// A business-day count of zero days.
+    #[error("a count of {n} business days: the count must be at least 1")]
+    #[diagnostic(
+        code(kzrules::calendar::invalid_count),
+        help("\"within N business days\" needs N >= 1")
+    )]
+    InvalidCount {
+        /// The count given.
+        n: u32,
+    },
+}
+
+/// Kazakhstan's working-day calendar over the covered years, precomputed.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    file_name: String,
+    first: i32,
+    last: i32,
+    /// Per covered year (index `year - first`), bit `ordinal0` set for a business day.
+    business: Vec<[u64; 6]>,
+    /// Every day that is not an ordinary weekday or weekend day, with its kind.
+    special: BTreeMap<NaiveDate, DayKind>,
+    /// The `source` of every covered year.
+    year_sources: BTreeMap<i32, String>,
+}
+
+impl Calendar {
+    /// Parses and checks the calendar data `text` of the file `file_name` (the name is
+    /// used in diagnostics and in [`CalendarError::OutOfRange`]). Returns every error
+    /// found in the file, not only the first, in file order.
+    pub fn parse(file_name: &str, text: &str) -> Result<Calendar, Vec<CalendarError>> {
+        let mut cx = Cx {
+            file: file_name,
+            text,
+            source: Arc::new(NamedSource::new(file_name, text.to_string())),
+            errors: Vec::new(),
+        };
+        let data = parse_statements(&mut cx);
+        let calendar = build(&mut cx, data);
+        match calendar {
+            Some(calendar) if cx.errors.is_empty() => Ok(calendar),
+            _ => {
+                // In file order (a stable sort keeps the order of errors at one place).
+                let mut errors = cx.errors;
+                errors.sort_by_key(|error| {
+                    error
+                        .labels()
+                        .and_then(|mut labels| labels.next())
+                        .map_or(usize::MAX, |label| label.offset())
+                });
+                Err(errors)
+            }
+        }
+    }
+
+    /// The data file's name, as given to [`Calendar::parse`].
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    /// The covered years.
+    pub fn years(&self) -> RangeInclusive<i32> {
+        self.first..=self.last
+    }
+
+    /// The `source` given for a covered year in the data file.
+    pub fn year_source(&self, year: i32) -> Option<&str> {
+        self.year_sources.get(&year).map(String::as_str)
+    }
+
+    /// What `date` is; [`CalendarError::OutOfRange`] outside the covered years.
+    pub fn day(&self, date: NaiveDate) -> Result<DayKind, CalendarError> {
+        self.check_year(date.year())?;
+        Ok(match self.special.get(&date) {
+            Some(kind) => kind.clone(),
+            None if is_weekend(date) => DayKind::Weekend,
+            None => DayKind::Business,
+        })
+    }
+
+    /// Whether `date` is a business day (a bit-set lookup, no allocation unless the
+    /// date is out of range).
+    pub fn is_business_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
+        let bits = usize::try_from(date.year() - self.first)
+            .ok()
+            .and_then(|i| self.business.get(i))
+            .ok_or_else(|| self.out_of_range(date.year()))?;
+        let ordinal = usize::try_from(date.ordinal0()).unwrap_or(0);
+        let word = bits.get(ordinal / 64).copied().unwrap_or(0);
+        Ok((word >> (ordinal % 64)) & 1 == 1)
+    }
+
+    /// "Within N business days of X": X is day 1 when it is a business day; when X is
+    /// a day off, day 1 is the next business day. `n` must be at least 1.
+    pub fn within_business_days(&self, start: NaiveDate, n: u32) -> Result<Count, CalendarError> {
+        self.count(start, n, Direction::Forward)
+    }
+
+    /// "No later than N business days before Y": count N business days back from Y,
+    /// Y itself not counted; the result is the Nth business day before Y. `n` must be
+    /// at least 1.
+    pub fn business_days_before(&self, end: NaiveDate, n: u32) -> Result<Count, CalendarError> {
+        self.check_year(end.year())?;
+        let start = end
+            .pred_opt()
+            .ok_or_else(|| self.out_of_range(end.year()))?;
+        self.count(start, n, Direction::Backward)
+    }
+
+    /// Every weekday off and every working weekend day of the year, in date order,
+    /// with its [`DayKind`] (also a weekday made a working day by decree, as Monday
+    /// 11 May 2020).
+    pub fn year_listing(&self, year: i32) -> Result<Vec<(NaiveDate, DayKind)>, CalendarError> {
+        self.check_year(year)?;
+        let (Some(jan1), Some(dec31)) = (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) else {
+            return Err(self.out_of_range(year));
+        };
+        Ok(self
+            .special
+            .range(jan1..=dec31)
+            .filter(|(date, kind)| {
+                matches!(kind, DayKind::WorkingWeekend { .. })
+                    || (!is_weekend(**date) && !kind.is_business())
+            })
+            .map(|(date, kind)| (*date, kind.clone()))
+            .collect())
+    }
+
+    fn check_year(&self, year: i32) -> Result<(), CalendarError> {
+        if self.years().contains(&year) {
+            Ok(())
+        } else {
+            Err(self.out_of_range(year))
+        }
+    }
+
+    fn out_of_range(&self, year: i32) -> CalendarError {
+        CalendarError::OutOfRange {
+            year,
+            first: self.first,
+            last: self.last,
+            file: self.file_name.clone(),
+        }
+    }
+
+    /// Counts `n` business days from `start` (included) in `direction`.
+    fn count(
+        &self,
+        start: NaiveDate,
+        n: u32,
+        direction: Direction,
+    ) -> Result<Count, CalendarError> {
+        if n == 0 {
+            return Err(CalendarError::InvalidCount { n });
+        }
+        let wanted = usize::try_from(n).unwrap_or(usize::MAX);
+        let mut counted = Vec::new();
+        let mut skipped = Vec::new();
+        let mut date = start;
+        // Each step moves one day; `is_business_day` fails once the date leaves the
+        // covered years, so the loop ends after at most the covered number of days.
+        loop {
+            if self.is_business_day(date)? {
+                counted.push(date);
+                if counted.len() >= wanted {
+                    return Ok(Count {
+                        due: date,
+                        skipped,
+                        counted,
+                    });
+                }
+            } else {
+                let reason = self.day(date)?.reason_on(date);
+                skipped.push(SkippedDay { date, reason });
+            }
+            let next = match direction {
+                Direction::Forward => date.succ_opt(),
+                Direction::Backward => date.pred_opt(),
+            };
+            date = next.ok_or_else(|| self.out_of_range(date.year()))?;
+        }
+    }
+}
+
+/// "Within N calendar days of X": X is day 1, the last day is X + N - 1 (no calendar
+/// data needed). `None` when `n` is 0 or on date overflow.
+pub fn within_calendar_days(start: NaiveDate, n: u32) -> Option<NaiveDate> {
+    let extra = n.checked_sub(1)?;
+    start.checked_add_days(Days::new(u64::from(extra)))
+}
+
+/// "No later than N calendar days before Y": Y - N. `None` on date overflow.
+pub fn calendar_days_before(end: NaiveDate, n: u32) -> Option<NaiveDate> {
+    end.checked_sub_days(Days::new(u64::from(n)))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Direction {
+    Forward,
+    Backward,
+}
+
+fn is_weekend(date: NaiveDate) -> bool {
+    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+fn weekday_name(weekday: Weekday) -> &'static str {
+    match weekday {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------
+
+/// The parse context: the file and the errors found so far.
+struct Cx<'a> {
+    file: &'a str,
+    text: &'a str,
+    /// The file as a miette source, shared by every error.
+    source: Arc<NamedSource<String>>,
+    errors: Vec<CalendarError>,
+}
+
+impl Cx<'_> {
+    fn src(&self) -> Arc<NamedSource<String>> {
+        Arc::clone(&self.source)
+    }
+
+    fn syntax(&mut self, span: SourceSpan, message: String, label: &str, help: &str) {
+        let src = self.src();
+        self.errors.push(CalendarError::Syntax {
+            message,
+            src,
+            span,
+            label: label.to_string(),
+            help: help.to_string(),
+        });
+    }
+
+    fn bad_date(&mut self, tok: &Tok, what: &str, problem: String, help: &str) {
+        let src = self.src();
+        self.errors.push(CalendarError::BadDate {
+            what: what.to_string(),
+            text: tok.text.clone(),
+            problem,
+            src,
+            span: tok.span(),
+            help: help.to_string(),
+        });
+    }
+}
+
+fn span(start: usize, end: usize) -> SourceSpan {
+    (start, end.saturating_sub(start)).into()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokKind {
+    Word,
+    Text,
+}
+
+#[derive(Debug, Clone)]
+struct Tok {
+    kind: TokKind,
+    /// The word, or the quoted text without quotes and escapes.
+    text: String,
+    start: usize,
+    end: usize,
+}
+
+impl Tok {
+    fn span(&self) -> SourceSpan {
+        span(self.start, self.end)
+    }
+}
+
+/// Splits one line (starting at byte `base` of the file) into tokens. On an
+/// unterminated quoted text, returns the byte range from the quote to the line end.
+fn tokenize(line: &str, base: usize) -> Result<Vec<Tok>, (usize, usize)> {
+    let mut toks = Vec::new();
+    let mut chars = line.char_indices().peekable();
+    while let Some(&(i, c)) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '#' {
+            break;
+        } else if c == '"' {
+            chars.next();
+            let mut text = String::new();
+            let mut closed = None;
+            while let Some((j, c2)) = chars.next() {
+                match c2 {
+                    '"' => {
+                        closed = Some(j + 1);
+                        break;
+                    }
+                    '\\' => match chars.next() {
+                        Some((_, escaped)) => text.push(escaped),
+                        None => break,
+                    },
+                    _ => text.push(c2),
+                }
+            }
+            let Some(end) = closed else {
+                return Err((base + i, base + line.len()));
+            };
+            toks.push(Tok {
+                kind: TokKind::Text,
+                text,
+                start: base + i,
+                end: base + end,
+            });
+        } else {
+            let mut end = line.len();
+            while let Some(&(j, c2)) = chars.peek() {
+                if c2.is_whitespace() || c2 == '"' || c2 == '#' {
+                    end = j;
+                    break;
+                }
+                chars.next();
+            }
+            toks.push(Tok {
+                kind: TokKind::Word,
+                text: line.get(i..end).unwrap_or_default().to_string(),
+                start: base + i,
+                end: base + end,
+            });
+        }
+    }
+    Ok(toks)
+}
+
+const KEYWORDS: [&str; 5] = ["covers", "year", "holiday", "kurban_ait", "transfer"];
+
+const COVERS_SHAPE: &str = "write `covers FIRST to LAST`, e.g. `covers 2019 to 2026`";
+const YEAR_SHAPE: &str = "write `year YYYY source \"...\"`";
+const HOLIDAY_SHAPE: &str = "write `holiday \"NAME\" MM-DD [never_moves] [from YYYY-MM-DD] [until YYYY-MM-DD] [source \"...\"]`";
+const KURBAN_SHAPE: &str = "write `kurban_ait YYYY-MM-DD [source \"...\"]`";
+const TRANSFER_SHAPE: &str =
+    "write `transfer day_off YYYY-MM-DD working YYYY-MM-DD decree \"...\" source \"...\"`";
+const DATE_HELP: &str = "write dates as YYYY-MM-DD, e.g. 2024-05-08";
+const MONTH_DAY_HELP: &str = "write a holiday's day as MM-DD, e.g. 03-21";
+
+#[derive(Debug, Clone)]
+struct CoversDef {
+    first: i32,
+    last: i32,
+    span: SourceSpan,
+}
+
+#[derive(Debug, Clone)]
+struct YearDef {
+    year: i32,
+    source: String,
+    span: SourceSpan,
+}
+
+#[derive(Debug, Clone)]
+struct HolidayDef {
+    name: String,
+    month: u32,
+    day: u32,
+    never_moves: bool,
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    span: SourceSpan,
+}
+
+#[derive(Debug, Clone)]
+struct KurbanDef {
+    date: NaiveDate,
+    span: SourceSpan,
+}
+
+#[derive(Debug, Clone)]
+struct TransferDef {
+    day_off: NaiveDate,
+    day_off_span: SourceSpan,
+    working: NaiveDate,
+    working_span: SourceSpan,
+    decree: String,
+}
+
+#[derive(Debug, Default)]
+struct Data {
+    /// Whether any line starts with `covers` (even a bad one).
+    covers_seen: bool,
+    covers: Vec<CoversDef>,
+    years: Vec<YearDef>,
+    holidays: Vec<HolidayDef>,
+    kurban: Vec<KurbanDef>,
+    transfers: Vec<TransferDef>,
+}
+
+/// Parses every line; errors go to `cx`, good lines to the returned data.
+fn parse_statements(cx: &mut Cx<'_>) -> Data {
+    let mut data = Data::default();
+    let mut offset = 0;
+    for raw in cx.text.split_inclusive('\n') {
+        let base = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let toks = match tokenize(line, base) {
+            Ok(toks) => toks,
+            Err((start, end)) => {
+                cx.syntax(
+                    span(start, end),
+                    "unterminated quoted text".to_string(),
+                    "this text has no closing quote",
+                    "close the text with `\"`; write a quote inside it as `\\\"`",
+                );
+                continue;
+            }
+        };
+        let Some(first) = toks.first() else {
+            continue;
+        };
+        let rest = toks.get(1..).unwrap_or_default();
+        let line_span = span(first.start, toks.last().map_or(first.end, |t| t.end));
+        if first.kind != TokKind::Word {
+            cx.syntax(
+                first.span(),
+                "a line must start with a keyword".to_string(),
+                "quoted text where a keyword belongs",
+                "a line starts with one of: covers, year, holiday, kurban_ait, transfer",
+            );
+            continue;
+        }
+        match first.text.as_str() {
+            "covers" => {
+                data.covers_seen = true;
+                if let Some(def) = parse_covers(cx, first, rest, line_span) {
+                    data.covers.push(def);
+                }
+            }
+            "year" => {
+                if let Some(def) = parse_year_line(cx, first, rest, line_span) {
+                    data.years.push(def);
+                }
+            }
+            "holiday" => {
+                if let Some(def) = parse_holiday(cx, first, rest, line_span) {
+                    data.holidays.push(def);
+                }
+            }
+            "kurban_ait" => {
+                if let Some(def) = parse_kurban(cx, first, rest, line_span) {
+                    data.kurban.push(def);
+                }
+            }
+            "transfer" => {
+                if let Some(def) = parse_transfer(cx, rest, line_span) {
+                    data.transfers.push(def);
+                }
+            }
+            other => {
+                let suggestion = KEYWORDS
+                    .iter()
+                    .map(|k| (strsim::levenshtein(k, other), *k))
+                    .filter(|(distance, _)| *distance <= 3)
+                    .min();
+                let help = match suggestion {
+                    Some((_, k)) => format!(
+                        "did you mean `{k}`? A line starts with one of: {}",
+                        KEYWORDS.join(", ")
+                    ),
+                    None => format!("a line starts with one of: {}", KEYWORDS.join(", ")),
+                };
+                let src = cx.src();
+                cx.errors.push(CalendarError::UnknownKeyword {
+                    keyword: other.to_string(),
+                    src,
+                    span: first.span(),
+                    help,
+                });
+            }
+        }
+    }
+    data
+}
+
+/// Reports a missing value after `after` (or at the line end).
+fn missing_value(cx: &mut Cx<'_>, after: &Tok, what: &str, shape: &str) {
+    cx.syntax(
+        after.span(),
+        format!("expected {what} after `{}`", after.text),
+        &format!("{what} expected after this"),
+        shape,
+    );
+}
+
+fn unexpected(cx: &mut Cx<'_>, tok: &Tok, keyword: &str, shape: &str) {
+    cx.syntax(
+        tok.span(),
+        format!("unexpected `{}` in a `{keyword}` line", tok.text),
+        "not expected here",
+        shape,
+    );
+}
+
+fn parse_covers(
+    cx: &mut Cx<'_>,
+    kw: &Tok,
+    rest: &[Tok],
+    line_span: SourceSpan,
+) -> Option<CoversDef> {
+    let Some(first_tok) = rest.first() else {
+        missing_value(cx, kw, "a year", COVERS_SHAPE);
+        return None;
+    };
+    let first = parse_year_number(cx, first_tok);
+    match rest.get(1) {
+        Some(t) if t.kind == TokKind::Word && t.text == "to" => {}
+        Some(t) => {
+            unexpected(cx, t, "covers", COVERS_SHAPE);
+            return None;
+        }
+        None => {
+            missing_value(cx, first_tok, "`to`", COVERS_SHAPE);
+            return None;
+        }
+    }
+    let Some(last_tok) = rest.get(2) else {
+        missing_value(cx, rest.get(1).unwrap_or(first_tok), "a year", COVERS_SHAPE);
+        return None;
+    };
+    let last = parse_year_number(cx, last_tok);
+    if let Some(extra) = rest.get(3) {
+        unexpected(cx, extra, "covers", COVERS_SHAPE);
+        return None;
+    }
+    let (first, last) = (first?, last?);
+    if first > last || last - first >= MAX_COVERED_YEARS {
+        let src = cx.src();
+        cx.errors.push(CalendarError::BadRange {
+            message: format!("`covers {first} to {last}` is not a valid range of years"),
+            src,
+            span: line_span,
+            help: format!(
+                "the first year must not be after the last, and at most {MAX_COVERED_YEARS} years are covered"
+            ),
+        });
+        return None;
+    }
+    Some(CoversDef {
+        first,
+        last,
+        span: line_span,
+    })
+}
+
+fn parse_year_line(
+    cx: &mut Cx<'_>,
+    kw: &Tok,
+    rest: &[Tok],
+    line_span: SourceSpan,
+) -> Option<YearDef> {
+    let Some(year_tok) = rest.first() else {
+        missing_value(cx, kw, "a year", YEAR_SHAPE);
+        return None;
+    };
+    let year = parse_year_number(cx, year_tok);
+    let opts = parse_options(
+        cx,
+        rest.get(1..).unwrap_or_default(),
+        &[("source", Opt::Text)],
+        "year",
+        YEAR_SHAPE,
+    )?;
+    let year = year?;
+    let source = text_option(&opts, "source");
+    let Some(source) = source else {
+        let src = cx.src();
+        cx.errors.push(CalendarError::MissingSource {
+            what: format!("year {year}"),
+            src,
+            span: line_span,
+        });
+        return None;
+    };
+    Some(YearDef {
+        year,
+        source,
+        span: line_span,
+    })
+}
+
+fn parse_holiday(
+    cx: &mut Cx<'_>,
+    kw: &Tok,
+    rest: &[Tok],
+    line_span: SourceSpan,
+) -> Option<HolidayDef> {
+    let name = match rest.first() {
+        Some(t) if t.kind == TokKind::Text && !t.text.trim().is_empty() => t.text.clone(),
+        Some(t) if t.kind == TokKind::Text => {
+            cx.syntax(
+                t.span(),
+                "a holiday needs a name".to_string(),
+                "empty name",
+                HOLIDAY_SHAPE,
+            );
+            return None;
+        }
+        Some(t) => {
+            cx.syntax(
+                t.span(),
+                format!("expected the holiday's name in quotes, found `{}`", t.text),
+                "name expected here",
+                HOLIDAY_SHAPE,
+            );
+            return None;
+        }
+        None => {
+            missing_value(cx, kw, "the holiday's name", HOLIDAY_SHAPE);
+            return None;
+        }
+    };
+    let Some(md_tok) = rest.get(1) else {
+        missing_value(
+            cx,
+            rest.first().unwrap_or(kw),
+            "a month-day (MM-DD)",
+            HOLIDAY_SHAPE,
+        );
+        return None;
+    };
+    let month_day = parse_month_day(cx, md_tok);
+    let opts = parse_options(
+        cx,
+        rest.get(2..).unwrap_or_default(),
+        &[
+            ("never_moves", Opt::Flag),
+            ("from", Opt::Date),
+            ("until", Opt::Date),
+            ("source", Opt::Text),
+        ],
+        "holiday",
+        HOLIDAY_SHAPE,
+    )?;
+    let from = date_option(cx, &opts, "from");
+    let until = date_option(cx, &opts, "until");
+    let (month, day) = month_day?;
+    let from = from.ok()?;
+    let until = until.ok()?;
+    if let (Some(f), Some(u)) = (from, until) {
+        if f > u {
+            let src = cx.src();
+            cx.errors.push(CalendarError::BadRange {
+                message: format!("holiday \"{name}\": `from {f}` is after `until {u}`"),
+                src,
+                span: line_span,
+                help: "the period in force runs from `from` to `until`, both included".to_string(),
+            });
+            return None;
+        }
+    }
+    Some(HolidayDef {
+        name,
+        month,
+        day,
+        never_moves: opts.contains_key("never_moves"),
+        from,
+        until,
+        span: line_span,
+    })
+}
+
+fn parse_kurban(
+    cx: &mut Cx<'_>,
+    kw: &Tok,
+    rest: &[Tok],
+    line_span: SourceSpan,
+) -> Option<KurbanDef> {
+    let Some(date_tok) = rest.first() else {
+        missing_value(cx, kw, "a date", KURBAN_SHAPE);
+        return None;
+    };
+    let date = parse_date(cx, date_tok);
+    parse_options(
+        cx,
+        rest.get(1..).unwrap_or_default(),
+        &[("source", Opt::Text)],
+        "kurban_ait",
+        KURBAN_SHAPE,
+    )?;
+    Some(KurbanDef {
+        date: date?,
+        span: line_span,
+    })
+}
+
+fn parse_transfer(cx: &mut Cx<'_>, rest: &[Tok], line_span: SourceSpan) -> Option<TransferDef> {
+    let opts = parse_options(
+        cx,
+        rest,
+        &[
+            ("day_off", Opt::Date),
+            ("working", Opt::Date),
+            ("decree", Opt::Text),
+            ("source", Opt::Text),
+        ],
+        "transfer",
+        TRANSFER_SHAPE,
+    )?;
+    let day_off = date_option(cx, &opts, "day_off");
+    let working = date_option(cx, &opts, "working");
+    let decree = text_option(&opts, "decree");
+    let source = text_option(&opts, "source");
+    let mut complete = true;
+    for (field, present) in [
+        ("day_off", opts.contains_key("day_off")),
+        ("working", opts.contains_key("working")),
+        ("decree", decree.is_some()),
+    ] {
+        if !present {
+            complete = false;
+            let src = cx.src();
+            cx.errors.push(CalendarError::MissingField {
+                keyword: "transfer".to_string(),
+                field: field.to_string(),
+                src,
+                span: line_span,
+                help: TRANSFER_SHAPE.to_string(),
+            });
+        }
+    }
+    if source.is_none() {
+        complete = false;
+        let what = match day_off {
+            Ok(Some(d)) => format!("transfer of the day off {d}"),
+            _ => "transfer".to_string(),
+        };
+        let src = cx.src();
+        cx.errors.push(CalendarError::MissingSource {
+            what,
+            src,
+            span: line_span,
+        });
+    }
+    let (Ok(Some(day_off)), Ok(Some(working)), Some(decree), true) =
+        (day_off, working, decree, complete)
+    else {
+        return None;
+    };
+    let value_span = |key: &str| {
+        opts.get(key)
+            .and_then(|found| found.value)
+            .map_or(line_span, Tok::span)
+    };
+    Some(TransferDef {
+        day_off,
+        day_off_span: value_span("day_off"),
+        working,
+        working_span: value_span("working"),
+        decree,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opt {
+    Flag,
+    Date,
+    Text,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Found<'t> {
+    value: Option<&'t Tok>,
+}
+
+type Opts<'t> = BTreeMap<&'static str, Found<'t>>;
+
+/// Parses `key value` options (and flags) in any order; `None` after a structural
+/// error (reported).
+fn parse_options<'t>(
+    cx: &mut Cx<'_>,
+    toks: &'t [Tok],
+    allowed: &[(&'static str, Opt)],
+    keyword: &str,
+    shape: &str,
+) -> Option<Opts<'t>> {
+    let mut found: Opts<'t> = BTreeMap::new();
+    let mut key_spans: BTreeMap<&'static str, SourceSpan> = BTreeMap::new();
+    let mut i = 0;
+    while let Some(key_tok) = toks.get(i) {
+        let spec = allowed
+            .iter()
+            .find(|(name, _)| key_tok.kind == TokKind::Word && *name == key_tok.text);
+        let Some(&(name, opt)) = spec else {
+            let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
+            cx.syntax(
+                key_tok.span(),
+                format!("unexpected `{}` in a `{keyword}` line", key_tok.text),
+                &format!("expected one of: {}", names.join(", ")),
+                shape,
+            );
+            return None;
+        };
+        if let Some(first) = key_spans.get(name) {
+            let src = cx.src();
+            cx.errors.push(CalendarError::Duplicate {
+                what: format!("option `{name}` of this `{keyword}` line"),
+                src,
+                span: key_tok.span(),
+                first: *first,
+            });
+            return None;
+        }
+        key_spans.insert(name, key_tok.span());
+        if opt == Opt::Flag {
+            found.insert(name, Found { value: None });
+            i += 1;
+            continue;
+        }
+        let value = toks.get(i + 1);
+        let expected = match opt {
+            Opt::Date => "a date (YYYY-MM-DD)",
+            _ => "a quoted text",
+        };
+        let wanted_kind = match opt {
+            Opt::Text => TokKind::Text,
+            _ => TokKind::Word,
+        };
+        match value {
+            Some(v) if v.kind == wanted_kind => {
+                found.insert(name, Found { value: Some(v) });
+            }
+            Some(v) => {
+                cx.syntax(
+                    v.span(),
+                    format!("`{name}` needs {expected}, found `{}`", v.text),
+                    &format!("{expected} expected"),
+                    shape,
+                );
+                return None;
+            }
+            None => {
+                missing_value(cx, key_tok, expected, shape);
+                return None;
+            }
+        }
+        i += 2;
+    }
+    Some(found)
+}
+
+fn text_option(opts: &Opts<'_>, key: &str) -> Option<String> {
+    opts.get(key)
+        .and_then(|found| found.value)
+        .map(|tok| tok.text.trim().to_string())
+        .filter(|text| !text.is_empty())
+}
+
+/// `Ok(None)` when absent, `Err(())` when present but bad (reported).
+fn date_option(cx: &mut Cx<'_>, opts: &Opts<'_>, key: &str) -> Result<Option<NaiveDate>, ()> {
+    match opts.get(key).and_then(|found| found.value) {
+        None => Ok(None),
+        Some(tok) => parse_date(cx, tok).map(Some).ok_or(()),
+    }
+}
+
+/// Splits `text` into dash-separated groups of exactly the given digit counts.
+fn digit_groups(text: &str, widths: &[usize]) -> Option<Vec<u32>> {
+    let parts: Vec<&str> = text.split('-').collect();
+    if parts.len() != widths.len() {
+        return None;
+    }
+    parts
+        .iter()
+        .zip(widths)
+        .map(|(part, width)| {
+            if part.len() == *width && part.bytes().all(|b| b.is_ascii_digit()) {
+                part.parse::<u32>().ok()
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn month_problem(year: Option<i32>, month: u32, day: u32) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let Some(month_name) = month
+        .checked_sub(1)
+        .and_then(|i| MONTHS.get(usize::try_from(i).ok()?))
+    else {
+        return format!("there is no month {month}");
+    };
+    let probe_year = year.unwrap_or(2000);
+    let days = (28..=31)
+        .rev()
+        .find(|d| NaiveDate::from_ymd_opt(probe_year, month, *d).is_some())
+        .unwrap_or(28);
+    match year {
+        Some(y) => format!("{month_name} {y} has {days} days, not {day}"),
+        None => format!("{month_name} has at most {days} days, not {day}"),
+    }
+}
+
+fn parse_date(cx: &mut Cx<'_>, tok: &Tok) -> Option<NaiveDate> {
+    let Some(groups) = digit_groups(&tok.text, &[4, 2, 2]) else {
+        cx.bad_date(
+            tok,
+            "date",
+            "expected the form YYYY-MM-DD".to_string(),
+            DATE_HELP,
+        );
+        return None;
+    };
+    let (Some(&y), Some(&m), Some(&d)) = (groups.first(), groups.get(1), groups.get(2)) else {
+        return None;
+    };
+    let year = i32::try_from(y).ok()?;
+    match NaiveDate::from_ymd_opt(year, m, d) {
+        Some(date) => Some(date),
+        None => {
+            cx.bad_date(tok, "date", month_problem(Some(year), m, d), DATE_HELP);
+            None
+        }
+    }
+}
+
+fn parse_month_day(cx: &mut Cx<'_>, tok: &Tok) -> Option<(u32, u32)> {
+    let groups = match tok.kind {
+        TokKind::Word => digit_groups(&tok.text, &[2, 2]),
+        TokKind::Text => None,
+    };
+    let Some(groups) = groups else {
+        cx.bad_date(
+            tok,
+            "month-day",
+            "expected the form MM-DD".to_string(),
+            MONTH_DAY_HELP,
+        );
+        return None;
+    };
+    let (Some(&m), Some(&d)) = (groups.first(), groups.get(1)) else {
+        return None;
+    };
+    // 2000 is a leap year: 02-29 is a valid month-day (a day off in leap years only).
+    if NaiveDate::from_ymd_opt(2000, m, d).is_none() {
+        cx.bad_date(tok, "month-day", month_problem(None, m, d), MONTH_DAY_HELP);
+        return None;
+    }
+    Some((m, d))
+}
+
+fn parse_year_number(cx: &mut Cx<'_>, tok: &Tok) -> Option<i32> {
+    let year = match tok.kind {
+        TokKind::Word => digit_groups(&tok.text, &[4])
+            .and_then(|g| g.first().copied())
+            .and_then(|y| i32::try_from(y).ok()),
+        TokKind::Text => None,
+    };
+    if year.is_none() {
+        cx.bad_date(
+            tok,
+            "year",
+            "expected four digits".to_string(),
+            "write a year as YYYY, e.g. 2024",
+        );
+    }
+    year
+}
+
+// ---------------------------------------------------------------------------
+// Checking and building
+// ---------------------------------------------------------------------------
+
+/// Checks the parsed data as a whole and computes the calendar. Returns `None` when
+/// it cannot be computed (no valid `covers` line); other errors are pushed to `cx`.
+fn build(cx: &mut Cx<'_>, data: Data) -> Option<Calendar> {
+    let mut covers_iter = data.covers.iter();
+    let Some(covers) = covers_iter.next().cloned() else {
+        // Only when the file has no `covers` line at all (a bad one is reported).
+        if !data.covers_seen {
+            let src = cx.src();
+            cx.errors.push(CalendarError::MissingCovers {
+                src,
+                span: span(0, 0),
+            });
+        }
+        return None;
+    };
+    for again in covers_iter {
+        let src = cx.src();
+        cx.errors.push(CalendarError::Duplicate {
+            what: "`covers`".to_string(),
+            src,
+            span: again.span,
+            first: covers.span,
+        });
+    }
+    let (first, last) = (covers.first, covers.last);
+    let (Some(range_start), Some(range_end)) = (
+        NaiveDate::from_ymd_opt(first, 1, 1),
+        NaiveDate::from_ymd_opt(last, 12, 31),
+    ) else {
+        let src = cx.src();
+        cx.errors.push(CalendarError::BadRange {
+            message: format!("years {first} to {last} cannot be represented"),
+            src,
+            span: covers.span,
+            help: "use years between 1 and 9999".to_string(),
+        });
+        return None;
+    };
+    let range = range_start..=range_end;
+
+    let year_sources = check_years(cx, &covers, &data.years);
+    let kurban = check_kurban_ait(cx, &covers, &data.kurban);
+    let holidays = check_holidays(cx, &data.holidays);
+
+    // Mechanism 1: holidays (and Kurban Ait) as days off.
+    let on_date = holiday_dates(first, last, &holidays, &kurban);
+    // Mechanism 2: weekend holidays move their days off.
+    let moved = weekend_moves(&on_date, range_end);
+
+    let mut special: BTreeMap<NaiveDate, DayKind> = BTreeMap::new();
+    for (date, hits) in &on_date {
+        let names: Vec<&str> = hits.iter().map(|hit| hit.name.as_str()).collect();
+        special.insert(
+            *date,
+            DayKind::Holiday {
+                name: names.join(" and "),
+            },
+        );
+    }
+    for (date, (name, from)) in &moved {
+        special.insert(
+            *date,
+            DayKind::MovedHoliday {
+                name: name.clone(),
+                from: *from,
+            },
+        );
+    }
+
+    // Mechanism 3: decree transfers, checked against the days off of mechanisms 1-2.
+    let applied = check_transfers(cx, &covers, &data.transfers, &special);
+    special.extend(applied);
+    special.retain(|date, _| range.contains(date));
+
+    Some(Calendar {
+        file_name: cx.file.to_string(),
+        first,
+        last,
+        business: business_bits(first, last, &special),
+        special,
+        year_sources,
+    })
+}
+
+fn outside_covers(cx: &mut Cx<'_>, covers: &CoversDef, what: String, span: SourceSpan) {
+    let src = cx.src();
+    cx.errors.push(CalendarError::OutsideCovers {
+        what,
+        first: covers.first,
+        last: covers.last,
+        src,
+        span,
+    });
+}
+
+fn duplicate(cx: &mut Cx<'_>, what: String, span: SourceSpan, first: SourceSpan) {
+    let src = cx.src();
+    cx.errors.push(CalendarError::Duplicate {
+        what,
+        src,
+        span,
+        first,
+    });
+}
+
+fn is_covered(covers: &CoversDef, year: i32) -> bool {
+    (covers.first..=covers.last).contains(&year)
+}
+
+/// One `year` line per covered year; returns the sources by year.
+fn check_years(cx: &mut Cx<'_>, covers: &CoversDef, defs: &[YearDef]) -> BTreeMap<i32, String> {
+    let mut sources: BTreeMap<i32, String> = BTreeMap::new();
+    let mut spans: BTreeMap<i32, SourceSpan> = BTreeMap::new();
+    for def in defs {
+        if !is_covered(covers, def.year) {
+            outside_covers(cx, covers, format!("year {}", def.year), def.span);
+        } else if let Some(first_span) = spans.get(&def.year) {
+            duplicate(cx, format!("year {}", def.year), def.span, *first_span);
+        } else {
+            spans.insert(def.year, def.span);
+            sources.insert(def.year, def.source.clone());
+        }
+    }
+    for year in covers.first..=covers.last {
+        if !sources.contains_key(&year) {
+            let src = cx.src();
+            cx.errors.push(CalendarError::MissingYear {
+                year,
+                src,
+                span: covers.span,
+            });
+        }
+    }
+    sources
+}
+
+/// One `kurban_ait` line per covered year; returns the dates by year.
+fn check_kurban_ait(
+    cx: &mut Cx<'_>,
+    covers: &CoversDef,
+    defs: &[KurbanDef],
+) -> BTreeMap<i32, NaiveDate> {
+    let mut dates: BTreeMap<i32, NaiveDate> = BTreeMap::new();
+    let mut spans: BTreeMap<i32, SourceSpan> = BTreeMap::new();
+    for def in defs {
+        let year = def.date.year();
+        if !is_covered(covers, year) {
+            outside_covers(cx, covers, format!("kurban_ait {}", def.date), def.span);
+        } else if let Some(first_span) = spans.get(&year) {
+            let what = format!("the first day of Kurban Ait of {year}");
+            duplicate(cx, what, def.span, *first_span);
+        } else {
+            spans.insert(year, def.span);
+            dates.insert(year, def.date);
+        }
+    }
+    for year in covers.first..=covers.last {
+        if !dates.contains_key(&year) {
+            let src = cx.src();
+            cx.errors.push(CalendarError::MissingKurbanAit {
+                year,
+                src,
+                span: covers.span,
+            });
+        }
+    }
+    dates
+}
+
+/// Two definitions of one month-day must not overlap in time; returns the others.
+fn check_holidays<'d>(cx: &mut Cx<'_>, defs: &'d [HolidayDef]) -> Vec<&'d HolidayDef> {
+    let mut holidays: Vec<&HolidayDef> = Vec::new();
+    for def in defs {
+        let clash = holidays.iter().find(|other| {
+            other.month == def.month
+                && other.day == def.day
+                && periods_overlap((other.from, other.until), (def.from, def.until))
+        });
+        if let Some(other) = clash {
+            let what = format!(
+                "a holiday on {:02}-{:02} (periods in force overlap)",
+                def.month, def.day
+            );
+            duplicate(cx, what, def.span, other.span);
+        } else {
+            holidays.push(def);
+        }
+    }
+    holidays
+}
+
+/// A holiday falling on a date.
+#[derive(Debug, Clone)]
+struct HolidayHit {
+    name: String,
+    /// Whether its day off moves when it falls on a weekend.
+    moves: bool,
+}
+
+/// Mechanism 1: the holidays in force (and Kurban Ait) on each date of the years.
+fn holiday_dates(
+    first: i32,
+    last: i32,
+    holidays: &[&HolidayDef],
+    kurban: &BTreeMap<i32, NaiveDate>,
+) -> BTreeMap<NaiveDate, Vec<HolidayHit>> {
+    let mut on_date: BTreeMap<NaiveDate, Vec<HolidayHit>> = BTreeMap::new();
+    for year in first..=last {
+        for def in holidays {
+            let Some(date) = NaiveDate::from_ymd_opt(year, def.month, def.day) else {
+                continue; // 02-29 in a common year
+            };
+            let after_from = match def.from {
+                Some(from) => from <= date,
+                None => true,
+            };
+            let before_until = match def.until {
+                Some(until) => date <= until,
+                None => true,
+            };
+            if after_from && before_until {
+                on_date.entry(date).or_default().push(HolidayHit {
+                    name: def.name.clone(),
+                    moves: !def.never_moves,
+                });
+            }
+        }
+        if let Some(date) = kurban.get(&year) {
+            on_date.entry(*date).or_default().push(HolidayHit {
+                name: KURBAN_AIT.to_string(),
+                moves: false,
+            });
+        }
+    }
+    on_date
+}
+
+/// Mechanism 2: in date order, each movable holiday on a Saturday or Sunday moves its
+/// day off to the next free working day (Monday to Friday, not a holiday, not taken
+/// by an earlier move), up to `range_end`. Returns moved day -> (holiday, its date).
+fn weekend_moves(
+    on_date: &BTreeMap<NaiveDate, Vec<HolidayHit>>,
+    range_end: NaiveDate,
+) -> BTreeMap<NaiveDate, (String, NaiveDate)> {
+    let mut moved: BTreeMap<NaiveDate, (String, NaiveDate)> = BTreeMap::new();
+    for (date, hits) in on_date {
+        if !is_weekend(*date) {
+            continue;
+        }
+        for hit in hits.iter().filter(|hit| hit.moves) {
+            // Each step moves one day on; the range end bounds the search.
+            let mut candidate = date.succ_opt().filter(|c| *c <= range_end);
+            while let Some(c) = candidate {
+                if is_weekend(c) || on_date.contains_key(&c) || moved.contains_key(&c) {
+                    candidate = c.succ_opt().filter(|c| *c <= range_end);
+                } else {
+                    break;
+                }
+            }
+            if let Some(c) = candidate {
+                moved.insert(c, (hit.name.clone(), *date));
+            }
+        }
+    }
+    moved
+}
+
+/// Mechanism 3: checks every transfer against the days off of mechanisms 1-2
+/// (`special`) and returns the day kinds of the valid ones.
+fn check_transfers(
+    cx: &mut Cx<'_>,
+    covers: &CoversDef,
+    defs: &[TransferDef],
+    special: &BTreeMap<NaiveDate, DayKind>,
+) -> Vec<(NaiveDate, DayKind)> {
+    let mut applied: Vec<(NaiveDate, DayKind)> = Vec::new();
+    let mut day_off_spans: BTreeMap<NaiveDate, SourceSpan> = BTreeMap::new();
+    let mut working_spans: BTreeMap<NaiveDate, SourceSpan> = BTreeMap::new();
+    for def in defs {
+        let mut ok = true;
+        for (date, date_span, role) in [
+            (def.day_off, def.day_off_span, "day off"),
+            (def.working, def.working_span, "working day"),
+        ] {
+            if !is_covered(covers, date.year()) {
+                outside_covers(cx, covers, format!("transfer {role} {date}"), date_span);
+                ok = false;
+            }
+        }
+        if !ok {
+            continue;
+        }
+        if let Some(first_span) = day_off_spans.get(&def.day_off) {
+            let what = format!("a transfer of the day off {}", def.day_off);
+            duplicate(cx, what, def.day_off_span, *first_span);
+            ok = false;
+        }
+        if let Some(first_span) = working_spans.get(&def.working) {
+            let what = format!("a transfer of the working day {}", def.working);
+            duplicate(cx, what, def.working_span, *first_span);
+            ok = false;
+        }
+        day_off_spans.entry(def.day_off).or_insert(def.day_off_span);
+        working_spans.entry(def.working).or_insert(def.working_span);
+
+        // The day off must be an ordinary working weekday.
+        let day_off_problem = match special.get(&def.day_off) {
+            _ if is_weekend(def.day_off) => {
+                Some(format!("it is a {}", weekday_name(def.day_off.weekday())))
+            }
+            Some(kind) if !kind.is_business() => {
+                Some(format!("it is already a day off ({})", kind.reason()))
+            }
+            _ => None,
+        };
+        if let Some(reason) = day_off_problem {
+            let src = cx.src();
+            cx.errors.push(CalendarError::TransferDayOffNotWorkday {
+                date: def.day_off,
+                reason,
+                src,
+                span: def.day_off_span,
+            });
+            ok = false;
+        }
+
+        // The working day must be an ordinary weekend day, or a weekday off only
+        // because a weekend holiday moved there.
+        let working_reason = match special.get(&def.working) {
+            Some(DayKind::Holiday { name }) => {
+                let src = cx.src();
+                cx.errors.push(CalendarError::TransferWorkingIsHoliday {
+                    date: def.working,
+                    name: name.clone(),
+                    src,
+                    span: def.working_span,
+                });
+                None
+            }
+            Some(DayKind::MovedHoliday { name, from }) => Some(format!(
+                "{} made a working day by decree ({}): the day off of {name} (from {} {from}) was moved on to {} {}",
+                weekday_name(def.working.weekday()),
+                def.decree,
+                weekday_name(from.weekday()),
+                weekday_name(def.day_off.weekday()),
+                def.day_off
+            )),
+            _ if is_weekend(def.working) => Some(format!(
+                "working {} by decree ({}): its day off moved to {} {}",
+                weekday_name(def.working.weekday()),
+                def.decree,
+                weekday_name(def.day_off.weekday()),
+                def.day_off
+            )),
+            _ => {
+                let weekday = weekday_name(def.working.weekday()).to_string();
+                let src = cx.src();
+                cx.errors.push(CalendarError::TransferWorkingNotWeekend {
+                    date: def.working,
+                    weekday,
+                    src,
+                    span: def.working_span,
+                });
+                None
+            }
+        };
+        let (true, Some(reason)) = (ok, working_reason) else {
+            continue;
+        };
+        applied.push((
+            def.day_off,
+            DayKind::DecreeDayOff {
+                working_day: def.working,
+                source: def.decree.clone(),
+            },
+        ));
+        applied.push((def.working, DayKind::WorkingWeekend { reason }));
+    }
+    applied
+}
+
+/// The bit sets of business days, one per year (bit `ordinal0` of the year).
+fn business_bits(first: i32, last: i32, special: &BTreeMap<NaiveDate, DayKind>) -> Vec<[u64; 6]> {
+    let mut business = Vec::new();
+    for year in first..=last {
+        let mut bits = [0u64; 6];
+        let mut date = NaiveDate::from_ymd_opt(year, 1, 1);
+        while let Some(d) = date.filter(|d| d.year() == year) {
+            let is_business = match special.get(&d) {
+                Some(kind) => kind.is_business(),
+                None => !is_weekend(d),
+            };
+            if is_business {
+                let ordinal = usize::try_from(d.ordinal0()).unwrap_or(0);
+                if let Some(word) = bits.get_mut(ordinal / 64) {
+                    *word |= 1u64 << (ordinal % 64);
+                }
+            }
+            date = d.succ_opt();
+        }
+        business.push(bits);
+    }
+    business
+}
+
+/// Whether two periods `[from, until]` (open where `None`) share a day.
+fn periods_overlap(
+    a: (Option<NaiveDate>, Option<NaiveDate>),
+    b: (Option<NaiveDate>, Option<NaiveDate>),
+) -> bool {
+    let start = match (a.0, b.0) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    };
+    let end = match (a.1, b.1) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    match (start, end) {
+        (Some(s), Some(e)) => s <= e,
+        _ => true,
+    }
+}

@@ -1,0 +1,8 @@
+//! Evaluation: case facts, the business-day calendar and the evaluator.
+
+pub mod calendar;
+pub mod evaluator;
+pub mod facts;
+pub mod result;
+
+pub use evaluator::{evaluate, evaluate_with, EvalError, Explanation, Options};

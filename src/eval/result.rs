@@ -1,0 +1,238 @@
+//! The check result: what the rules say about one case (spec/CASES.md, "Check result").
+//!
+//! Field names are a contract with users' scripts: they may be added to, never renamed.
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Everything the rules say about one case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckResult {
+    /// The case's id, echoed from the input.
+    pub case: String,
+    /// The day the case was judged on.
+    pub as_of: NaiveDate,
+    /// Every duty that arose in the case, one per trigger, in due-date order.
+    pub obligations: Vec<Obligation>,
+    /// Rules that would have applied but an exception took them away.
+    pub exemptions: Vec<Exemption>,
+    /// Results that are not deadlines.
+    pub findings: Vec<Finding>,
+    /// Facts a rule needed to decide but the case does not give.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts_needed: Vec<FactNeeded>,
+    /// What the result was judged by, so that it can be reproduced later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<Receipt>,
+}
+
+/// The tool version and rule set a result was judged by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Receipt {
+    /// The kzrules version.
+    pub kzrules: String,
+    /// SHA-256 over the rule files (names and contents, in name order).
+    pub rules_sha256: String,
+}
+
+/// A legal source a result rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Citation {
+    /// The legal act, e.g. "Law of the Republic of Kazakhstan On Population Migration".
+    pub source: String,
+    /// The article, paragraph or clause, e.g. "art. 6 para. 4".
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// The seed document the rule was taken from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<String>,
+}
+
+/// Who carries a duty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Bearer {
+    /// The receiving (host, inviting) party.
+    Host,
+    /// The foreigner.
+    Foreigner,
+    /// The employer.
+    Employer,
+}
+
+impl Bearer {
+    /// The name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bearer::Host => "host",
+            Bearer::Foreigner => "foreigner",
+            Bearer::Employer => "employer",
+        }
+    }
+}
+
+/// Where an obligation stands on the day the case is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Fulfilled by the due day.
+    Met,
+    /// Fulfilled after the due day.
+    Late,
+    /// Not fulfilled, the due day not yet passed.
+    Open,
+    /// Not fulfilled, the due day passed.
+    Overdue,
+}
+
+impl Status {
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Late => "late",
+            Status::Open => "open",
+            Status::Overdue => "overdue",
+        }
+    }
+
+    /// Whether this status makes `kzrules check` exit 1.
+    pub fn is_violation(self) -> bool {
+        matches!(self, Status::Late | Status::Overdue)
+    }
+}
+
+/// The event that triggered an obligation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Trigger {
+    /// The event kind, e.g. `entry`, or `expiry` for a document's end.
+    pub event: String,
+    /// The event's date.
+    pub date: NaiveDate,
+    /// The event's own id, when the case gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// One duty that arose in a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Obligation {
+    /// The catalog id of the rule.
+    pub rule: String,
+    /// Who must act.
+    pub bearer: Bearer,
+    /// What must be done.
+    pub action: String,
+    /// What started the duty.
+    pub trigger: Trigger,
+    /// The last day on which the duty is met in time.
+    pub due: NaiveDate,
+    /// Where the duty stands.
+    pub status: Status,
+    /// The day the duty was fulfilled, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fulfilled_on: Option<NaiveDate>,
+    /// Calendar days after `due`, to the fulfilment or to `as_of`; 0 otherwise.
+    pub days_late: i64,
+    /// The penalty, only when late or overdue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub penalty: Option<Penalty>,
+    /// The legal sources of the duty.
+    pub citations: Vec<Citation>,
+}
+
+/// An administrative penalty under the Administrative Offences Code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Penalty {
+    /// The article and part, e.g. "518 part 1".
+    pub article: String,
+    /// Whether the sanction is (or may be) a warning.
+    pub warning: bool,
+    /// The fine in monthly calculation indices, `[min, max]`; `[0, 0]` for a warning alone.
+    pub fine_mci: [u32; 2],
+    /// The fine in tenge at the MCI of the violation's year, `[min, max]`.
+    pub fine_kzt: [u64; 2],
+    /// The MCI value in tenge used for `fine_kzt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mci_kzt: Option<u32>,
+    /// The penalty schedule's sources.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<Citation>,
+}
+
+/// A rule that would have applied, taken away by an exception.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Exemption {
+    /// The catalog id of the rule taken away.
+    pub rule: String,
+    /// Why the exception applies.
+    pub reason: String,
+    /// The event the rule would have been triggered by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<Trigger>,
+    /// The exception's sources.
+    pub citations: Vec<Citation>,
+}
+
+/// How serious a finding is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// For information.
+    Info,
+    /// Worth a look.
+    Warning,
+    /// A breach: makes `kzrules check` exit 1.
+    Error,
+}
+
+impl Severity {
+    /// The name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A result that is not a deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// The catalog id of the rule.
+    pub rule: String,
+    /// How serious it is.
+    pub severity: Severity,
+    /// What was found, in one line.
+    pub message: String,
+    /// The measured value and the period it was measured over, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The legal sources of the finding.
+    pub citations: Vec<Citation>,
+}
+
+/// A fact a rule needed but the case does not give.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FactNeeded {
+    /// The catalog id of the rule that could not decide.
+    pub rule: String,
+    /// The missing fact, as a path in the case, e.g. `person.birth_date`.
+    pub fact: String,
+    /// What the rule could not decide without it.
+    pub reason: String,
+}
+
+impl CheckResult {
+    /// The exit status this result alone gives `kzrules check`: 1 for anything late,
+    /// overdue or an error finding, 0 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        let violated = self.obligations.iter().any(|o| o.status.is_violation())
+            || self.findings.iter().any(|f| f.severity == Severity::Error);
+        u8::from(violated)
+    }
+}

@@ -1,0 +1,5 @@
+//! The `kzrules` command.
+
+fn main() -> std::process::ExitCode {
+    kzrules::cli::run()
+}

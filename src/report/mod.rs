@@ -1,0 +1,162 @@
+//! Report: check results and rule diagnostics rendered for people and machines.
+//!
+//! Each output format is rendered in one place: [`text`], [`json`], [`junit`],
+//! [`markdown`] and [`ics`] for check results, [`diagnostics`] for rule files. A
+//! batch is rendered as it streams: a header, one piece per case in input order, a
+//! footer, so that memory stays flat however many cases there are.
+
+pub mod diagnostics;
+pub mod ics;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod text;
+
+use serde::Serialize;
+
+use crate::eval::result::CheckResult;
+
+/// The output formats of `kzrules check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people: one line per obligation.
+    Text,
+    /// One JSON document per case (JSON Lines in batches), as spec/CASES.md says.
+    Json,
+    /// JUnit XML: one test case per obligation and finding.
+    Junit,
+    /// A Markdown summary table, for a CI job summary.
+    Markdown,
+    /// iCalendar: one event per open or overdue obligation, on its due day.
+    Ics,
+}
+
+/// A case that could not be checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseFailure {
+    /// The case's id, when it could be read.
+    pub case: Option<String>,
+    /// Where the case came from: a file path, or `stdin line N`.
+    pub input: String,
+    /// The error.
+    pub error: FailureDetail,
+}
+
+/// What went wrong with a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailureDetail {
+    /// A stable code, e.g. `kzrules::case::bad_date`.
+    pub code: String,
+    /// The JSON path of the place, e.g. `events[0].date`.
+    pub path: String,
+    /// The line in the input, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The column in the input, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl CaseFailure {
+    /// `input:line:column: path: message (help)`, one line.
+    pub fn one_line(&self) -> String {
+        let mut place = self.input.clone();
+        if let (Some(l), Some(c)) = (self.error.line, self.error.column) {
+            place.push_str(&format!(":{l}:{c}"));
+        }
+        let path = if self.error.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", self.error.path)
+        };
+        let mut out = format!(
+            "{place}: error[{}]: {path}{}",
+            self.error.code, self.error.message
+        );
+        if let Some(h) = &self.error.help {
+            out.push_str(&format!(" (help: {h})"));
+        }
+        out
+    }
+}
+
+/// What checking one case gave.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The case was judged.
+    Checked(Box<CheckResult>),
+    /// The case could not be read or judged.
+    Failed(Box<CaseFailure>),
+}
+
+impl Outcome {
+    /// The exit status this outcome alone gives: 0, 1 or 2.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Outcome::Checked(r) => r.exit_code(),
+            Outcome::Failed(_) => 2,
+        }
+    }
+}
+
+/// Renders a batch in one format, piece by piece.
+#[derive(Debug)]
+pub struct Renderer {
+    format: Format,
+    colour: bool,
+    totals: markdown::Totals,
+}
+
+impl Renderer {
+    /// A renderer for a format; `colour` for text on a terminal.
+    pub fn new(format: Format, colour: bool) -> Self {
+        Renderer {
+            format,
+            colour,
+            totals: markdown::Totals::default(),
+        }
+    }
+
+    /// What comes before the first case.
+    pub fn header(&self) -> String {
+        match self.format {
+            Format::Junit => junit::header(),
+            Format::Markdown => markdown::header(),
+            Format::Ics => ics::header(),
+            Format::Text | Format::Json => String::new(),
+        }
+    }
+
+    /// One case's piece of the output (empty for a failure in text form: failures go
+    /// to standard error there).
+    pub fn case(&mut self, outcome: &Outcome) -> String {
+        match (self.format, outcome) {
+            (Format::Text, Outcome::Checked(r)) => text::render(r, self.colour),
+            (Format::Text, Outcome::Failed(_)) => String::new(),
+            (Format::Json, Outcome::Checked(r)) => json::line(r),
+            (Format::Json, Outcome::Failed(f)) => json::failure_line(f),
+            (Format::Junit, o) => junit::suite(o),
+            (Format::Markdown, o) => {
+                self.totals.add(o);
+                markdown::row(o)
+            }
+            (Format::Ics, Outcome::Checked(r)) => ics::events(r),
+            (Format::Ics, Outcome::Failed(_)) => String::new(),
+        }
+    }
+
+    /// What comes after the last case.
+    pub fn footer(&self) -> String {
+        match self.format {
+            Format::Junit => junit::footer(),
+            Format::Markdown => markdown::footer(&self.totals),
+            Format::Ics => ics::footer(),
+            Format::Text | Format::Json => String::new(),
+        }
+    }
+}

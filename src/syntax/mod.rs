@@ -1,0 +1,793 @@
+//! Syntax: rule file text → AST with spans (grammar in `grammar/kzrules.pest`).
+//!
+//! A syntax error is reported in the analyst's words ("expected a number of days"),
+//! never with the grammar's rule names, at the exact place, with the file name.
+
+pub mod ast;
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+use crate::diagnostic::{Diagnostic, SourceFile, Span, Spanned};
+use ast::*;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/kzrules.pest"]
+struct RuleParser;
+
+/// Parse one rule file. `file_index` is the file's index in the rule set, kept in spans.
+pub fn parse(file_index: u32, source: &SourceFile) -> Result<File, Vec<Diagnostic>> {
+    let pairs = match RuleParser::parse(Rule::file, &source.text) {
+        Ok(pairs) => pairs,
+        Err(error) => return Err(vec![syntax_error(source, file_index, &error)]),
+    };
+    let mut builder = Builder {
+        file: file_index,
+        source,
+        errors: Vec::new(),
+    };
+    let mut file = File::default();
+    for pair in pairs.flatten().take(1) {
+        for item in pair.into_inner() {
+            if let Some(item) = builder.item(item) {
+                file.items.push(item);
+            }
+        }
+    }
+    if builder.errors.is_empty() {
+        Ok(file)
+    } else {
+        Err(builder.errors)
+    }
+}
+
+/// The grammar's rules in the analyst's words, for "expected ..." messages.
+fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "the end of the file",
+        Rule::item
+        | Rule::source_decl
+        | Rule::set_decl
+        | Rule::parameter_decl
+        | Rule::penalty_decl
+        | Rule::rule_decl
+        | Rule::exemption_decl
+        | Rule::extension => "a declaration (`rule`, `penalty`, `parameter`, `set`, `source`, `exempt` or `extend`)",
+        Rule::ident => "a name (lowercase letters, digits and `_`)",
+        Rule::string | Rule::string_text => "a text in double quotes",
+        Rule::date => "a date (YYYY-MM-DD)",
+        Rule::number => "a number",
+        Rule::country | Rule::country_list | Rule::country_set => "a country code (two capital letters, e.g. `KG`)",
+        Rule::code | Rule::code_set => "a visa category (e.g. `C3`)",
+        Rule::title => "`title`",
+        Rule::citation => "`cite`",
+        Rule::in_force => "`in_force`",
+        Rule::members => "`members`",
+        Rule::parameter_value => "`value`",
+        Rule::branch => "a penalty branch (`when ...:` or `otherwise:`)",
+        Rule::otherwise => "`otherwise`",
+        Rule::penalty_cond | Rule::days_late_cond | Rule::repeated_cond => {
+            "a penalty condition (`days_late at_most N`, `repeated \"518\" within 12 months`, `host is individual`)"
+        }
+        Rule::sanction | Rule::warning_or_fine | Rule::warning | Rule::fine => "`warning` or `fine N mci`",
+        Rule::sized_amounts | Rule::sized_amount | Rule::host_size => {
+            "a host size (`small`, `medium`, `large`, `non_profit`, `official`)"
+        }
+        Rule::amount => "an amount (`N` or `N to M`)",
+        Rule::compare => "`at_most`, `at_least`, `over` or `under`",
+        Rule::rule_clause
+        | Rule::bearer
+        | Rule::action
+        | Rule::on_clause
+        | Rule::when_clause
+        | Rule::penalty_ref
+        | Rule::finding => "a rule clause (`title`, `cite`, `bearer`, `action`, a duty, `when`, `unless`, `penalty`, `finding`, `}`)",
+        Rule::unless_clause => "`unless`",
+        Rule::severity => "`error`, `warning` or `info`",
+        Rule::duty | Rule::verb | Rule::apply_verb => "a duty (e.g. `notify within 3 business_days of entry`)",
+        Rule::within_of | Rule::before_expiry | Rule::by_expiry | Rule::rolling => {
+            "a deadline (`within N business_days of EVENT`, `no_later_than N calendar_days before expiry_of DOCUMENT`, `by expiry_of DOCUMENT`, `within N days in any M days`)"
+        }
+        Rule::unit => "`business_days` or `calendar_days`",
+        Rule::triggers => "an event kind (e.g. `entry`)",
+        Rule::condition | Rule::conjunction | Rule::negation | Rule::not => "a condition",
+        Rule::holder_of | Rule::doc_filter => "`holder_of DOCUMENT`",
+        Rule::citizen_of => "`citizen_of SET`",
+        Rule::age_under => "`age under N`",
+        Rule::stay_longer => "`stay longer_than N days`",
+        Rule::is_cond | Rule::ident_set => "`SUBJECT is VALUE`",
+        Rule::date_cond | Rule::date_expr => "`expiry_of DOCUMENT before ...`",
+        Rule::period_unit => "`months` or `days`",
+        Rule::measure_cond | Rule::measure | Rule::measure_name | Rule::measure_arg => "a measure (e.g. `days_in_kazakhstan`)",
+        Rule::window => "`per calendar_year` or `in any N months`",
+        Rule::file | Rule::WHITESPACE | Rule::COMMENT | Rule::id_char | Rule::keyword => "more text",
+        Rule::set_clause | Rule::parameter_clause | Rule::penalty_clause | Rule::penalty_atom | Rule::limit | Rule::atom => "a clause",
+    }
+}
+
+fn syntax_error(
+    source: &SourceFile,
+    file_index: u32,
+    error: &pest::error::Error<Rule>,
+) -> Diagnostic {
+    let position = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((start, _)) => start,
+    };
+    // The offending word: from the position to the next white space.
+    let rest = source.text.get(position..).unwrap_or("");
+    let word_len = rest
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(rest.len(), |(i, _)| i)
+        .max(usize::from(!rest.is_empty()).min(rest.chars().next().map_or(0, char::len_utf8)));
+    let found: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .take(40)
+        .collect();
+    let expected = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut words: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
+            words.dedup();
+            let mut unique = Vec::new();
+            for w in words {
+                if !unique.contains(&w) {
+                    unique.push(w);
+                }
+            }
+            match unique.len() {
+                0 => String::from("something else"),
+                1 => unique.concat(),
+                _ => {
+                    let (last, head) = unique.split_last().map_or((&"", &[][..]), |(l, h)| (l, h));
+                    format!("{} or {}", head.join(", "), last)
+                }
+            }
+        }
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let found_text = if found.is_empty() {
+        String::from("the end of the file")
+    } else {
+        format!("`{found}`")
+    };
+    let span = Span::new(file_index, position, position + word_len);
+    let mut help = format!("write {expected} here");
+    if found.starts_with('"')
+        && !rest
+            .get(1..)
+            .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("")
+            .contains('"')
+    {
+        help = String::from("close the text with `\"` on the same line");
+    }
+    Diagnostic::error(
+        "kzrules::syntax",
+        source,
+        span,
+        format!("expected {expected}, found {found_text}"),
+    )
+    .label(format!("expected {expected}"))
+    .help(help)
+}
+
+struct Builder<'a> {
+    file: u32,
+    source: &'a SourceFile,
+    errors: Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn text(&self, pair: &Pair<'_, Rule>) -> Text {
+        Spanned::new(pair.as_str().to_string(), self.span(pair))
+    }
+
+    fn string(&self, pair: &Pair<'_, Rule>) -> Text {
+        let raw = pair.as_str();
+        let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
+        let value = inner.replace("\\\"", "\"").replace("\\\\", "\\");
+        Spanned::new(value, self.span(pair))
+    }
+
+    fn number(&mut self, pair: &Pair<'_, Rule>) -> u32 {
+        match pair.as_str().parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => {
+                self.errors.push(
+                    Diagnostic::error(
+                        "kzrules::number",
+                        self.source,
+                        self.span(pair),
+                        format!("the number `{}` is too large", pair.as_str()),
+                    )
+                    .label("too large")
+                    .help("numbers of days, months and MCI are at most 4294967295"),
+                );
+                0
+            }
+        }
+    }
+
+    fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
+        match pair.as_rule() {
+            Rule::source_decl => {
+                let mut inner = pair.into_inner();
+                let id = self.text(&inner.next()?);
+                let name = self.string(&inner.next()?);
+                Some(Item::Source(SourceDecl { id, name }))
+            }
+            Rule::set_decl => Some(Item::Set(self.set(pair)?)),
+            Rule::parameter_decl => Some(Item::Parameter(self.parameter(pair)?)),
+            Rule::penalty_decl => Some(Item::Penalty(self.penalty(pair)?)),
+            Rule::rule_decl => Some(Item::Rule(self.rule(pair)?)),
+            Rule::extension => Some(Item::Extension(self.extension(pair)?)),
+            Rule::exemption_decl => {
+                let span = self.span(&pair);
+                let mut inner = pair.into_inner();
+                let rule = self.text(&inner.next()?);
+                let condition = self.condition(inner.next()?)?;
+                let mut because = None;
+                let mut citations = Vec::new();
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::string => because = Some(self.string(&part)),
+                        Rule::citation => citations.extend(self.citation(part)),
+                        _ => {}
+                    }
+                }
+                Some(Item::Exemption(ExemptionDecl {
+                    rule,
+                    exception: Unless {
+                        condition,
+                        because,
+                        citations,
+                        span,
+                    },
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    fn in_force(&self, pair: Pair<'_, Rule>) -> InForce {
+        let mut in_force = InForce::default();
+        let mut words = pair.clone().into_inner();
+        // `from` and `until` are literals: tell the dates apart by the word before them.
+        let text = pair.as_str();
+        while let Some(date) = words.next() {
+            let offset = date.as_span().start() - pair.as_span().start();
+            let before = text.get(..offset).unwrap_or("").trim_end();
+            if before.ends_with("until") {
+                in_force.until = Some(self.text(&date));
+            } else {
+                in_force.from = Some(self.text(&date));
+            }
+        }
+        in_force
+    }
+
+    fn citation(&self, pair: Pair<'_, Rule>) -> Option<Citation> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let source = self.text(&inner.next()?);
+        let reference = self.string(&inner.next()?);
+        let seed = inner.next().map(|p| self.string(&p));
+        Some(Citation {
+            source,
+            reference,
+            seed,
+            span,
+        })
+    }
+
+    fn set(&mut self, pair: Pair<'_, Rule>) -> Option<SetDecl> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let id = self.text(&inner.next()?);
+        let mut decl = SetDecl {
+            id,
+            title: Vec::new(),
+            in_force: Vec::new(),
+            members: Vec::new(),
+            citations: Vec::new(),
+            span,
+        };
+        for clause in inner {
+            match clause.as_rule() {
+                Rule::title => decl
+                    .title
+                    .extend(clause.into_inner().next().map(|p| self.string(&p))),
+                Rule::in_force => {
+                    let s = self.span(&clause);
+                    decl.in_force.push(Spanned::new(self.in_force(clause), s));
+                }
+                Rule::members => {
+                    for list in clause.into_inner() {
+                        decl.members
+                            .extend(list.into_inner().map(|c| self.text(&c)));
+                    }
+                }
+                Rule::citation => decl.citations.extend(self.citation(clause)),
+                _ => {}
+            }
+        }
+        Some(decl)
+    }
+
+    fn parameter(&mut self, pair: Pair<'_, Rule>) -> Option<ParameterDecl> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let id = self.text(&inner.next()?);
+        let mut decl = ParameterDecl {
+            id,
+            title: Vec::new(),
+            values: Vec::new(),
+            span,
+        };
+        for clause in inner {
+            match clause.as_rule() {
+                Rule::title => decl
+                    .title
+                    .extend(clause.into_inner().next().map(|p| self.string(&p))),
+                Rule::parameter_value => {
+                    let span = self.span(&clause);
+                    let mut parts = clause.into_inner();
+                    let number = parts.next()?;
+                    let value = Spanned::new(u64::from(self.number(&number)), self.span(&number));
+                    let from = self.text(&parts.next()?);
+                    let citations = parts.filter_map(|c| self.citation(c)).collect();
+                    decl.values.push(ParameterValue {
+                        value,
+                        from,
+                        citations,
+                        span,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Some(decl)
+    }
+
+    fn penalty(&mut self, pair: Pair<'_, Rule>) -> Option<PenaltyDecl> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let id = self.text(&inner.next()?);
+        let mut decl = PenaltyDecl {
+            id,
+            title: Vec::new(),
+            in_force: Vec::new(),
+            citations: Vec::new(),
+            branches: Vec::new(),
+            span,
+        };
+        for clause in inner {
+            match clause.as_rule() {
+                Rule::title => decl
+                    .title
+                    .extend(clause.into_inner().next().map(|p| self.string(&p))),
+                Rule::in_force => {
+                    let s = self.span(&clause);
+                    decl.in_force.push(Spanned::new(self.in_force(clause), s));
+                }
+                Rule::citation => decl.citations.extend(self.citation(clause)),
+                Rule::branch => {
+                    if let Some(b) = self.branch(clause) {
+                        decl.branches.push(b);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(decl)
+    }
+
+    fn branch(&mut self, pair: Pair<'_, Rule>) -> Option<Branch> {
+        let span = self.span(&pair);
+        let mut conditions = Vec::new();
+        let mut article = None;
+        let mut sanction = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::penalty_cond => {
+                    for atom in part.into_inner() {
+                        let s = self.span(&atom);
+                        if let Some(c) = self.penalty_cond(atom) {
+                            conditions.push(Spanned::new(c, s));
+                        }
+                    }
+                }
+                Rule::otherwise => {}
+                Rule::string => article = Some(self.string(&part)),
+                Rule::sanction => {
+                    let s = self.span(&part);
+                    sanction = Some(Spanned::new(self.sanction(part.into_inner().next()?)?, s));
+                }
+                _ => {}
+            }
+        }
+        Some(Branch {
+            conditions,
+            article: article?,
+            sanction: sanction?,
+            span,
+        })
+    }
+
+    fn penalty_cond(&mut self, pair: Pair<'_, Rule>) -> Option<PenaltyCond> {
+        match pair.as_rule() {
+            Rule::days_late_cond => {
+                let mut inner = pair.into_inner();
+                let compare = compare(&inner.next()?);
+                let n = self.number(&inner.next()?);
+                Some(PenaltyCond::DaysLate(compare, n))
+            }
+            Rule::repeated_cond => {
+                let mut inner = pair.into_inner();
+                let article = self.string(&inner.next()?);
+                let months = self.number(&inner.next()?);
+                Some(PenaltyCond::Repeated { article, months })
+            }
+            Rule::is_cond => Some(PenaltyCond::Is(self.is_cond(pair)?)),
+            _ => None,
+        }
+    }
+
+    fn sanction(&mut self, pair: Pair<'_, Rule>) -> Option<Sanction> {
+        match pair.as_rule() {
+            Rule::warning => Some(Sanction::Warning),
+            Rule::fine => Some(Sanction::Fine(self.fine(pair)?)),
+            Rule::warning_or_fine => Some(Sanction::WarningOrFine(
+                self.fine(pair.into_inner().next()?)?,
+            )),
+            _ => None,
+        }
+    }
+
+    fn fine(&mut self, pair: Pair<'_, Rule>) -> Option<FineAmount> {
+        let inner = pair.into_inner().next()?;
+        match inner.as_rule() {
+            Rule::amount => Some(FineAmount::Flat(self.amount(inner)?)),
+            Rule::sized_amounts => {
+                let mut sizes = Vec::new();
+                for sized in inner.into_inner() {
+                    let mut parts = sized.into_inner();
+                    let size = self.text(&parts.next()?);
+                    let amount = self.amount(parts.next()?)?;
+                    sizes.push((size, amount));
+                }
+                Some(FineAmount::BySize(sizes))
+            }
+            _ => None,
+        }
+    }
+
+    fn amount(&mut self, pair: Pair<'_, Rule>) -> Option<Amount> {
+        let mut inner = pair.into_inner();
+        let min = self.number(&inner.next()?);
+        let max = match inner.next() {
+            Some(p) => self.number(&p),
+            None => min,
+        };
+        Some(Amount { min, max })
+    }
+
+    fn rule(&mut self, pair: Pair<'_, Rule>) -> Option<RuleDecl> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let id = self.text(&inner.next()?);
+        let mut clauses = Vec::new();
+        for clause in inner {
+            let s = self.span(&clause);
+            let node = match clause.as_rule() {
+                Rule::title => RuleClause::Title(self.string(&clause.into_inner().next()?)),
+                Rule::in_force => RuleClause::InForce(self.in_force(clause)),
+                Rule::citation => RuleClause::Cite(self.citation(clause)?),
+                Rule::bearer => RuleClause::Bearer(self.text(&clause.into_inner().next()?)),
+                Rule::action => RuleClause::Action(self.string(&clause.into_inner().next()?)),
+                Rule::on_clause => RuleClause::On(self.triggers(clause.into_inner().next()?)),
+                Rule::when_clause => {
+                    let c = clause.into_inner().next()?;
+                    RuleClause::When(self.condition(c)?)
+                }
+                Rule::unless_clause => RuleClause::Unless(self.unless(clause)?),
+                Rule::penalty_ref => RuleClause::Penalty(self.text(&clause.into_inner().next()?)),
+                Rule::finding => {
+                    let mut parts = clause.into_inner();
+                    let severity = self.text(&parts.next()?);
+                    let message = self.string(&parts.next()?);
+                    let condition = self.condition(parts.next()?)?;
+                    RuleClause::Finding(FindingDecl {
+                        severity,
+                        message,
+                        condition,
+                    })
+                }
+                Rule::duty => RuleClause::Duty(self.duty(clause)?),
+                _ => continue,
+            };
+            clauses.push(Spanned::new(node, s));
+        }
+        Some(RuleDecl { id, clauses, span })
+    }
+
+    fn triggers(&self, pair: Pair<'_, Rule>) -> Vec<Text> {
+        pair.into_inner().map(|p| self.text(&p)).collect()
+    }
+
+    fn unless(&mut self, pair: Pair<'_, Rule>) -> Option<Unless> {
+        let span = self.span(&pair);
+        let mut condition = None;
+        let mut because = None;
+        let mut citations = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::condition => condition = self.condition(part),
+                Rule::string => because = Some(self.string(&part)),
+                Rule::citation => citations.extend(self.citation(part)),
+                _ => {}
+            }
+        }
+        Some(Unless {
+            condition: condition?,
+            because,
+            citations,
+            span,
+        })
+    }
+
+    fn extension(&mut self, pair: Pair<'_, Rule>) -> Option<Extension> {
+        let mut rules = Vec::new();
+        let mut dates = Vec::new();
+        let mut because = None;
+        let mut citations = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => rules.push(self.text(&part)),
+                Rule::date => dates.push(self.text(&part)),
+                Rule::string => because = Some(self.string(&part)),
+                Rule::citation => citations.extend(self.citation(part)),
+                _ => {}
+            }
+        }
+        let mut dates = dates.into_iter();
+        Some(Extension {
+            rules,
+            from: dates.next()?,
+            to: dates.next()?,
+            until: dates.next()?,
+            because,
+            citations,
+        })
+    }
+
+    fn duty(&mut self, pair: Pair<'_, Rule>) -> Option<Duty> {
+        let mut verb = None;
+        let mut limits = Vec::new();
+        let mut when = None;
+        let mut unless = Vec::new();
+        for part in pair.into_inner() {
+            let s = self.span(&part);
+            match part.as_rule() {
+                Rule::verb => {
+                    let inner = part.into_inner().next()?;
+                    let v = match inner.as_rule() {
+                        Rule::apply_verb => Verb::ApplyFor(self.text(&inner.into_inner().next()?)),
+                        _ => Verb::Plain(inner.as_str().to_string()),
+                    };
+                    verb = Some(Spanned::new(v, s));
+                }
+                Rule::within_of => {
+                    let mut inner = part.into_inner();
+                    let n = self.number(&inner.next()?);
+                    let unit = unit(&inner.next()?);
+                    let triggers = self.triggers(inner.next()?);
+                    limits.push(Spanned::new(Limit::Within { n, unit, triggers }, s));
+                }
+                Rule::before_expiry => {
+                    let mut inner = part.into_inner();
+                    let n = self.number(&inner.next()?);
+                    let unit = unit(&inner.next()?);
+                    let document = self.text(&inner.next()?);
+                    limits.push(Spanned::new(Limit::BeforeExpiry { n, unit, document }, s));
+                }
+                Rule::by_expiry => {
+                    let document = self.text(&part.into_inner().next()?);
+                    limits.push(Spanned::new(Limit::ByExpiry { document }, s));
+                }
+                Rule::rolling => {
+                    let mut inner = part.into_inner();
+                    let days = self.number(&inner.next()?);
+                    let window = self.number(&inner.next()?);
+                    limits.push(Spanned::new(Limit::Rolling { days, window }, s));
+                }
+                Rule::condition => when = self.condition(part),
+                Rule::unless_clause => unless.extend(self.unless(part)),
+                _ => {}
+            }
+        }
+        Some(Duty {
+            verb: verb?,
+            limits,
+            when,
+            unless,
+        })
+    }
+
+    fn condition(&mut self, pair: Pair<'_, Rule>) -> Option<Spanned<Cond>> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::condition => {
+                let mut parts: Vec<Spanned<Cond>> = Vec::new();
+                for c in pair.into_inner() {
+                    parts.push(self.condition(c)?);
+                }
+                if parts.len() == 1 {
+                    parts.pop()
+                } else {
+                    Some(Spanned::new(Cond::Or(parts), span))
+                }
+            }
+            Rule::conjunction => {
+                let mut parts: Vec<Spanned<Cond>> = Vec::new();
+                for c in pair.into_inner() {
+                    parts.push(self.condition(c)?);
+                }
+                if parts.len() == 1 {
+                    parts.pop()
+                } else {
+                    Some(Spanned::new(Cond::And(parts), span))
+                }
+            }
+            Rule::negation => {
+                let mut inner = pair.into_inner();
+                let first = inner.next()?;
+                if first.as_rule() == Rule::not {
+                    let c = self.condition(inner.next()?)?;
+                    Some(Spanned::new(Cond::Not(Box::new(c)), span))
+                } else {
+                    self.condition(first)
+                }
+            }
+            Rule::holder_of => {
+                let mut inner = pair.into_inner();
+                let document = self.text(&inner.next()?);
+                let mut filters = Vec::new();
+                for f in inner {
+                    let fs = self.span(&f);
+                    let text = f.as_str().trim_start();
+                    let value = f.into_inner().next()?;
+                    if text.starts_with("category") {
+                        let codes = value.into_inner().map(|c| self.text(&c)).collect();
+                        filters.push(Spanned::new(DocFilter::Category(codes), fs));
+                    } else {
+                        filters.push(Spanned::new(DocFilter::Entries(self.text(&value)), fs));
+                    }
+                }
+                Some(Spanned::new(Cond::HolderOf { document, filters }, span))
+            }
+            Rule::citizen_of => {
+                let inner = pair.into_inner().next()?;
+                let r = if inner.as_rule() == Rule::ident {
+                    CountryRef::Named(self.text(&inner))
+                } else {
+                    let mut codes = Vec::new();
+                    for p in inner.into_inner() {
+                        if p.as_rule() == Rule::country {
+                            codes.push(self.text(&p));
+                        } else {
+                            codes.extend(p.into_inner().map(|c| self.text(&c)));
+                        }
+                    }
+                    CountryRef::Literal(codes)
+                };
+                Some(Spanned::new(Cond::CitizenOf(r), span))
+            }
+            Rule::age_under => {
+                let n = self.number(&pair.into_inner().next()?);
+                Some(Spanned::new(Cond::AgeUnder(n), span))
+            }
+            Rule::stay_longer => {
+                let n = self.number(&pair.into_inner().next()?);
+                Some(Spanned::new(Cond::StayLongerThan(n), span))
+            }
+            Rule::is_cond => Some(Spanned::new(Cond::Is(self.is_cond(pair)?), span)),
+            Rule::date_cond => {
+                let mut inner = pair.into_inner();
+                let a = self.date_expr(inner.next()?)?;
+                let b = self.date_expr(inner.next()?)?;
+                Some(Spanned::new(Cond::DateBefore(a, b), span))
+            }
+            Rule::measure_cond => {
+                let mut inner = pair.into_inner();
+                let measure_pair = inner.next()?;
+                let mut m = measure_pair.into_inner();
+                let measure = self.text(&m.next()?);
+                let article = match m.next() {
+                    Some(arg) => Some(self.string(&arg.into_inner().next()?)),
+                    None => None,
+                };
+                let mut next = inner.next()?;
+                let mut window = None;
+                if next.as_rule() == Rule::window {
+                    let ws = self.span(&next);
+                    let w = match next.clone().into_inner().next() {
+                        Some(n) => Window::AnyMonths(self.number(&n)),
+                        None => Window::CalendarYear,
+                    };
+                    window = Some(Spanned::new(w, ws));
+                    next = inner.next()?;
+                }
+                let compare = compare(&next);
+                let bound = self.number(&inner.next()?);
+                Some(Spanned::new(
+                    Cond::Measure(MeasureCond {
+                        measure,
+                        article,
+                        window,
+                        compare,
+                        bound,
+                    }),
+                    span,
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    fn is_cond(&self, pair: Pair<'_, Rule>) -> Option<IsCond> {
+        let mut inner = pair.into_inner();
+        let subject = self.text(&inner.next()?);
+        let values = inner.next()?.into_inner().map(|v| self.text(&v)).collect();
+        Some(IsCond { subject, values })
+    }
+
+    fn date_expr(&mut self, pair: Pair<'_, Rule>) -> Option<DateExpr> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let document = self.text(&inner.next()?);
+        let plus = match inner.next() {
+            Some(n) => {
+                let n = self.number(&n);
+                let unit = match inner.next().map(|u| u.as_str().to_string()).as_deref() {
+                    Some("days") => PeriodUnit::Days,
+                    _ => PeriodUnit::Months,
+                };
+                Some((n, unit))
+            }
+            None => None,
+        };
+        Some(DateExpr {
+            document,
+            plus,
+            span,
+        })
+    }
+}
+
+fn compare(pair: &Pair<'_, Rule>) -> Compare {
+    match pair.as_str() {
+        "at_most" => Compare::AtMost,
+        "at_least" => Compare::AtLeast,
+        "over" => Compare::Over,
+        _ => Compare::Under,
+    }
+}
+
+fn unit(pair: &Pair<'_, Rule>) -> Unit {
+    if pair.as_str() == "business_days" {
+        Unit::BusinessDays
+    } else {
+        Unit::CalendarDays
+    }
+}

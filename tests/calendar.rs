@@ -1,0 +1,688 @@
+//! Tests of the working-day calendar: the embedded data against FACTS.md's table,
+//! counting examples, properties, and parse errors of broken data.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use kzrules::eval::calendar::{
+    calendar_days_before, within_calendar_days, Calendar, CalendarError, DayKind,
+};
+use miette::Diagnostic;
+use proptest::prelude::*;
+
+const DATA: &str = include_str!("../rules/calendar.kzcal");
+const DATA_NAME: &str = "rules/calendar.kzcal";
+const FACTS: &str = include_str!("data/calendar_facts.txt");
+
+fn render(error: &CalendarError) -> String {
+    let mut out = String::new();
+    miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+        .render_report(&mut out, error)
+        .unwrap();
+    out
+}
+
+fn calendar() -> &'static Calendar {
+    static CALENDAR: OnceLock<Calendar> = OnceLock::new();
+    CALENDAR.get_or_init(|| match Calendar::parse(DATA_NAME, DATA) {
+        Ok(calendar) => calendar,
+        Err(errors) => {
+            let rendered: Vec<String> = errors.iter().map(render).collect();
+            panic!(
+                "{} errors in the data:\n{}",
+                errors.len(),
+                rendered.join("\n")
+            );
+        }
+    })
+}
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn code(error: &CalendarError) -> String {
+    error.code().map(|c| c.to_string()).unwrap_or_default()
+}
+
+fn is_weekend(date: NaiveDate) -> bool {
+    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+// ---------------------------------------------------------------------------
+// The data against FACTS.md
+// ---------------------------------------------------------------------------
+
+struct YearFacts {
+    year: i32,
+    off: BTreeSet<NaiveDate>,
+    decree: BTreeSet<NaiveDate>,
+    working: BTreeSet<NaiveDate>,
+    working_weekday: BTreeSet<NaiveDate>,
+}
+
+fn parse_facts() -> Vec<YearFacts> {
+    let mut years = Vec::new();
+    for line in FACTS.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('|').map(str::trim).collect();
+        assert_eq!(fields.len(), 4, "bad facts line: {line}");
+        let year: i32 = fields[0].parse().unwrap();
+        let dates = |field: &str, label: &str| -> Vec<(NaiveDate, bool)> {
+            let rest = field
+                .strip_prefix(label)
+                .and_then(|r| r.strip_prefix(':'))
+                .unwrap_or_else(|| panic!("field `{field}` should start with `{label}:`"));
+            rest.split_whitespace()
+                .map(|item| {
+                    let (starred, dm) = match item.strip_prefix('*') {
+                        Some(dm) => (true, dm),
+                        None => (false, item),
+                    };
+                    let (day, month) = dm.split_once('.').unwrap();
+                    let date =
+                        NaiveDate::from_ymd_opt(year, month.parse().unwrap(), day.parse().unwrap())
+                            .unwrap_or_else(|| panic!("bad date {item} in {year}"));
+                    (date, starred)
+                })
+                .collect()
+        };
+        let off = dates(fields[1], "off");
+        years.push(YearFacts {
+            year,
+            off: off.iter().map(|(date, _)| *date).collect(),
+            decree: off
+                .iter()
+                .filter(|(_, s)| *s)
+                .map(|(date, _)| *date)
+                .collect(),
+            working: dates(fields[2], "working")
+                .into_iter()
+                .map(|(x, _)| x)
+                .collect(),
+            working_weekday: dates(fields[3], "working_weekday")
+                .into_iter()
+                .map(|(x, _)| x)
+                .collect(),
+        });
+    }
+    years
+}
+
+#[test]
+fn embedded_data_parses_and_covers_2019_to_2026() {
+    let cal = calendar();
+    assert_eq!(cal.years(), 2019..=2026);
+    assert_eq!(cal.file_name(), DATA_NAME);
+    for year in cal.years() {
+        assert!(cal.year_source(year).is_some_and(|s| !s.is_empty()));
+    }
+}
+
+#[test]
+fn every_year_matches_the_facts_table() {
+    let cal = calendar();
+    let facts = parse_facts();
+    let fact_years: BTreeSet<i32> = facts.iter().map(|f| f.year).collect();
+    for year in 2020..=2026 {
+        assert!(fact_years.contains(&year), "facts file lacks {year}");
+    }
+    for fact in &facts {
+        let listing = cal.year_listing(fact.year).unwrap();
+        let off: BTreeSet<NaiveDate> = listing
+            .iter()
+            .filter(|(_, kind)| !kind.is_business())
+            .map(|(date, _)| *date)
+            .collect();
+        let working: BTreeSet<NaiveDate> = listing
+            .iter()
+            .filter(|(date, kind)| kind.is_business() && is_weekend(*date))
+            .map(|(date, _)| *date)
+            .collect();
+        let working_weekday: BTreeSet<NaiveDate> = listing
+            .iter()
+            .filter(|(date, kind)| kind.is_business() && !is_weekend(*date))
+            .map(|(date, _)| *date)
+            .collect();
+        let decree: BTreeSet<NaiveDate> = listing
+            .iter()
+            .filter(|(_, kind)| matches!(kind, DayKind::DecreeDayOff { .. }))
+            .map(|(date, _)| *date)
+            .collect();
+        assert_eq!(off, fact.off, "weekdays off of {}", fact.year);
+        assert_eq!(
+            working, fact.working,
+            "working weekend days of {}",
+            fact.year
+        );
+        assert_eq!(
+            working_weekday, fact.working_weekday,
+            "working weekdays of {}",
+            fact.year
+        );
+        assert_eq!(decree, fact.decree, "decree transfers of {}", fact.year);
+        // The listing is in date order and holds only weekdays off and working days.
+        assert!(listing.windows(2).all(|w| w[0].0 < w[1].0));
+        // Every other day of the year is an ordinary one.
+        let mut date = NaiveDate::from_ymd_opt(fact.year, 1, 1).unwrap();
+        while date.year() == fact.year {
+            let expected_business = if fact.off.contains(&date) {
+                false
+            } else if fact.working.contains(&date) || fact.working_weekday.contains(&date) {
+                true
+            } else {
+                !is_weekend(date)
+            };
+            assert_eq!(
+                cal.is_business_day(date).unwrap(),
+                expected_business,
+                "business day {date}"
+            );
+            assert_eq!(cal.day(date).unwrap().is_business(), expected_business);
+            date = date.succ_opt().unwrap();
+        }
+    }
+}
+
+#[test]
+fn specific_days_of_2024_and_2022() {
+    let cal = calendar();
+    for off in ["2024-03-25", "2024-05-08", "2024-07-08", "2024-12-16"] {
+        assert!(!cal.is_business_day(d(off)).unwrap(), "{off} is off");
+    }
+    assert!(cal.is_business_day(d("2024-05-04")).unwrap());
+    assert!(!cal.is_business_day(d("2022-05-10")).unwrap());
+
+    assert_eq!(
+        cal.day(d("2024-03-25")).unwrap(),
+        DayKind::MovedHoliday {
+            name: "Nauryz meiramy".to_string(),
+            from: d("2024-03-23"),
+        }
+    );
+    assert_eq!(
+        cal.day(d("2024-03-25")).unwrap().reason(),
+        "day off moved from Saturday 2024-03-23 (Nauryz meiramy)"
+    );
+    assert_eq!(
+        cal.day(d("2024-03-21")).unwrap(),
+        DayKind::Holiday {
+            name: "Nauryz meiramy".to_string()
+        }
+    );
+    // Two together: Saturday 7 May 2022 moved past Monday 9 May (a holiday) to Tuesday.
+    assert_eq!(
+        cal.day(d("2022-05-10")).unwrap(),
+        DayKind::MovedHoliday {
+            name: "Defender of the Fatherland Day".to_string(),
+            from: d("2022-05-07"),
+        }
+    );
+    match cal.day(d("2024-05-08")).unwrap() {
+        DayKind::DecreeDayOff {
+            working_day,
+            source,
+        } => {
+            assert_eq!(working_day, d("2024-05-04"));
+            assert!(source.contains("2024"), "{source}");
+        }
+        other => panic!("2024-05-08 is {other:?}"),
+    }
+    let reason = cal.day(d("2024-05-08")).unwrap().reason();
+    assert!(reason.starts_with("day off moved by decree ("), "{reason}");
+    assert!(reason.ends_with("working Saturday 2024-05-04"), "{reason}");
+    let working = cal.day(d("2024-05-04")).unwrap();
+    assert!(matches!(working, DayKind::WorkingWeekend { .. }));
+    assert!(working.is_business());
+    assert!(working.reason().contains("2024-05-08"));
+    assert_eq!(cal.day(d("2024-05-05")).unwrap(), DayKind::Weekend);
+    assert_eq!(
+        cal.day(d("2024-05-05")).unwrap().reason_on(d("2024-05-05")),
+        "Sunday"
+    );
+    assert_eq!(cal.day(d("2024-05-06")).unwrap(), DayKind::Business);
+}
+
+#[test]
+fn holidays_that_never_move() {
+    let cal = calendar();
+    // Kurban Ait on Saturday 9 July 2022 and Sunday 16 June 2024: no day off moved.
+    assert!(matches!(
+        cal.day(d("2022-07-09")).unwrap(),
+        DayKind::Holiday { .. }
+    ));
+    assert!(cal.is_business_day(d("2022-07-11")).unwrap());
+    assert!(cal.is_business_day(d("2024-06-17")).unwrap());
+    // 7 January 2023 was a Saturday: Monday 9 January is a working day.
+    assert!(cal.is_business_day(d("2023-01-09")).unwrap());
+    assert_eq!(
+        cal.day(d("2023-01-07")).unwrap().reason_on(d("2023-01-07")),
+        "Orthodox Christmas (Saturday)"
+    );
+}
+
+#[test]
+fn holidays_change_by_law() {
+    let cal = calendar();
+    // 25 October: not a holiday in 2021, a holiday from 2022.
+    assert!(cal.is_business_day(d("2021-10-25")).unwrap());
+    assert!(!cal.is_business_day(d("2022-10-25")).unwrap());
+    // 1 December: a holiday until 2021.
+    assert!(!cal.is_business_day(d("2021-12-01")).unwrap());
+    assert!(cal.is_business_day(d("2022-12-01")).unwrap());
+    // 17 December: Saturday in 2022, no longer a holiday, so Monday 19 is working.
+    assert!(cal.is_business_day(d("2022-12-19")).unwrap());
+    // 30 August: Sunday in 2026 and no holiday any more, so Monday 31 is working.
+    assert!(cal.is_business_day(d("2026-08-31")).unwrap());
+    assert_eq!(cal.day(d("2026-08-30")).unwrap(), DayKind::Weekend);
+}
+
+#[test]
+fn victory_day_2020_moved_by_decree() {
+    let cal = calendar();
+    assert!(!cal.is_business_day(d("2020-05-08")).unwrap());
+    assert!(cal.is_business_day(d("2020-05-11")).unwrap());
+    let kind = cal.day(d("2020-05-11")).unwrap();
+    assert!(kind.reason().contains("Victory Day"), "{}", kind.reason());
+    // Nauryz 2020: Saturday 21 and Sunday 22 moved past Monday 23 to 24 and 25.
+    assert_eq!(
+        cal.day(d("2020-03-25")).unwrap(),
+        DayKind::MovedHoliday {
+            name: "Nauryz meiramy".to_string(),
+            from: d("2020-03-22"),
+        }
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Counting
+// ---------------------------------------------------------------------------
+
+#[test]
+fn three_business_days_from_tuesday_19_march_2024() {
+    let count = calendar().within_business_days(d("2024-03-19"), 3).unwrap();
+    assert_eq!(count.due, d("2024-03-26"));
+    assert_eq!(
+        count.counted,
+        vec![d("2024-03-19"), d("2024-03-20"), d("2024-03-26")]
+    );
+    let skipped: Vec<(NaiveDate, &str)> = count
+        .skipped
+        .iter()
+        .map(|s| (s.date, s.reason.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![
+            (d("2024-03-21"), "Nauryz meiramy"),
+            (d("2024-03-22"), "Nauryz meiramy"),
+            (d("2024-03-23"), "Nauryz meiramy (Saturday)"),
+            (d("2024-03-24"), "Sunday"),
+            (
+                d("2024-03-25"),
+                "day off moved from Saturday 2024-03-23 (Nauryz meiramy)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn three_business_days_from_friday_15_march_2024() {
+    let count = calendar().within_business_days(d("2024-03-15"), 3).unwrap();
+    assert_eq!(count.due, d("2024-03-19"));
+    assert_eq!(
+        count.counted,
+        vec![d("2024-03-15"), d("2024-03-18"), d("2024-03-19")]
+    );
+    let skipped: Vec<&str> = count.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert_eq!(skipped, vec!["Saturday", "Sunday"]);
+}
+
+#[test]
+fn a_start_on_a_day_off_counts_from_the_next_business_day() {
+    // Saturday 23 March 2024: day 1 is Tuesday 26 March.
+    let count = calendar().within_business_days(d("2024-03-23"), 1).unwrap();
+    assert_eq!(count.due, d("2024-03-26"));
+    assert_eq!(count.skipped.len(), 3);
+}
+
+#[test]
+fn business_days_before_counts_back_without_the_end_day() {
+    let cal = calendar();
+    // Before Tuesday 26 March 2024: 25 (moved), 24, 23 (weekend), 22, 21 (Nauryz) are
+    // passed over; 20 is day 1, 19 day 2, 18 day 3.
+    let count = cal.business_days_before(d("2024-03-26"), 3).unwrap();
+    assert_eq!(count.due, d("2024-03-18"));
+    assert_eq!(
+        count.counted,
+        vec![d("2024-03-20"), d("2024-03-19"), d("2024-03-18")]
+    );
+    assert_eq!(count.skipped.len(), 5);
+    // Before a Monday: Friday is day 1.
+    assert_eq!(
+        cal.business_days_before(d("2024-04-15"), 1).unwrap().due,
+        d("2024-04-12")
+    );
+}
+
+#[test]
+fn zero_business_days_is_an_error() {
+    let err = calendar()
+        .within_business_days(d("2024-03-19"), 0)
+        .unwrap_err();
+    assert_eq!(code(&err), "kzrules::calendar::invalid_count");
+    assert!(calendar().business_days_before(d("2024-03-19"), 0).is_err());
+}
+
+#[test]
+fn calendar_days() {
+    // Entry 1 July, 30 days: the last day is 30 July.
+    assert_eq!(
+        within_calendar_days(d("2024-07-01"), 30),
+        Some(d("2024-07-30"))
+    );
+    assert_eq!(
+        within_calendar_days(d("2024-07-01"), 1),
+        Some(d("2024-07-01"))
+    );
+    assert_eq!(within_calendar_days(d("2024-07-01"), 0), None);
+    assert_eq!(within_calendar_days(NaiveDate::MAX, 2), None);
+    assert_eq!(
+        calendar_days_before(d("2024-03-10"), 5),
+        Some(d("2024-03-05"))
+    );
+    assert_eq!(
+        calendar_days_before(d("2024-03-10"), 0),
+        Some(d("2024-03-10"))
+    );
+    assert_eq!(calendar_days_before(NaiveDate::MIN, 1), None);
+}
+
+#[test]
+fn years_outside_the_data_are_refused() {
+    let cal = calendar();
+    let err = cal.day(d("2031-05-04")).unwrap_err();
+    match &err {
+        CalendarError::OutOfRange {
+            year,
+            first,
+            last,
+            file,
+        } => {
+            assert_eq!((*year, *first, *last), (2031, 2019, 2026));
+            assert_eq!(file, DATA_NAME);
+        }
+        other => panic!("expected OutOfRange, got {other:?}"),
+    }
+    let message = err.to_string();
+    assert!(message.contains("2031"), "{message}");
+    assert!(message.contains("extend"), "{message}");
+    assert!(message.contains(DATA_NAME), "{message}");
+    assert_eq!(code(&err), "kzrules::calendar::out_of_range");
+    assert!(cal.is_business_day(d("2031-05-05")).is_err());
+    assert!(cal.year_listing(2031).is_err());
+    assert!(cal.year_listing(2018).is_err());
+    assert!(cal.within_business_days(d("2031-01-06"), 1).is_err());
+    assert!(matches!(
+        cal.business_days_before(d("2019-01-01"), 1),
+        Err(CalendarError::OutOfRange { year: 2018, .. })
+    ));
+}
+
+#[test]
+fn a_count_running_past_the_data_is_refused() {
+    let cal = calendar();
+    assert!(matches!(
+        cal.within_business_days(d("2026-12-28"), 10),
+        Err(CalendarError::OutOfRange { year: 2027, .. })
+    ));
+    assert!(matches!(
+        cal.within_business_days(d("2019-01-02"), u32::MAX),
+        Err(CalendarError::OutOfRange { year: 2027, .. })
+    ));
+    assert!(matches!(
+        cal.business_days_before(d("2019-01-10"), 10),
+        Err(CalendarError::OutOfRange { year: 2018, .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------
+// Properties
+// ---------------------------------------------------------------------------
+
+const FIRST_DAY: &str = "2019-01-01";
+const COVERED_DAYS: u64 = 2922; // 2019-01-01 ..= 2026-12-31
+
+fn covered_date(offset: u64) -> NaiveDate {
+    d(FIRST_DAY).checked_add_days(Days::new(offset)).unwrap()
+}
+
+proptest! {
+    #[test]
+    fn adding_business_days_lands_on_a_business_day(offset in 0..COVERED_DAYS - 200, n in 1u32..60) {
+        let cal = calendar();
+        let start = covered_date(offset);
+        let count = cal.within_business_days(start, n).unwrap();
+        prop_assert!(cal.is_business_day(count.due).unwrap());
+        prop_assert!(count.due >= start);
+        prop_assert_eq!(count.counted.len(), n as usize);
+        prop_assert_eq!(count.counted.last().copied(), Some(count.due));
+        prop_assert!(count.counted.windows(2).all(|w| w[0] < w[1]));
+        prop_assert!(count.counted.iter().all(|x| cal.is_business_day(*x).unwrap()));
+        prop_assert!(count.skipped.iter().all(|s| !cal.is_business_day(s.date).unwrap()));
+        // Every day from the start to the due date is counted or skipped.
+        let days = (count.due - start).num_days() + 1;
+        prop_assert_eq!(days as usize, count.counted.len() + count.skipped.len());
+    }
+
+    #[test]
+    fn adding_business_days_is_monotonic(offset in 0..COVERED_DAYS - 200, n in 1u32..60) {
+        let cal = calendar();
+        let start = covered_date(offset);
+        let a = cal.within_business_days(start, n).unwrap().due;
+        let b = cal.within_business_days(start, n + 1).unwrap().due;
+        prop_assert!(a < b);
+    }
+
+    #[test]
+    fn counting_back_and_forth_agree(offset in 200..COVERED_DAYS, n in 1u32..60) {
+        let cal = calendar();
+        let y = covered_date(offset);
+        prop_assume!(cal.is_business_day(y).unwrap());
+        let before = cal.business_days_before(y, n).unwrap();
+        prop_assert!(before.due < y);
+        prop_assert!(cal.is_business_day(before.due).unwrap());
+        let forth = cal.within_business_days(before.due, n + 1).unwrap();
+        prop_assert_eq!(forth.due, y);
+    }
+
+    #[test]
+    fn calendar_days_back_and_forth(offset in 0..COVERED_DAYS, n in 1u32..400) {
+        let x = covered_date(offset);
+        let last = within_calendar_days(x, n).unwrap();
+        prop_assert_eq!((last - x).num_days(), i64::from(n) - 1);
+        prop_assert_eq!(calendar_days_before(last, n - 1), Some(x));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Parse errors
+// ---------------------------------------------------------------------------
+
+const BASE: &str = r#"covers 2024 to 2024
+year 2024 source "test"
+holiday "New Year" 01-01
+holiday "Victory Day" 05-09
+kurban_ait 2024-06-16
+"#;
+
+fn errors_of(text: &str) -> Vec<CalendarError> {
+    match Calendar::parse("broken.kzcal", text) {
+        Ok(_) => panic!("expected errors in:\n{text}"),
+        Err(errors) => errors,
+    }
+}
+
+fn codes(errors: &[CalendarError]) -> Vec<String> {
+    errors.iter().map(code).collect()
+}
+
+#[test]
+fn the_base_snippet_is_valid() {
+    let cal = Calendar::parse("base.kzcal", BASE).unwrap();
+    assert_eq!(cal.years(), 2024..=2024);
+    assert!(!cal.is_business_day(d("2024-05-09")).unwrap());
+}
+
+#[test]
+fn every_error_of_a_file_is_reported() {
+    let text = format!(
+        "{BASE}holliday \"Extra\" 06-01\n\
+         kurban_ait 2024-02-30\n\
+         transfer day_off 2024-05-08 working 2024-05-06 decree \"D\" source \"S\"\n\
+         transfer day_off 2024-05-10 working 2024-05-11 decree \"D\"\n"
+    );
+    let errors = errors_of(&text);
+    assert_eq!(
+        codes(&errors),
+        vec![
+            "kzrules::calendar::unknown_keyword",
+            "kzrules::calendar::bad_date",
+            "kzrules::calendar::transfer_working_not_weekend",
+            "kzrules::calendar::missing_source",
+        ]
+    );
+    for error in &errors {
+        assert!(error.source_code().is_some(), "{error:?}");
+        assert!(
+            error.labels().is_some_and(|mut l| l.next().is_some()),
+            "{error:?}"
+        );
+        assert!(error.help().is_some(), "{error:?}");
+    }
+    // The unknown keyword gets a suggestion; the bad date says why.
+    assert!(errors[0].help().unwrap().to_string().contains("`holiday`"));
+    let bad_date = render(&errors[1]);
+    assert!(bad_date.contains("broken.kzcal"), "{bad_date}");
+    assert!(bad_date.contains("2024-02-30"), "{bad_date}");
+    assert!(bad_date.contains("February 2024 has 29 days"), "{bad_date}");
+    // The label is on the exact place.
+    let label = errors[1].labels().unwrap().next().unwrap();
+    let at = text.find("2024-02-30").unwrap();
+    assert_eq!((label.offset(), label.len()), (at, "2024-02-30".len()));
+}
+
+#[test]
+fn duplicates_and_overlaps() {
+    let text = format!(
+        "{BASE}holiday \"Victory Day again\" 05-09 from 2020-01-01\n\
+         holiday \"New Year\" 01-01 until 2010-12-31\n\
+         year 2024 source \"again\"\n\
+         kurban_ait 2024-06-17\n\
+         covers 2024 to 2024\n"
+    );
+    let errors = errors_of(&text);
+    let codes = codes(&errors);
+    // The 01-01 holiday until 2010 overlaps the open-ended one.
+    assert_eq!(codes.len(), 5, "{codes:?}");
+    assert!(
+        codes.iter().all(|c| c == "kzrules::calendar::duplicate"),
+        "{codes:?}"
+    );
+    for error in &errors {
+        assert_eq!(error.labels().unwrap().count(), 2, "{error:?}");
+    }
+    // A holiday replaced at a date is fine when the periods do not overlap.
+    let fine = format!(
+        "{BASE}holiday \"Old\" 10-25 until 2008-12-31\nholiday \"Republic Day\" 10-25 from 2022-09-29\n"
+    );
+    let cal = Calendar::parse("fine.kzcal", &fine).unwrap();
+    assert!(!cal.is_business_day(d("2024-10-25")).unwrap());
+}
+
+#[test]
+fn structural_errors() {
+    let errors = errors_of("year 2024 source \"x\"\nkurban_ait 2024-06-16\n");
+    assert_eq!(codes(&errors), vec!["kzrules::calendar::missing_covers"]);
+
+    let errors = errors_of("covers 2024 to 2025\nyear 2024 source \"x\"\nkurban_ait 2024-06-16\n");
+    assert_eq!(
+        codes(&errors),
+        vec![
+            "kzrules::calendar::missing_year",
+            "kzrules::calendar::missing_kurban_ait"
+        ]
+    );
+
+    let errors = errors_of(&format!(
+        "{BASE}kurban_ait 2025-06-06\ntransfer day_off 2023-05-08 working 2023-05-06 decree \"D\" source \"S\"\n"
+    ));
+    assert_eq!(
+        codes(&errors),
+        vec![
+            "kzrules::calendar::outside_covers",
+            "kzrules::calendar::outside_covers",
+            "kzrules::calendar::outside_covers"
+        ]
+    );
+
+    let errors = errors_of(&format!(
+        "{BASE}holiday \"Bad\" 13-01\nholiday \"Bad\" 02-30\nholiday \"Range\" 06-01 from 2024-02-01 until 2024-01-01\n\
+         holiday Unquoted 06-02\nholiday \"Unterminated 06-03\nyear 2024 source \"x\" source \"y\"\n\
+         covers 2026 to 2024\ntransfer day_off 2024-05-10 working 2024-05-11 source \"S\"\n"
+    ));
+    assert_eq!(
+        codes(&errors),
+        vec![
+            "kzrules::calendar::bad_date",
+            "kzrules::calendar::bad_date",
+            "kzrules::calendar::bad_range",
+            "kzrules::calendar::syntax",
+            "kzrules::calendar::syntax",
+            "kzrules::calendar::duplicate",
+            "kzrules::calendar::bad_range",
+            "kzrules::calendar::missing_field",
+        ]
+    );
+    assert!(
+        errors[0].to_string().contains("no month 13"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn transfer_checks() {
+    let errors = errors_of(&format!(
+        "{BASE}transfer day_off 2024-05-09 working 2024-05-04 decree \"D\" source \"S\"\n\
+         transfer day_off 2024-05-11 working 2024-05-05 decree \"D\" source \"S\"\n\
+         transfer day_off 2024-05-08 working 2024-01-01 decree \"D\" source \"S\"\n\
+         transfer day_off 2024-05-07 working 2024-05-04 decree \"D\" source \"S\"\n"
+    ));
+    assert_eq!(
+        codes(&errors),
+        vec![
+            "kzrules::calendar::transfer_day_off_not_workday",
+            "kzrules::calendar::transfer_day_off_not_workday",
+            "kzrules::calendar::transfer_working_is_holiday",
+            "kzrules::calendar::duplicate",
+        ]
+    );
+    assert!(
+        errors[0].to_string().contains("Victory Day"),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[1].to_string().contains("Saturday"), "{}", errors[1]);
+}
