@@ -91,6 +91,52 @@ pub enum Command {
         #[arg(value_enum)]
         which: SchemaKind,
     },
+    /// Run the rule tests beside the rules (`DIR/tests/*.json`); exit 1 if one fails.
+    Test {
+        /// Rule folder (default: `rules`).
+        dir: Option<PathBuf>,
+        /// Report the rules, exceptions and penalty branches no test exercised.
+        #[arg(long)]
+        coverage: bool,
+    },
+    /// Format rule files in the one canonical layout (keeps every comment).
+    Fmt {
+        /// Rule files or folders (default: `rules`).
+        paths: Vec<PathBuf>,
+        /// Change nothing; list the files that are not formatted and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Show what a rule change does to cases: results that appear, disappear or change.
+    Diff {
+        /// The old rules: a folder, or a git revision of `rules/` (e.g. `HEAD~1`).
+        #[arg(long, value_name = "RULES")]
+        old: String,
+        /// The new rules: a folder, or a git revision of `rules/`.
+        #[arg(long, value_name = "RULES")]
+        new: String,
+        /// Case files or folders.
+        #[arg(required = true)]
+        cases: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::tools::diff::DiffFormat::Text)]
+        format: crate::tools::diff::DiffFormat,
+        /// Exit 0 even when something changed.
+        #[arg(long)]
+        report_only: bool,
+        /// Judge the cases on this day.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+    },
+    /// Print the rule catalog generated from the rule files.
+    Doc {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::tools::doc::DocFormat::Markdown)]
+        format: crate::tools::doc::DocFormat,
+        /// Rule folder (default: the built-in rules).
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -148,6 +194,24 @@ fn dispatch(cli: Cli) -> u8 {
         } => explain(&case, rule.as_deref(), rules.as_deref(), as_of, format),
         Command::Calendar { args, rules } => calendar(&args, rules.as_deref()),
         Command::Schema { which } => schema(which),
+        Command::Test { dir, coverage } => crate::tools::ruletest::run(dir.as_deref(), coverage),
+        Command::Fmt { paths, check } => crate::tools::fmt::run(&paths, check),
+        Command::Diff {
+            old,
+            new,
+            cases,
+            format,
+            report_only,
+            as_of,
+        } => crate::tools::diff::run(&crate::tools::diff::DiffArgs {
+            old,
+            new,
+            cases,
+            format,
+            report_only,
+            as_of,
+        }),
+        Command::Doc { format, rules } => crate::tools::doc::run(format, rules.as_deref()),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "kzrules", &mut std::io::stdout());

@@ -12,3 +12,4 @@ pub mod eval;
 pub mod report;
 pub mod rules;
 pub mod syntax;
+pub mod tools;

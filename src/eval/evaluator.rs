@@ -47,6 +47,9 @@ pub struct Explanation {
     pub title: String,
     /// The derivation, step by step.
     pub steps: Vec<String>,
+    /// The parts of the rules this result exercised, for test coverage:
+    /// `RULE/duty#N`, `RULE/exception#N`, `RULE/finding#N`, `penalty SCHEDULE/branch#N`.
+    pub covered: Vec<String>,
 }
 
 /// Options of one evaluation.
@@ -93,6 +96,7 @@ struct Draft<'p> {
     earliest_fulfilment: NaiveDate,
     due: NaiveDate,
     steps: Vec<String>,
+    covered: Vec<String>,
 }
 
 /// Judge a case: the second of the two calls of the library API.
@@ -165,13 +169,14 @@ fn title_of(rule: &Rule) -> String {
 }
 
 impl<'p> Run<'p, '_> {
-    fn explain(&mut self, kind: &str, rule: &Rule, steps: Vec<String>) {
+    fn explain(&mut self, kind: &str, rule: &Rule, steps: Vec<String>, covered: Vec<String>) {
         if self.trace {
             self.explanations.push(Explanation {
                 kind: kind.to_string(),
                 rule: rule.id.clone(),
                 title: title_of(rule),
                 steps,
+                covered,
             });
         }
     }
@@ -189,6 +194,7 @@ impl<'p> Run<'p, '_> {
                     rule: rule.id.clone(),
                     title: title_of(rule),
                     steps: vec![format!("`{}` is needed: {}", item.fact, item.reason)],
+                    covered: Vec::new(),
                 });
             }
             self.result.facts_needed.push(item);
@@ -338,7 +344,7 @@ impl<'p> Run<'p, '_> {
                             "condition does not hold: {}",
                             crate::compile::describe_condition(cond)
                         ));
-                        self.explain("not_applicable", rule, steps);
+                        self.explain("not_applicable", rule, steps, Vec::new());
                     }
                     return Ok(());
                 }
@@ -356,7 +362,8 @@ impl<'p> Run<'p, '_> {
             }
         }
         let mut applicable: Vec<&'p Duty> = Vec::new();
-        for duty in rule.duties.iter().filter(|d| matches(&d.trigger)) {
+        let mut covered = Vec::new();
+        for (index, duty) in rule.duties.iter().enumerate().filter(|(_, d)| matches(&d.trigger)) {
             let holds = match &duty.when {
                 None => Truth::True,
                 Some(c) => self.truth(c, context),
@@ -372,6 +379,9 @@ impl<'p> Run<'p, '_> {
                         }
                     }
                     applicable.push(duty);
+                    if self.trace {
+                        covered.push(format!("{}/duty#{index}", rule.id));
+                    }
                 }
                 Truth::False => {
                     if self.trace {
@@ -396,7 +406,7 @@ impl<'p> Run<'p, '_> {
         let Some(first) = applicable.first() else {
             if self.trace && !steps.is_empty() {
                 steps.push(String::from("no duty applies"));
-                self.explain("not_applicable", rule, steps);
+                self.explain("not_applicable", rule, steps, Vec::new());
             }
             return Ok(());
         };
@@ -430,7 +440,7 @@ impl<'p> Run<'p, '_> {
         }
 
         // Exceptions, on the trigger's day and on the due day.
-        for exception in &rule.exceptions {
+        for (index, exception) in rule.exceptions.iter().enumerate() {
             let mut holds = self.truth(&exception.condition, context);
             if holds != Truth::True {
                 let at_due = self.truth(
@@ -448,7 +458,8 @@ impl<'p> Run<'p, '_> {
                 Truth::True => {
                     if self.trace {
                         steps.push(format!("exception applies: {}", exception.reason));
-                        self.explain("exemption", rule, steps);
+                        covered.push(format!("{}/exception#{index}", rule.id));
+                        self.explain("exemption", rule, steps, covered);
                     }
                     self.result.exemptions.push(Exemption {
                         rule: rule.id.clone(),
@@ -489,6 +500,7 @@ impl<'p> Run<'p, '_> {
             earliest_fulfilment,
             due,
             steps,
+            covered,
         });
         Ok(())
     }
@@ -724,6 +736,7 @@ impl<'p> Run<'p, '_> {
             trigger,
             due,
             mut steps,
+            mut covered,
             ..
         } = draft;
         let (status, days_late, fulfilled_on) = match fulfilled {
@@ -763,11 +776,11 @@ impl<'p> Run<'p, '_> {
             ));
         }
         let penalty = if status.is_violation() {
-            self.penalty(rule, due, days_late, &mut steps)
+            self.penalty(rule, due, days_late, &mut steps, &mut covered)
         } else {
             None
         };
-        self.explain("obligation", rule, steps);
+        self.explain("obligation", rule, steps, covered);
         self.result.obligations.push(Obligation {
             rule: rule.id.clone(),
             bearer: rule.bearer,
@@ -789,6 +802,7 @@ impl<'p> Run<'p, '_> {
         due: NaiveDate,
         days_late: i64,
         steps: &mut Vec<String>,
+        covered: &mut Vec<String>,
     ) -> Option<Penalty> {
         let id = rule.penalty.as_deref()?;
         let violation = due.succ_opt().unwrap_or(due);
@@ -809,7 +823,7 @@ impl<'p> Run<'p, '_> {
             },
         };
         let mut chosen = None;
-        'branches: for branch in &schedule.branches {
+        'branches: for (index, branch) in schedule.branches.iter().enumerate() {
             for cond in &branch.conditions {
                 let holds = match cond {
                     PenaltyCond::DaysLate(cmp, n) => cmp.holds(days_late, i64::from(*n)),
@@ -833,6 +847,9 @@ impl<'p> Run<'p, '_> {
                 }
             }
             chosen = Some(branch);
+            if self.trace {
+                covered.push(format!("penalty {}/branch#{index}", schedule.id));
+            }
             break;
         }
         let branch = chosen?;
@@ -897,7 +914,7 @@ impl<'p> Run<'p, '_> {
     }
 
     fn findings_of(&mut self, rule: &Rule) {
-        for finding in &rule.findings {
+        for (index, finding) in rule.findings.iter().enumerate() {
             let context = Context {
                 day: None,
                 as_of: self.as_of,
@@ -914,7 +931,7 @@ impl<'p> Run<'p, '_> {
                         if let Some(d) = &detail {
                             steps.push(d.clone());
                         }
-                        self.explain("finding", rule, steps);
+                        self.explain("finding", rule, steps, vec![format!("{}/finding#{index}", rule.id)]);
                     }
                     self.result.findings.push(Finding {
                         rule: rule.id.clone(),
