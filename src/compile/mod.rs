@@ -133,16 +133,37 @@ fn rule_set_hash(files: &[SourceFile]) -> String {
         .collect()
 }
 
+/// The codes of the calendar data file's errors (src/eval/calendar.rs).
+const CALENDAR_CODES: &[&str] = &[
+    "kzrules::calendar::bad_date",
+    "kzrules::calendar::bad_range",
+    "kzrules::calendar::duplicate",
+    "kzrules::calendar::invalid_count",
+    "kzrules::calendar::missing_covers",
+    "kzrules::calendar::missing_field",
+    "kzrules::calendar::missing_kurban_ait",
+    "kzrules::calendar::missing_source",
+    "kzrules::calendar::missing_year",
+    "kzrules::calendar::out_of_range",
+    "kzrules::calendar::outside_covers",
+    "kzrules::calendar::syntax",
+    "kzrules::calendar::transfer_day_off_not_workday",
+    "kzrules::calendar::transfer_working_is_holiday",
+    "kzrules::calendar::transfer_working_not_weekend",
+    "kzrules::calendar::unknown_keyword",
+];
+
 /// Turn any miette diagnostic about `file` (the calendar's) into ours.
 fn from_miette(error: &dyn miette::Diagnostic, file: &SourceFile, index: u32) -> Diagnostic {
     let code = error
         .code()
         .map(|c| c.to_string())
         .unwrap_or_else(|| String::from("kzrules::calendar"));
-    let code: &'static str = match code.as_str() {
-        c if c.starts_with("kzrules::calendar") => "kzrules::calendar",
-        _ => "kzrules::calendar",
-    };
+    let code: &'static str = CALENDAR_CODES
+        .iter()
+        .copied()
+        .find(|c| *c == code)
+        .unwrap_or("kzrules::calendar::syntax");
     let label = error.labels().and_then(|mut l| l.next());
     let mut d = match &label {
         Some(l) => Diagnostic::error(

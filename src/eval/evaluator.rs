@@ -30,7 +30,7 @@ pub enum EvalError {
         /// The case id.
         case: String,
         /// The calendar's error.
-        source: CalendarError,
+        source: Box<CalendarError>,
         /// What to do.
         help: String,
     },
@@ -211,7 +211,7 @@ impl<'p> Run<'p, '_> {
                 years.start(),
                 years.end()
             ),
-            source,
+            source: Box::new(source),
         }
     }
 

@@ -921,7 +921,8 @@ fn nearest<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&
             _ => 3,
         };
         let distance = strsim::damerau_levenshtein(&word, &norm);
-        let contained = word.chars().count() >= 4 && (norm.contains(&word) || word.contains(&norm));
+        let shorter = word.chars().count().min(norm.chars().count());
+        let contained = shorter >= 4 && (norm.contains(&word) || word.contains(&norm));
         let score = if distance <= allowed {
             distance
         } else if contained {
@@ -1644,7 +1645,7 @@ pub fn parse_case(text: &str) -> Result<Case, CaseError> {
     match serde_json::from_str::<Case>(body) {
         Ok(case) => match validate_fields(&case) {
             Ok(()) => Ok(case),
-            Err(err) => Err(err.locate(text)),
+            Err(err) => Err(err.with_case(case.case).locate(text)),
         },
         Err(err) => Err(explain(body, base, &err)),
     }
@@ -1660,9 +1661,11 @@ pub fn parse_case_value(value: Value) -> Result<Case, CaseError> {
         .get("case")
         .and_then(Value::as_str)
         .map(|s| shorten(s, 200));
-    let mut problems = shape_problems(&value);
-    if !problems.is_empty() {
-        let mut err = problems.swap_remove(0);
+    let problems = shape_problems(&value);
+    if let Some(mut err) = problems
+        .into_iter()
+        .min_by_key(|e| e.kind == CaseErrorKind::MissingField)
+    {
         err.0.case = case_id;
         return Err(err);
     }
@@ -1676,8 +1679,10 @@ pub fn parse_case_value(value: Value) -> Result<Case, CaseError> {
         err.0.case = case_id.clone();
         err
     })?;
-    validate_fields(&case)?;
-    Ok(case)
+    match validate_fields(&case) {
+        Ok(()) => Ok(case),
+        Err(err) => Err(err.with_case(case.case)),
+    }
 }
 
 /// Reads a case from JSON text and prepares it: [`parse_case`] then [`prepare`], with every
@@ -1730,19 +1735,35 @@ fn explain(body: &str, base: usize, err: &serde_json::Error) -> CaseError {
                 .get("case")
                 .and_then(Value::as_str)
                 .map(|s| shorten(s, 200));
-            let problems = shape_problems(&value);
-            let located = problems.into_iter().map(|e| {
-                let e = e.locate_with(body, base);
-                let at = e.span.map_or(usize::MAX, |s| s.offset());
-                (at, e)
-            });
-            // The first problem in the text; a missing field (located at its object's start)
-            // only when nothing else is wrong.
-            let mut out =
-                match located.min_by_key(|(at, e)| (e.kind == CaseErrorKind::MissingField, *at)) {
-                    Some((_, e)) => e,
-                    None => fallback(body, base, offset, err),
-                };
+            // serde_json stopped at the first problem in the text: report the problem of the
+            // walk nearest to where it stopped (a missing field only when nothing else is
+            // wrong there). Only the chosen one is located, so a large text is scanned twice
+            // at most.
+            let stopped = path_at(body, offset);
+            let chosen = shape_problems(&value)
+                .into_iter()
+                .enumerate()
+                .max_by_key(|(i, e)| {
+                    let anchor = match (e.point, e.segs.split_last()) {
+                        (Point::Parent, Some((_, parent))) => parent,
+                        _ => e.segs.as_slice(),
+                    };
+                    let common = anchor
+                        .iter()
+                        .zip(&stopped)
+                        .take_while(|(a, b)| a == b)
+                        .count();
+                    (
+                        common,
+                        e.kind != CaseErrorKind::MissingField,
+                        std::cmp::Reverse(*i),
+                    )
+                })
+                .map(|(_, e)| e);
+            let mut out = match chosen {
+                Some(e) => e.locate_with(body, base),
+                None => fallback(body, base, offset, err),
+            };
             out.0.case = case_id;
             out
         }
@@ -2869,6 +2890,47 @@ mod tests {
                 assert!(!e.one_line().contains(word), "{}", e.one_line());
             }
         }
+    }
+
+    #[test]
+    fn the_first_problem_in_the_text_is_reported() {
+        let e = err(r#"{"case": 5, "person": {"citizenshp": "KZ"}}"#);
+        assert_eq!(e.path, "case");
+        let e = err(r#"{"person": {"citizenshp": "KZ"}, "case": 5}"#);
+        assert_eq!(e.path, "person.citizenshp");
+        let e = err(&with_events(
+            r#"{"kind": "entry", "date": "2024-03-01"}, {"kind": "exit"}, {"kind": "ext", "date": "2024-03-01"}"#,
+        ));
+        assert_eq!(e.path, "events[1].date");
+        let value = serde_json::json!({"case": "t", "person": {"citizenship": "KZ", "nmae": "A"}});
+        let e = parse_case_value(value).unwrap_err();
+        assert_eq!(e.path, "person.nmae");
+        assert!(e
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("did you mean `name`?"));
+        assert_eq!(e.line, None);
+        // A short known name inside an unknown one is no suggestion.
+        let e = err(&with_events(
+            r#"{"kind": "entry", "date": "2024-03-01", "valid_from": "x"}"#,
+        ));
+        assert!(!e.help.as_deref().unwrap().starts_with("did you mean"));
+    }
+
+    #[test]
+    fn a_large_input_with_a_late_error_is_explained_quickly() {
+        let item = format!("\"{}\"", "x".repeat(100));
+        let items = vec![item.as_str(); 140_000].join(",\n");
+        let text = format!(
+            r#"{{"case": "t", "person": {{"citizenship": "KZ"}}, "meta": [{items}], "evnts": []}}"#
+        );
+        assert!(text.len() < MAX_INPUT_BYTES);
+        let started = std::time::Instant::now();
+        let e = err(&text);
+        assert_eq!(e.path, "evnts");
+        assert_eq!(e.line, Some(140_000));
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
     }
 
     #[test]

@@ -146,7 +146,11 @@ fn description(o: &Obligation) -> String {
     ];
     if o.days_late > 0 {
         let days = if o.days_late == 1 { "day" } else { "days" };
-        lines.push(format!("status: {}, {} {days} late", o.status.as_str(), o.days_late));
+        lines.push(format!(
+            "status: {}, {} {days} late",
+            o.status.as_str(),
+            o.days_late
+        ));
     } else {
         lines.push(format!("status: {}", o.status.as_str()));
     }
@@ -186,7 +190,12 @@ fn event(out: &mut String, result: &CheckResult, o: &Obligation) {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
 
@@ -260,11 +269,19 @@ mod tests {
             "SUMMARY:foreigner: apply to extend the visa\\, \\\\ or leave\\;\\nin time (case nu-2024-0042)"
         )));
         assert!(lines.contains(&String::from("CATEGORIES:kzrules,arrival_notification")));
-        let desc = lines.iter().find(|l| l.starts_with("DESCRIPTION:")).unwrap();
+        let desc = lines
+            .iter()
+            .find(|l| l.starts_with("DESCRIPTION:"))
+            .unwrap();
         assert!(desc.contains("status: overdue\\, 6 days late\\n"), "{desc}");
-        assert!(desc.contains("penalty: art. 518 part 1: fine 20 MCI (73\\,840 tenge)"), "{desc}");
+        assert!(
+            desc.contains("penalty: art. 518 part 1: fine 20 MCI (73\\,840 tenge)"),
+            "{desc}"
+        );
         assert!(desc.contains("ст. 6 п. 4\\; пп. 1\\, 2"), "{desc}");
-        assert!(!lines.iter().any(|l| l.contains("late_one") || l.contains("exit_registration")));
+        assert!(!lines
+            .iter()
+            .any(|l| l.contains("late_one") || l.contains("exit_registration")));
     }
 
     #[test]
@@ -276,8 +293,16 @@ mod tests {
         assert_ne!(uids[0], uids[1]);
         assert_eq!(a, b);
         for u in uids {
-            let id = u.strip_prefix("UID:").unwrap().strip_suffix("@kzrules").unwrap();
-            assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'), "{id}");
+            let id = u
+                .strip_prefix("UID:")
+                .unwrap()
+                .strip_suffix("@kzrules")
+                .unwrap();
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'),
+                "{id}"
+            );
             assert!(id.starts_with("nu-2024-0042."), "{id}");
         }
     }

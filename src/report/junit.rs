@@ -87,7 +87,11 @@ fn plural(n: i64, word: &str) -> String {
 fn citation_lines(citations: &[Citation]) -> String {
     let mut out = String::new();
     for c in citations {
-        let seed = c.seed.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
+        let seed = c
+            .seed
+            .as_ref()
+            .map(|s| format!(" [{s}]"))
+            .unwrap_or_default();
         let _ = writeln!(out, "  {}, {}{}", c.source, c.reference, seed);
     }
     out
@@ -182,16 +186,20 @@ fn obligation_case(out: &mut String, o: &Obligation) {
 
 /// `severity: message (detail); citation`.
 fn finding_message(f: &Finding) -> String {
-    let detail = f.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
+    let detail = f
+        .detail
+        .as_ref()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default();
     let c = cite(&f.citations);
     let c = if c.is_empty() { c } else { format!("; {c}") };
     format!("{}: {}{}{}", f.severity.as_str(), f.message, detail, c)
 }
 
 fn finding_case(out: &mut String, f: &Finding) {
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "    <testcase classname=\"{}\" name=\"{}\">\n",
+        "    <testcase classname=\"{}\" name=\"{}\">",
         attr(&f.rule),
         attr(&format!("{}: {}", f.rule, f.message))
     );
@@ -223,7 +231,14 @@ fn suite_notes(result: &CheckResult) -> String {
             .as_ref()
             .map(|t| format!(" ({} on {})", t.event, t.date))
             .unwrap_or_default();
-        let _ = writeln!(out, "exempt: {}: {}{}; {}", e.rule, e.reason, on, cite(&e.citations));
+        let _ = writeln!(
+            out,
+            "exempt: {}: {}{}; {}",
+            e.rule,
+            e.reason,
+            on,
+            cite(&e.citations)
+        );
     }
     for n in &result.facts_needed {
         let _ = writeln!(out, "fact needed: {}: `{}`: {}", n.rule, n.fact, n.reason);
@@ -308,7 +323,12 @@ fn failed_suite(failure: &CaseFailure) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
     use crate::report::FailureDetail;
@@ -399,7 +419,8 @@ mod tests {
         };
         let name_ok = |n: &str| {
             !n.is_empty()
-                && n.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
         };
         let mut stack: Vec<String> = Vec::new();
         let mut seen = Vec::new();
@@ -504,7 +525,10 @@ mod tests {
         ]);
         let elements = well_formed(&doc).unwrap_or_else(|e| panic!("{e}\n{doc}"));
         assert_eq!(elements.iter().filter(|e| *e == "testsuite").count(), 2);
-        assert_eq!(elements.iter().filter(|e| *e == "testcase").count(), 4 + 3 + 1);
+        assert_eq!(
+            elements.iter().filter(|e| *e == "testcase").count(),
+            4 + 3 + 1
+        );
         assert_eq!(elements.iter().filter(|e| *e == "failure").count(), 3);
         assert_eq!(elements.iter().filter(|e| *e == "error").count(), 1);
         assert!(!doc.contains('\u{1}'));
@@ -527,15 +551,20 @@ mod tests {
         assert!(out.contains(
             "<failure message=\"late: 1 day late, due 2024-03-20; penalty art. 518 part 1: warning or fine 10-20 MCI (36,920-73,840 tenge); Rules \u{FFFD}of &lt;registration&gt;, para. 7\" type=\"late\">"
         ));
-        assert!(out.contains("<failure message=\"overdue: 7 days late, due 2024-03-18; Law, art. 9\""));
-        assert!(out.contains("<system-out>warning: 90 of 90 days used (2024-01-01..2024-03-25); Law, art. 12"));
+        assert!(
+            out.contains("<failure message=\"overdue: 7 days late, due 2024-03-18; Law, art. 9\"")
+        );
+        assert!(out.contains(
+            "<system-out>warning: 90 of 90 days used (2024-01-01..2024-03-25); Law, art. 12"
+        ));
         assert!(out.contains("exempt: temporary_residence_permit"));
     }
 
     #[test]
     fn failed_case_is_one_error() {
         let out = suite(&Outcome::Failed(Box::new(failure())));
-        assert!(out.contains("name=\"cases/bad &lt;1&gt;.json\" tests=\"1\" failures=\"0\" errors=\"1\""));
+        assert!(out
+            .contains("name=\"cases/bad &lt;1&gt;.json\" tests=\"1\" failures=\"0\" errors=\"1\""));
         assert!(out.contains(
             "<error message=\"cases/bad &lt;1&gt;.json:3:14: error[kzrules::case::bad_date]: events[0].date: &quot;2024-02-30&quot; is not a date (help: write YYYY-MM-DD)\" type=\"kzrules::case::bad_date\">"
         ));

@@ -78,13 +78,14 @@ impl Counts {
 }
 
 /// Text made safe for one table cell: `|` escaped, line breaks turned into spaces,
-/// `<` written as an entity so that nothing is taken for HTML.
+/// `<` and `&` written as entities so that nothing is taken for HTML.
 fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '|' => out.push_str("\\|"),
             '<' => out.push_str("&lt;"),
+            '&' => out.push_str("&amp;"),
             '\r' | '\n' => out.push(' '),
             c if c.is_control() => {}
             c => out.push(c),
@@ -206,7 +207,12 @@ pub fn footer(totals: &Totals) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
     use crate::report::{CaseFailure, FailureDetail, Format, Renderer};
@@ -285,7 +291,9 @@ mod tests {
         out.push_str(&r.case(&Outcome::Checked(Box::new(result(CLEAN)))));
         out.push_str(&r.case(&failure()));
         out.push_str(&r.footer());
-        assert!(out.starts_with("## kzrules check\n\n| case | met | open | late | overdue | findings | result |\n"));
+        assert!(out.starts_with(
+            "## kzrules check\n\n| case | met | open | late | overdue | findings | result |\n"
+        ));
         assert!(out.ends_with(
             "\n\n**Total:** 3 cases (1 unreadable): 1 met, 1 open, 1 late, 1 overdue, 1 error finding; ❌ exit 2\n"
         ));
@@ -303,7 +311,7 @@ mod tests {
             r.obligations.push(o.clone());
         }
         let out = row(&Outcome::Checked(Box::new(r)));
-        assert!(out.contains("and 3 more"), "{out}");
+        assert!(out.contains("overdue 7 d and 4 more |"), "{out}");
     }
 
     #[test]

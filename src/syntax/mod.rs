@@ -261,10 +261,10 @@ impl Builder<'_> {
 
     fn in_force(&self, pair: Pair<'_, Rule>) -> InForce {
         let mut in_force = InForce::default();
-        let mut words = pair.clone().into_inner();
+        let words = pair.clone().into_inner();
         // `from` and `until` are literals: tell the dates apart by the word before them.
         let text = pair.as_str();
-        while let Some(date) = words.next() {
+        for date in words {
             let offset = date.as_span().start() - pair.as_span().start();
             let before = text.get(..offset).unwrap_or("").trim_end();
             if before.ends_with("until") {
