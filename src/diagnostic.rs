@@ -356,7 +356,9 @@ where
     I: IntoIterator<Item = &'a str> + Clone,
 {
     let list: Vec<&str> = known.clone().into_iter().collect();
-    let names = if list.len() <= 12 {
+    let names = if list.is_empty() {
+        String::from("none is declared")
+    } else if list.len() <= 12 {
         format!(
             "known names: {}",
             list.iter()

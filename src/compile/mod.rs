@@ -64,14 +64,11 @@ pub fn compile(mut files: Vec<SourceFile>) -> Result<Compiled, Diagnostics> {
                 }
             }
         } else {
-            match crate::syntax::parse(index, file) {
-                Ok(ast) => parsed.push((index, ast)),
-                Err(errors) => {
-                    for e in errors {
-                        diagnostics.push(e);
-                    }
-                }
+            let (ast, errors) = crate::syntax::parse_recovering(index, file);
+            for e in errors {
+                diagnostics.push(e);
             }
+            parsed.push((index, ast));
         }
     }
 
@@ -1229,6 +1226,7 @@ impl<'a> Lowering<'a> {
             }
         };
         let mut trigger: Option<Trigger> = None;
+        let mut trigger_failed = false;
         let mut limits = Vec::new();
         for l in &d.limits {
             let (limit, t) = match &l.node {
@@ -1236,15 +1234,17 @@ impl<'a> Lowering<'a> {
                     let kinds: Vec<Option<EventKind>> =
                         triggers.iter().map(|t| self.event(t)).collect();
                     let kinds: Option<Vec<EventKind>> = kinds.into_iter().collect();
+                    trigger_failed |= kinds.is_none();
                     (
                         Limit::Within { n: *n, unit: *unit },
                         kinds.map(Trigger::Events),
                     )
                 }
-                ast::Limit::BeforeExpiry { n, unit, document } => (
-                    Limit::Before { n: *n, unit: *unit },
-                    self.document(document).map(Trigger::Expiry),
-                ),
+                ast::Limit::BeforeExpiry { n, unit, document } => {
+                    let kind = self.document(document);
+                    trigger_failed |= kind.is_none();
+                    (Limit::Before { n: *n, unit: *unit }, kind.map(Trigger::Expiry))
+                }
                 ast::Limit::ByExpiry { document } => match self.document(document) {
                     Some(k) => (Limit::ByExpiry(k), None),
                     None => continue,
@@ -1300,6 +1300,7 @@ impl<'a> Lowering<'a> {
         let trigger = match (trigger, default_trigger) {
             (Some(t), _) => Some(t),
             (None, Some(kinds)) => Some(Trigger::Events(kinds.clone())),
+            (None, None) if trigger_failed => None,
             (None, None) => {
                 self.error(
                     "kzrules::no_trigger",

@@ -109,7 +109,7 @@ pub fn render(result: &CheckResult, colour: bool) -> String {
             .unwrap_or_else(|| String::from("not done"));
         let _ = writeln!(
             out,
-            "  {} {:<28} {:<9} {} on {}  due {}  {:<15} {:<12} {}",
+            "  {} {:<28} {:<9} {} {} -> due {}, {}{}",
             status_word(o, colour),
             o.rule,
             o.bearer.as_str(),
@@ -117,9 +117,9 @@ pub fn render(result: &CheckResult, colour: bool) -> String {
             o.trigger.date,
             o.due,
             fulfilled,
-            late,
-            paint(colour, DIM, &cite(&o.citations))
+            if late.is_empty() { String::new() } else { format!(", {late}") },
         );
+        let _ = writeln!(out, "          {}", paint(colour, DIM, &cite(&o.citations)));
         if let Some(p) = penalty_text(o) {
             let _ = writeln!(out, "          penalty: {}", paint(colour, RED, &p));
         }
@@ -172,5 +172,6 @@ pub fn render(result: &CheckResult, colour: bool) -> String {
             let _ = writeln!(out, "    {:<28} `{}`: {}", n.rule, n.fact, n.reason);
         }
     }
+    out.push('\n');
     out
 }

@@ -17,29 +17,70 @@ use ast::*;
 struct RuleParser;
 
 /// Parse one rule file. `file_index` is the file's index in the rule set, kept in spans.
+/// Every syntax error of the file is reported (see [`parse_recovering`]).
 pub fn parse(file_index: u32, source: &SourceFile) -> Result<File, Vec<Diagnostic>> {
-    let pairs = match RuleParser::parse(Rule::file, &source.text) {
-        Ok(pairs) => pairs,
-        Err(error) => return Err(vec![syntax_error(source, file_index, &error)]),
-    };
-    let mut builder = Builder {
-        file: file_index,
-        source,
-        errors: Vec::new(),
-    };
-    let mut file = File::default();
-    for pair in pairs.flatten().take(1) {
-        for item in pair.into_inner() {
-            if let Some(item) = builder.item(item) {
-                file.items.push(item);
-            }
-        }
-    }
-    if builder.errors.is_empty() {
+    let (file, errors) = parse_recovering(file_index, source);
+    if errors.is_empty() {
         Ok(file)
     } else {
-        Err(builder.errors)
+        Err(errors)
     }
+}
+
+/// The words that start a declaration at the beginning of a line.
+const DECLARATIONS: &[&str] = &["source", "set", "parameter", "penalty", "rule", "exempt", "extend"];
+
+/// Parse one rule file, recovering after a syntax error: the file is cut before every
+/// line that starts (in its first column) with a declaration keyword, each piece is
+/// parsed alone, and the declarations of the pieces that parse are kept. So one typo
+/// in one rule does not hide the problems of the next ones.
+pub fn parse_recovering(file_index: u32, source: &SourceFile) -> (File, Vec<Diagnostic>) {
+    let text: &str = &source.text;
+    let mut starts = vec![0usize];
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        let starts_declaration = DECLARATIONS.iter().any(|k| {
+            line.strip_prefix(k)
+                .is_some_and(|rest| rest.starts_with(' ') || rest.starts_with('\t'))
+        });
+        if starts_declaration && offset > 0 {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts.push(text.len());
+    let mut file = File::default();
+    let mut errors = Vec::new();
+    for window in starts.windows(2) {
+        let (Some(&start), Some(&end)) = (window.first(), window.get(1)) else {
+            continue;
+        };
+        let Some(piece) = text.get(start..end) else {
+            continue;
+        };
+        let pairs = match RuleParser::parse(Rule::file, piece) {
+            Ok(pairs) => pairs,
+            Err(error) => {
+                errors.push(syntax_error(source, file_index, start, &error));
+                continue;
+            }
+        };
+        let mut builder = Builder {
+            file: file_index,
+            base: start,
+            source,
+            errors: Vec::new(),
+        };
+        for pair in pairs.flatten().take(1) {
+            for item in pair.into_inner() {
+                if let Some(item) = builder.item(item) {
+                    file.items.push(item);
+                }
+            }
+        }
+        errors.append(&mut builder.errors);
+    }
+    (file, errors)
 }
 
 /// The grammar's rules in the analyst's words, for "expected ..." messages.
@@ -109,12 +150,14 @@ fn describe(rule: Rule) -> &'static str {
 fn syntax_error(
     source: &SourceFile,
     file_index: u32,
+    base: usize,
     error: &pest::error::Error<Rule>,
 ) -> Diagnostic {
-    let position = match error.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((start, _)) => start,
-    };
+    let position = base
+        + match error.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((start, _)) => start,
+        };
     // The offending word: from the position to the next white space.
     let rest = source.text.get(position..).unwrap_or("");
     let word_len = rest
@@ -154,7 +197,11 @@ fn syntax_error(
         format!("`{found}`")
     };
     let span = Span::new(file_index, position, position + word_len);
-    let mut help = format!("write {expected} here");
+    let keywords: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let mut help = match crate::diagnostic::nearest(&found, keywords.iter().copied()) {
+        Some(k) if !found.is_empty() => format!("did you mean `{k}`?"),
+        _ => format!("write {expected} here"),
+    };
     if found.starts_with('"')
         && !rest
             .get(1..)
@@ -178,6 +225,8 @@ fn syntax_error(
 
 struct Builder<'a> {
     file: u32,
+    /// Where the piece being built starts in the file.
+    base: usize,
     source: &'a SourceFile,
     errors: Vec<Diagnostic>,
 }
@@ -185,7 +234,7 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, self.base + s.start(), self.base + s.end())
     }
 
     fn text(&self, pair: &Pair<'_, Rule>) -> Text {

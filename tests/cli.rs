@@ -1,0 +1,246 @@
+//! The `kzrules` command as CI meets it: exit codes, what goes to stdout and stderr,
+//! batches in order.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn kzrules() -> Command {
+    let mut c = Command::cargo_bin("kzrules").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn case(id: &str, entry: &str, notified: &str) -> String {
+    format!(
+        r#"{{"case": "{id}", "as_of": "2024-04-30", "person": {{"citizenship": "GB", "documents": [{{"kind": "visa", "category": "C3", "entries": "multiple", "valid_from": "2024-01-01", "valid_until": "2024-12-31"}}]}}, "host": {{"kind": "legal_entity", "size": "medium"}}, "events": [{{"kind": "entry", "date": "{entry}"}}, {{"kind": "notification", "date": "{notified}"}}]}}"#
+    )
+}
+
+#[test]
+fn a_case_on_time_exits_0() {
+    kzrules()
+        .args(["check", "tests/data/cases_md_case.json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("met     arrival_notification"));
+}
+
+#[test]
+fn a_late_notification_exits_1_with_the_penalty() {
+    kzrules()
+        .args(["check", "examples/arrival.json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("late    arrival_notification"))
+        .stdout(predicate::str::contains("art. 518 part 1: fine 20 MCI (73,840 tenge)"));
+}
+
+#[test]
+fn json_output_follows_the_contract() {
+    let out = kzrules().args(["check", "--format", "json", "examples/arrival.json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let o = &v["obligations"][0];
+    assert_eq!(o["rule"], "arrival_notification");
+    assert_eq!(o["due"], "2024-03-19");
+    assert_eq!(o["status"], "late");
+    assert_eq!(o["days_late"], 1);
+    assert_eq!(o["penalty"]["article"], "518 part 1");
+    assert_eq!(o["penalty"]["fine_mci"], serde_json::json!([20, 20]));
+    assert_eq!(o["penalty"]["fine_kzt"], serde_json::json!([73840, 73840]));
+    assert_eq!(o["citations"][0]["ref"], "art. 6 para. 4");
+    assert!(v["receipt"]["rules_sha256"].as_str().unwrap().len() == 64);
+}
+
+#[test]
+fn as_of_on_the_command_line_overrides_the_case() {
+    let out = kzrules()
+        .args(["check", "--format", "json", "--as-of", "2024-03-18", "tests/data/cases_md_case.json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["as_of"], "2024-03-18");
+}
+
+#[test]
+fn an_impossible_as_of_is_refused() {
+    kzrules()
+        .args(["check", "--as-of", "2024-02-30", "examples/arrival.json"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("`2024-02-30` is not a date"));
+}
+
+#[test]
+fn a_broken_case_exits_2_with_nothing_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo.json");
+    std::fs::write(
+        &path,
+        r#"{"case": "x", "person": {"citizenshp": "GB"}, "events": []}"#,
+    )
+    .unwrap();
+    kzrules()
+        .args(["check", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("person.citizenshp"))
+        .stderr(predicate::str::contains("citizenship"));
+}
+
+#[test]
+fn json_lines_on_stdin_come_back_in_order() {
+    let mut input = String::new();
+    for i in 0..36 {
+        let day = 1 + (i % 28);
+        let entry = format!("2024-02-{day:02}");
+        input.push_str(&case(&format!("case-{i:02}"), &entry, &entry));
+        input.push('\n');
+    }
+    let out = kzrules().args(["check", "--format", "json", "-"]).write_stdin(input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let ids: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["case"].as_str().unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = (0..36).map(|i| format!("case-{i:02}")).collect();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn a_folder_with_one_broken_case_exits_2_and_reports_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.json"), case("a", "2024-03-04", "2024-03-04")).unwrap();
+    std::fs::write(dir.path().join("b.json"), r#"{"case": "b", "person": {"citizenship": "GB"}, "events": [{"kind": "entry", "date": "2024-02-30"}]}"#).unwrap();
+    std::fs::write(dir.path().join("c.json"), case("c", "2024-03-04", "2024-03-12")).unwrap();
+    let out = kzrules().args(["check", "--format", "json", dir.path().to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["case"], "a");
+    assert_eq!(lines[1]["case"], "b");
+    assert_eq!(lines[1]["error"]["code"], "kzrules::case::bad_date");
+    assert_eq!(lines[1]["error"]["path"], "events[0].date");
+    assert_eq!(lines[2]["case"], "c");
+    assert_eq!(lines[2]["obligations"][0]["status"], "late");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("b.json"), "{stderr}");
+}
+
+#[test]
+fn a_broken_rule_folder_exits_2_naming_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.kzr"),
+        "source law \"Law\"\nrule arrival_notification {\n  title \"x\"\n  cite law \"art. 1\"\n  bearer host\n  action \"notify\"\n  notify within 3 bussiness_days of entry\n}\n",
+    )
+    .unwrap();
+    kzrules()
+        .args(["check", "--rules", dir.path().to_str().unwrap(), "examples/arrival.json"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("broken.kzr:7:19"))
+        .stderr(predicate::str::contains("kzrules::syntax"))
+        .stderr(predicate::str::contains("business_days"));
+}
+
+#[test]
+fn compile_reports_in_github_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("r.kzr"),
+        "rule arrival_notification {\n  title \"x\"\n  bearer host\n  action \"notify\"\n  notify within 3 business_days of entyr\n}\n",
+    )
+    .unwrap();
+    kzrules()
+        .args(["compile", dir.path().to_str().unwrap(), "--format", "github"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("::error file="))
+        .stdout(predicate::str::contains("kzrules%3A%3Ano_citation").or(predicate::str::contains("no_citation")))
+        .stdout(predicate::str::contains("entry"));
+}
+
+#[test]
+fn the_shipped_rules_compile() {
+    kzrules().args(["compile", "rules"]).assert().code(0);
+}
+
+#[test]
+fn calendar_lists_the_days_of_2024() {
+    kzrules()
+        .args(["calendar", "2024"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("2024-03-25"))
+        .stdout(predicate::str::contains("2024-05-08"))
+        .stdout(predicate::str::contains("2024-07-08"))
+        .stdout(predicate::str::contains("2024-12-16"))
+        .stdout(predicate::str::contains("2024-05-04 Sat working"));
+    kzrules().args(["calendar", "2022"]).assert().code(0).stdout(predicate::str::contains("2022-05-10"));
+}
+
+#[test]
+fn calendar_refuses_a_year_without_data() {
+    kzrules()
+        .args(["calendar", "2031"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("2031"))
+        .stderr(predicate::str::contains("calendar.kzcal"));
+}
+
+#[test]
+fn calendar_add_counts_business_days() {
+    kzrules()
+        .args(["calendar", "add", "2024-03-19", "3", "business_days"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("2024-03-26"))
+        .stdout(predicate::str::contains("2024-03-21"))
+        .stdout(predicate::str::contains("2024-03-22"))
+        .stdout(predicate::str::contains("2024-03-25"));
+}
+
+#[test]
+fn explain_names_the_skipped_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nauryz.json");
+    std::fs::write(&path, case("nauryz", "2024-03-19", "2024-03-26")).unwrap();
+    kzrules()
+        .args(["explain", path.to_str().unwrap(), "--rule", "arrival_notification"])
+        .assert()
+        .stdout(predicate::str::contains("2024-03-21 (Nauryz"))
+        .stdout(predicate::str::contains("2024-03-22 (Nauryz"))
+        .stdout(predicate::str::contains("2024-03-25"))
+        .stdout(predicate::str::contains("last day 2024-03-26"))
+        .stdout(predicate::str::contains("art. 6 para. 4"));
+}
+
+#[test]
+fn a_deadline_past_the_calendar_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.json");
+    std::fs::write(&path, case("future", "2031-03-03", "2031-03-04")).unwrap();
+    kzrules()
+        .args(["check", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("2031"))
+        .stderr(predicate::str::contains("calendar.kzcal"));
+}
+
+#[test]
+fn completions_and_man_page_are_printed() {
+    kzrules().args(["completions", "bash"]).assert().code(0).stdout(predicate::str::contains("kzrules"));
+    kzrules().args(["man"]).assert().code(0).stdout(predicate::str::contains(".TH"));
+}
