@@ -155,7 +155,7 @@ fn from_miette(error: &dyn miette::Diagnostic, file: &SourceFile, index: u32) ->
     let code = error
         .code()
         .map(|c| c.to_string())
-        .unwrap_or_else(|| String::from("kzrules::calendar"));
+        .unwrap_or_else(|| String::from("kzrules::calendar::syntax"));
     let code: &'static str = CALENDAR_CODES
         .iter()
         .copied()
