@@ -1124,10 +1124,15 @@ impl<'p> Run<'p, '_> {
                     .last()
                     .map_or(as_of, |s| s.end.unwrap_or(as_of).max(as_of).min(as_of));
                 let last = last.max(first);
+                let ends: Vec<NaiveDate> = facts
+                    .stays
+                    .iter()
+                    .map(|s| s.end.unwrap_or(as_of).min(as_of))
+                    .collect();
                 self.windowed(
                     window,
-                    first,
-                    last,
+                    (first, last),
+                    &ends,
                     compare,
                     bound,
                     "days in Kazakhstan",
@@ -1145,10 +1150,11 @@ impl<'p> Run<'p, '_> {
                 else {
                     return (Truth::False, None);
                 };
+                let ends: Vec<NaiveDate> = trips.iter().map(|t| t.1).collect();
                 self.windowed(
                     window,
-                    first,
-                    last,
+                    (first, last),
+                    &ends,
                     compare,
                     bound,
                     "days on trips to other regions",
@@ -1185,8 +1191,8 @@ impl<'p> Run<'p, '_> {
                 };
                 self.windowed(
                     window,
-                    first,
-                    last,
+                    (first, last),
+                    &dates,
                     compare,
                     bound,
                     "penalties",
@@ -1234,14 +1240,14 @@ impl<'p> Run<'p, '_> {
         Ok(trips)
     }
 
-    /// The largest value of a measure over the windows (calendar years, or every run of
-    /// N months ending on a day from `first` to `last`), compared with the bound.
+    /// The largest value of a measure over the windows (the calendar years from `first`
+    /// to `last`, or the runs of N months ending on one of `ends`), compared with the bound.
     #[allow(clippy::too_many_arguments)]
     fn windowed(
         &self,
         window: Option<Window>,
-        first: NaiveDate,
-        last: NaiveDate,
+        (first, last): (NaiveDate, NaiveDate),
+        ends: &[NaiveDate],
         compare: crate::syntax::ast::Compare,
         bound: i64,
         what: &str,
@@ -1266,21 +1272,15 @@ impl<'p> Run<'p, '_> {
                 }
             }
             Some(Window::AnyMonths(months)) => {
-                // Windows ending on each day from `first` to `last` (bounded: ten years of days).
-                let mut end = first;
-                for _ in 0..3660 {
-                    if end > last {
-                        break;
-                    }
+                // A measure of days or events grows while its window's end moves through a
+                // stay (or up to an event) and can only fall between them, so its largest
+                // value is found among the windows that end on the given ends.
+                for end in ends.iter().copied().filter(|e| *e >= first && *e <= last) {
                     let from = end
                         .checked_sub_months(Months::new(months))
                         .and_then(|d| d.succ_opt())
                         .unwrap_or(NaiveDate::MIN);
                     consider(value(from, end), from, end);
-                    match end.succ_opt() {
-                        Some(n) => end = n,
-                        None => break,
-                    }
                 }
             }
         }
