@@ -250,17 +250,7 @@ fn colour_stderr() -> bool {
 
 /// Load and compile the rules: the built-in ones or a folder's. Errors go to stderr.
 pub fn load_program(rules: Option<&Path>) -> Result<Program, u8> {
-    let files = match rules {
-        None => crate::rules::embedded(),
-        Some(dir) => match crate::rules::from_path(dir) {
-            Ok(files) => files,
-            Err(e) => {
-                eprintln!("{:?}", miette::Report::new(e));
-                return Err(2);
-            }
-        },
-    };
-    match compile(files) {
+    match compile(rule_files(rules)?) {
         Ok(Compiled { program, .. }) => Ok(program),
         Err(diagnostics) => {
             eprint!(
@@ -276,16 +266,22 @@ pub fn load_program(rules: Option<&Path>) -> Result<Program, u8> {
     }
 }
 
+/// The rule files: the built-in ones, or a folder's. A folder that cannot be read is
+/// reported on stderr (exit 2).
+pub fn rule_files(rules: Option<&Path>) -> Result<Vec<crate::diagnostic::SourceFile>, u8> {
+    match rules {
+        None => Ok(crate::rules::embedded()),
+        Some(dir) => crate::rules::from_path(dir).map_err(|e| {
+            eprintln!("{:?}", miette::Report::new(e));
+            2
+        }),
+    }
+}
+
 fn compile_command(dir: Option<&Path>, format: DiagnosticFormat) -> u8 {
-    let files = match dir {
-        None => crate::rules::embedded(),
-        Some(d) => match crate::rules::from_path(d) {
-            Ok(f) => f,
-            Err(e) => {
-                eprintln!("{:?}", miette::Report::new(e));
-                return 2;
-            }
-        },
+    let files = match rule_files(dir) {
+        Ok(f) => f,
+        Err(code) => return code,
     };
     let count = files.len();
     let (diagnostics, ok): (Diagnostics, bool) = match compile(files) {
