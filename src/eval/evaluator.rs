@@ -253,6 +253,7 @@ impl<'p> Run<'p, '_> {
                 Some(position),
                 trigger,
                 event.date,
+                None,
                 |t| matches!(&t, Trigger::Events(kinds) if kinds.contains(&event.kind)),
             )?;
         }
@@ -270,29 +271,22 @@ impl<'p> Run<'p, '_> {
                 let Some(stay) = self.facts.stay_containing(end) else {
                     continue;
                 };
-                match self.facts.stay_end_or_planned(stay) {
+                let assumed = match self.facts.stay_end_or_planned(stay) {
                     Some(last) if last <= end => continue,
-                    Some(_) => {}
-                    None => {
-                        if self.as_of <= end {
-                            self.need(
-                                rule,
-                                String::from("planned_stay_days"),
-                                format!(
-                                    "whether the stay goes on after the {} ends on {end} (assumed: it does)",
-                                    kind.as_str().replace('_', " ")
-                                ),
-                            );
-                        }
-                    }
-                }
+                    Some(_) => None,
+                    None if self.as_of <= end => Some(format!(
+                        "whether the stay goes on after the {} ends on {end} (assumed: it does)",
+                        kind.as_str().replace('_', " ")
+                    )),
+                    None => None,
+                };
                 let trigger = TriggerOut {
                     event: format!("{}_expiry", kind.as_str()),
                     date: end,
                     id: None,
                 };
                 let earliest = from.unwrap_or(NaiveDate::MIN);
-                self.trigger(rule, None, trigger, earliest, |t| {
+                self.trigger(rule, None, trigger, earliest, assumed, |t| {
                     *t == Trigger::Expiry(kind)
                 })?;
             }
@@ -307,6 +301,7 @@ impl<'p> Run<'p, '_> {
         position: Option<usize>,
         trigger: TriggerOut,
         earliest_fulfilment: NaiveDate,
+        assumed: Option<String>,
         matches: impl Fn(&Trigger) -> bool,
     ) -> Result<(), EvalError> {
         let day = trigger.date;
@@ -492,6 +487,9 @@ impl<'p> Run<'p, '_> {
                 }
             }
         }
+        if let Some(reason) = assumed {
+            self.need(rule, String::from("planned_stay_days"), reason);
+        }
         self.drafts.push(Draft {
             rule,
             fulfilment,
@@ -625,6 +623,17 @@ impl<'p> Run<'p, '_> {
             }
             Limit::Rolling { days, window } => {
                 let last = self.rolling_last_day(day, days, window);
+                let window_start = add_days(day, 1 - i64::from(window));
+                let before = add_days(day, -1);
+                if let (Some(from), Some(to)) = (window_start, before) {
+                    if let Some(exit) = self.facts.unknown_days_before(from, to) {
+                        self.need(
+                            rule,
+                            String::from("events[] (the entry of the stay that ended on ".to_string() + &exit.to_string() + ")"),
+                            format!("the days in Kazakhstan before {exit} count towards {days} days in any {window}; only the known days were counted"),
+                        );
+                    }
+                }
                 if trace {
                     if let Some(d) = last {
                         steps.push(format!(
@@ -1107,7 +1116,10 @@ impl<'p> Run<'p, '_> {
                 match current {
                     Some(pages) => (
                         Truth::from_bool(compare.holds(i64::from(pages), bound)),
-                        Some(format!("{pages} blank pages")),
+                        Some(format!(
+                            "{pages} blank page{}",
+                            if pages == 1 { "" } else { "s" }
+                        )),
                     ),
                     None => (
                         Truth::Unknown(String::from("person.documents[].blank_pages (passport)")),
@@ -1129,7 +1141,7 @@ impl<'p> Run<'p, '_> {
                     .iter()
                     .map(|s| s.end.unwrap_or(as_of).min(as_of))
                     .collect();
-                self.windowed(
+                let judged = self.windowed(
                     window,
                     (first, last),
                     &ends,
@@ -1137,7 +1149,20 @@ impl<'p> Run<'p, '_> {
                     bound,
                     "days in Kazakhstan",
                     |from, to| i64::from(facts.days_in_kazakhstan(from, to, as_of)),
-                )
+                );
+                // Days before the exit of a stay begun before the records are not known:
+                // a count that does not reach the bound on the known days cannot decide.
+                if judged.0 == Truth::False {
+                    if let Some(exit) = facts.unknown_days_before(NaiveDate::MIN, last) {
+                        return (
+                            Truth::Unknown(format!(
+                                "events[] (the entry of the stay that ended on {exit})"
+                            )),
+                            judged.1,
+                        );
+                    }
+                }
+                judged
             }
             Measure::RegionTripDaysOutsidePermitRegion => {
                 let trips = self.region_trips(as_of);
@@ -1237,7 +1262,17 @@ impl<'p> Run<'p, '_> {
                 trips.push((e.event.date, back.max(e.event.date)));
             }
         }
-        Ok(trips)
+        // A trip that goes on to another region shares its hand-over day with the next
+        // one: count every day once.
+        trips.sort();
+        let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(trips.len());
+        for (start, end) in trips {
+            match merged.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        Ok(merged)
     }
 
     /// The largest value of a measure over the windows (the calendar years from `first`
@@ -1253,6 +1288,7 @@ impl<'p> Run<'p, '_> {
         what: &str,
         value: impl Fn(NaiveDate, NaiveDate) -> i64,
     ) -> (Truth, Option<String>) {
+        let last_day = self.as_of;
         let mut best: Option<(i64, NaiveDate, NaiveDate)> = None;
         let mut consider = |v: i64, from: NaiveDate, to: NaiveDate| {
             if best.is_none_or(|(b, _, _)| v > b) {
@@ -1270,6 +1306,13 @@ impl<'p> Run<'p, '_> {
                     };
                     consider(value(from, to), from, to);
                 }
+            }
+            Some(Window::LastMonths(months)) => {
+                // The N months before the day the case is judged on, and that day.
+                let from = last_day
+                    .checked_sub_months(Months::new(months))
+                    .unwrap_or(NaiveDate::MIN);
+                consider(value(from, last_day), from, last_day);
             }
             Some(Window::AnyMonths(months)) => {
                 // A measure of days or events grows while its window's end moves through a

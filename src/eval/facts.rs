@@ -2501,7 +2501,8 @@ impl Facts {
 
     /// The number of days in `[from, to]` spent in Kazakhstan: days of stays, entry and exit
     /// days both counted, each day once (leaving and returning on one day is one day); an open
-    /// stay counts up to `as_of`; a stay begun before the records counts from `from`.
+    /// stay counts up to `as_of`; a stay begun before the records counts only its exit day
+    /// (the days before it are not known: see [`Facts::unknown_days_before`]).
     pub fn days_in_kazakhstan(&self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> u32 {
         if to < from {
             return 0;
@@ -2512,7 +2513,11 @@ impl Facts {
         let mut total: i64 = 0;
         let mut counted_to: Option<NaiveDate> = None;
         for stay in self.stays.iter().skip(first) {
-            let mut start = stay.start.map_or(from, |s| s.max(from));
+            // A stay begun before the records is known only by its exit day.
+            let Some(known_start) = stay.start.or(stay.end) else {
+                continue;
+            };
+            let mut start = known_start.max(from);
             if start > to {
                 break;
             }
@@ -2531,6 +2536,16 @@ impl Facts {
             }
         }
         u32::try_from(total).unwrap_or(u32::MAX)
+    }
+
+    /// The exit day of a stay begun before the records that ends in `[from, to]`: the days
+    /// before it are not known, so a count over that window may be too low.
+    pub fn unknown_days_before(&self, from: NaiveDate, to: NaiveDate) -> Option<NaiveDate> {
+        self.stays
+            .iter()
+            .filter(|s| s.start.is_none())
+            .filter_map(|s| s.end)
+            .find(|end| *end >= from && *end <= to)
     }
 
     /// The planned or actual last day of the stay that includes `date`.

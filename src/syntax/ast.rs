@@ -479,4 +479,6 @@ pub enum Window {
     CalendarYear,
     /// `in any N months`
     AnyMonths(u32),
+    /// `in the last N months`: the N months that end on the day the case is judged on.
+    LastMonths(u32),
 }

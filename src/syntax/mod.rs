@@ -141,7 +141,9 @@ fn describe(rule: Rule) -> &'static str {
         Rule::date_cond | Rule::date_expr => "`expiry_of DOCUMENT before ...`",
         Rule::period_unit => "`months` or `days`",
         Rule::measure_cond | Rule::measure | Rule::measure_name | Rule::measure_arg => "a measure (e.g. `days_in_kazakhstan`)",
-        Rule::window => "`per calendar_year` or `in any N months`",
+        Rule::window | Rule::per_year | Rule::any_months | Rule::last_months => {
+            "`per calendar_year`, `in any N months` or `in the last N months`"
+        }
         Rule::file | Rule::WHITESPACE | Rule::COMMENT | Rule::id_char | Rule::keyword => "more text",
         Rule::set_clause | Rule::parameter_clause | Rule::penalty_clause | Rule::penalty_atom | Rule::limit | Rule::atom => "a clause",
     }
@@ -771,7 +773,16 @@ impl Builder<'_> {
                 if next.as_rule() == Rule::window {
                     let ws = self.span(&next);
                     let w = match next.clone().into_inner().next() {
-                        Some(n) => Window::AnyMonths(self.number(&n)),
+                        Some(kind) => {
+                            let rule = kind.as_rule();
+                            match kind.into_inner().next() {
+                                Some(n) if rule == Rule::last_months => {
+                                    Window::LastMonths(self.number(&n))
+                                }
+                                Some(n) => Window::AnyMonths(self.number(&n)),
+                                None => Window::CalendarYear,
+                            }
+                        }
                         None => Window::CalendarYear,
                     };
                     window = Some(Spanned::new(w, ws));

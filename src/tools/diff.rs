@@ -1,6 +1,31 @@
-//! `kzrules diff` (being written).
-use std::path::PathBuf;
+//! `kzrules diff`: what a rule change does to cases.
+//!
+//! Both rule sets judge every case on the same day (`--as-of`, else the case's `as_of`,
+//! else today); each obligation, exemption and finding that appears, disappears or
+//! changes is reported, grouped by rule. Obligations and exemptions are matched by
+//! (rule, trigger event, trigger date), findings by (rule, message). A rule set is a
+//! folder (or a single rule file), or a git revision whose `rules/` folder is read with
+//! `git ls-tree` and `git show`.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
 use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::compile::ir::Program;
+use crate::compile::{compile, Compiled, CALENDAR_EXTENSION, RULE_EXTENSION};
+use crate::diagnostic::SourceFile;
+use crate::eval::facts::read_case;
+use crate::eval::result::{CheckResult, Exemption, Finding, Obligation, Trigger};
+use crate::eval::{evaluate_with, Options};
+use crate::report::diagnostics::DiagnosticFormat;
+use crate::report::text::penalty_text;
+
 /// Output formats of `kzrules diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DiffFormat {
@@ -11,6 +36,7 @@ pub enum DiffFormat {
     /// As data.
     Json,
 }
+
 /// The arguments of `kzrules diff`.
 #[derive(Debug, Clone)]
 pub struct DiffArgs {
@@ -27,8 +53,948 @@ pub struct DiffArgs {
     /// Judge the cases on this day.
     pub as_of: Option<NaiveDate>,
 }
-/// Run `kzrules diff`.
-pub fn run(_args: &DiffArgs) -> u8 {
-    eprintln!("error: `kzrules diff` is not available in this build");
-    2
+
+/// The folder of a git revision that holds the rules.
+pub const GIT_RULES_FOLDER: &str = "rules";
+
+/// What kind of result an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// An obligation.
+    Obligation,
+    /// An exemption.
+    Exemption,
+    /// A finding.
+    Finding,
+}
+
+impl ItemKind {
+    /// The word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Obligation => "obligation",
+            ItemKind::Exemption => "exemption",
+            ItemKind::Finding => "finding",
+        }
+    }
+}
+
+/// How an item changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// Only the new rules give it.
+    Added,
+    /// Only the old rules give it.
+    Removed,
+    /// Both give it, with different values.
+    Changed,
+}
+
+impl Change {
+    /// The word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::Changed => "changed",
+        }
+    }
+}
+
+/// One field that differs between the old and the new item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// The field, e.g. `due`.
+    pub field: String,
+    /// The old value (`null` when absent).
+    pub old: Value,
+    /// The new value.
+    pub new: Value,
+    /// The old value in words.
+    #[serde(skip)]
+    pub old_text: String,
+    /// The new value in words.
+    #[serde(skip)]
+    pub new_text: String,
+}
+
+/// One item of one case that appears, disappears or changes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemChange {
+    /// The case's id.
+    pub case: String,
+    /// The case file.
+    pub input: String,
+    /// The day both rule sets judged the case on.
+    pub as_of: NaiveDate,
+    /// Obligation, exemption or finding.
+    pub kind: ItemKind,
+    /// Added, removed or changed.
+    pub change: Change,
+    /// The rule.
+    pub rule: String,
+    /// The trigger (obligations and exemptions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<Trigger>,
+    /// The message (findings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The fields that differ (changed items).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldChange>,
+    /// The item under the old rules.
+    pub old: Option<Value>,
+    /// The item under the new rules.
+    pub new: Option<Value>,
+    /// The item in words (added and removed items).
+    #[serde(skip)]
+    pub summary: String,
+}
+
+/// The changes of one rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleChanges {
+    /// The rule.
+    pub rule: String,
+    /// How many cases it changed in.
+    pub cases: usize,
+    /// Items added.
+    pub added: usize,
+    /// Items removed.
+    pub removed: usize,
+    /// Items changed.
+    pub changed: usize,
+    /// Every change, by case in input order.
+    pub changes: Vec<ItemChange>,
+}
+
+/// The whole report: the `--format json` output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiffReport {
+    /// The old rule set as given.
+    pub old: String,
+    /// The new rule set as given.
+    pub new: String,
+    /// How many cases were judged.
+    pub cases: usize,
+    /// How many cases changed.
+    pub cases_changed: usize,
+    /// Items added, over all rules.
+    pub added: usize,
+    /// Items removed, over all rules.
+    pub removed: usize,
+    /// Items changed, over all rules.
+    pub changed: usize,
+    /// The changes, by rule id.
+    pub rules: Vec<RuleChanges>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading the rule sets.
+// ---------------------------------------------------------------------------------------
+
+fn git(args: &[&str]) -> Result<Vec<u8>, String> {
+    let output = Command::new("git")
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run `git`: {e}"))?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr.lines().next().unwrap_or("").trim().to_string();
+        Err(first)
+    }
+}
+
+/// The rule files of `rules/` at a git revision, named `REV:rules/FILE`.
+pub fn git_rule_files(revision: &str) -> Result<Vec<SourceFile>, String> {
+    if revision.is_empty() || revision.starts_with('-') {
+        return Err(format!(
+            "`{revision}` is neither a folder nor a git revision"
+        ));
+    }
+    let folder = format!("{GIT_RULES_FOLDER}/");
+    let listing = git(&["ls-tree", "--full-tree", "--name-only", revision, &folder])
+        .map_err(|e| format!("`{revision}` is neither a folder nor a git revision (git: {e})"))?;
+    let listing = String::from_utf8_lossy(&listing);
+    let mut names: Vec<&str> = listing
+        .lines()
+        .filter(|n| {
+            n.ends_with(&format!(".{RULE_EXTENSION}"))
+                || n.ends_with(&format!(".{CALENDAR_EXTENSION}"))
+        })
+        .collect();
+    names.sort_unstable();
+    if !names
+        .iter()
+        .any(|n| n.ends_with(&format!(".{RULE_EXTENSION}")))
+    {
+        return Err(format!(
+            "the git revision `{revision}` has no rule files (`{folder}*.{RULE_EXTENSION}`)"
+        ));
+    }
+    let mut files = Vec::new();
+    for name in names {
+        let object = format!("{revision}:{name}");
+        let bytes =
+            git(&["show", &object]).map_err(|e| format!("cannot read `{object}` (git: {e})"))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "`{object}` is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        files.push(SourceFile::new(object, text));
+    }
+    if !files
+        .iter()
+        .any(|f| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}")))
+    {
+        files.extend(
+            crate::rules::embedded()
+                .into_iter()
+                .filter(|f| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}"))),
+        );
+    }
+    Ok(files)
+}
+
+/// Compile a rule set given as a folder (or file) or a git revision; errors go to stderr.
+fn load_rules(spec: &str, which: &str) -> Result<Program, u8> {
+    let path = Path::new(spec);
+    if path.exists() {
+        return crate::cli::load_program(Some(path));
+    }
+    let files = git_rule_files(spec).map_err(|message| {
+        eprintln!("error: {which} rules: {message} (help: give a rule folder or a git revision such as `HEAD~1` or `main`)");
+        2u8
+    })?;
+    match compile(files) {
+        Ok(Compiled { program, .. }) => Ok(program),
+        Err(diagnostics) => {
+            let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!(
+                "{}",
+                crate::report::diagnostics::render(&diagnostics, DiagnosticFormat::Human, colour)
+            );
+            Err(2)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading the cases.
+// ---------------------------------------------------------------------------------------
+
+fn collect_json(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> {
+    if depth > 32 {
+        return Err(format!(
+            "`{}`: folders nested more than 32 deep",
+            dir.display()
+        ));
+    }
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+        let path = entry.path();
+        if path.is_dir() {
+            collect_json(&path, out, depth + 1)?;
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The case files: files as given, folders' `*.json` files (sorted, subfolders too).
+fn case_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut files = Vec::new();
+            collect_json(input, &mut files, 0)?;
+            files.sort();
+            out.extend(files);
+        } else {
+            out.push(input.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// One case judged under both rule sets.
+struct Judged {
+    input: String,
+    old: CheckResult,
+    new: CheckResult,
+}
+
+fn judge(
+    path: &Path,
+    old: &Program,
+    new: &Program,
+    as_of: Option<NaiveDate>,
+) -> Result<Judged, String> {
+    let input = path.display().to_string();
+    let text = std::fs::read(path)
+        .map_err(|e| format!("{input}: error[kzrules::case::read]: cannot read the case: {e}"))?;
+    let text = String::from_utf8(text).map_err(|e| {
+        format!(
+            "{input}: error[kzrules::case::encoding]: the case is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let facts = read_case(&text).map_err(|e| {
+        crate::report::CaseFailure {
+            case: e.case.clone(),
+            input: input.clone(),
+            error: crate::report::FailureDetail {
+                code: e.code().to_string(),
+                path: e.path.clone(),
+                line: e.line,
+                column: e.column,
+                message: e.message.clone(),
+                help: e.help.clone(),
+            },
+        }
+        .one_line()
+    })?;
+    let day = as_of
+        .or(facts.as_of)
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let run = |program: &Program, which: &str| {
+        evaluate_with(program, &facts, day, Options::default())
+            .map(|(r, _)| r)
+            .map_err(|e| {
+                format!(
+                    "{input}: error[kzrules::calendar::out_of_range]: under the {which} rules: {e}"
+                )
+            })
+    };
+    let old = run(old, "old")?;
+    let new = run(new, "new")?;
+    Ok(Judged { input, old, new })
+}
+
+// ---------------------------------------------------------------------------------------
+// Comparing.
+// ---------------------------------------------------------------------------------------
+
+fn date_text(d: Option<NaiveDate>) -> String {
+    d.map_or(String::from("none"), |d| d.to_string())
+}
+
+fn penalty_value(o: &Obligation) -> Value {
+    match &o.penalty {
+        None => Value::Null,
+        Some(p) => serde_json::json!({
+            "article": p.article,
+            "warning": p.warning,
+            "fine_mci": p.fine_mci,
+            "fine_kzt": p.fine_kzt,
+        }),
+    }
+}
+
+/// The compared fields of an obligation: (name, value, words).
+fn obligation_fields(o: &Obligation) -> Vec<(&'static str, Value, String)> {
+    vec![
+        ("due", Value::String(o.due.to_string()), o.due.to_string()),
+        (
+            "status",
+            Value::String(o.status.as_str().to_string()),
+            o.status.as_str().to_string(),
+        ),
+        (
+            "days_late",
+            Value::from(o.days_late),
+            o.days_late.to_string(),
+        ),
+        (
+            "fulfilled_on",
+            o.fulfilled_on
+                .map_or(Value::Null, |d| Value::String(d.to_string())),
+            date_text(o.fulfilled_on),
+        ),
+        (
+            "penalty",
+            penalty_value(o),
+            penalty_text(o).unwrap_or_else(|| String::from("none")),
+        ),
+        (
+            "bearer",
+            Value::String(o.bearer.as_str().to_string()),
+            o.bearer.as_str().to_string(),
+        ),
+    ]
+}
+
+fn exemption_fields(e: &Exemption) -> Vec<(&'static str, Value, String)> {
+    vec![("reason", Value::String(e.reason.clone()), e.reason.clone())]
+}
+
+fn finding_fields(f: &Finding) -> Vec<(&'static str, Value, String)> {
+    vec![
+        (
+            "severity",
+            Value::String(f.severity.as_str().to_string()),
+            f.severity.as_str().to_string(),
+        ),
+        (
+            "detail",
+            f.detail.clone().map_or(Value::Null, Value::String),
+            f.detail.clone().unwrap_or_else(|| String::from("none")),
+        ),
+    ]
+}
+
+fn obligation_summary(o: &Obligation) -> String {
+    let mut s = format!("due {}, {}", o.due, o.status.as_str());
+    if o.days_late == 1 {
+        s.push_str(", 1 day late");
+    } else if o.days_late > 1 {
+        s.push_str(&format!(", {} days late", o.days_late));
+    }
+    if let Some(d) = o.fulfilled_on {
+        s.push_str(&format!(", done {d}"));
+    }
+    if let Some(p) = penalty_text(o) {
+        s.push_str(&format!(", {p}"));
+    }
+    s
+}
+
+/// A comparable item: its key, fields, JSON and words.
+struct Item {
+    kind: ItemKind,
+    rule: String,
+    trigger: Option<Trigger>,
+    message: Option<String>,
+    fields: Vec<(&'static str, Value, String)>,
+    json: Value,
+    summary: String,
+}
+
+impl Item {
+    fn key(
+        &self,
+    ) -> (
+        ItemKind,
+        String,
+        Option<(String, NaiveDate)>,
+        Option<String>,
+    ) {
+        (
+            self.kind,
+            self.rule.clone(),
+            self.trigger.as_ref().map(|t| (t.event.clone(), t.date)),
+            self.message.clone(),
+        )
+    }
+}
+
+fn items(result: &CheckResult) -> Vec<Item> {
+    let mut out = Vec::new();
+    for o in &result.obligations {
+        out.push(Item {
+            kind: ItemKind::Obligation,
+            rule: o.rule.clone(),
+            trigger: Some(o.trigger.clone()),
+            message: None,
+            fields: obligation_fields(o),
+            json: serde_json::to_value(o).unwrap_or(Value::Null),
+            summary: obligation_summary(o),
+        });
+    }
+    for e in &result.exemptions {
+        out.push(Item {
+            kind: ItemKind::Exemption,
+            rule: e.rule.clone(),
+            trigger: e.trigger.clone(),
+            message: None,
+            fields: exemption_fields(e),
+            json: serde_json::to_value(e).unwrap_or(Value::Null),
+            summary: e.reason.clone(),
+        });
+    }
+    for f in &result.findings {
+        out.push(Item {
+            kind: ItemKind::Finding,
+            rule: f.rule.clone(),
+            trigger: None,
+            message: Some(f.message.clone()),
+            fields: finding_fields(f),
+            json: serde_json::to_value(f).unwrap_or(Value::Null),
+            summary: format!("{}: {}", f.severity.as_str(), f.message),
+        });
+    }
+    out
+}
+
+/// The changes of one case; items with the same key are paired in order.
+fn compare_case(judged: &Judged) -> Vec<ItemChange> {
+    type Key = (
+        ItemKind,
+        String,
+        Option<(String, NaiveDate)>,
+        Option<String>,
+    );
+    let mut groups: BTreeMap<Key, (Vec<Item>, Vec<Item>)> = BTreeMap::new();
+    for item in items(&judged.old) {
+        groups.entry(item.key()).or_default().0.push(item);
+    }
+    for item in items(&judged.new) {
+        groups.entry(item.key()).or_default().1.push(item);
+    }
+    let base = |item: &Item, change: Change| ItemChange {
+        case: judged.new.case.clone(),
+        input: judged.input.clone(),
+        as_of: judged.new.as_of,
+        kind: item.kind,
+        change,
+        rule: item.rule.clone(),
+        trigger: item.trigger.clone(),
+        message: item.message.clone(),
+        fields: Vec::new(),
+        old: None,
+        new: None,
+        summary: item.summary.clone(),
+    };
+    let mut out = Vec::new();
+    for (_, (old, new)) in groups {
+        let mut old = old.into_iter();
+        let mut new = new.into_iter();
+        loop {
+            match (old.next(), new.next()) {
+                (None, None) => break,
+                (Some(o), None) => {
+                    let mut c = base(&o, Change::Removed);
+                    c.old = Some(o.json);
+                    out.push(c);
+                }
+                (None, Some(n)) => {
+                    let mut c = base(&n, Change::Added);
+                    c.new = Some(n.json);
+                    out.push(c);
+                }
+                (Some(o), Some(n)) => {
+                    let fields: Vec<FieldChange> = o
+                        .fields
+                        .iter()
+                        .zip(&n.fields)
+                        .filter(|(a, b)| a.1 != b.1)
+                        .map(|(a, b)| FieldChange {
+                            field: a.0.to_string(),
+                            old: a.1.clone(),
+                            new: b.1.clone(),
+                            old_text: a.2.clone(),
+                            new_text: b.2.clone(),
+                        })
+                        .collect();
+                    if !fields.is_empty() {
+                        let mut c = base(&n, Change::Changed);
+                        c.fields = fields;
+                        c.old = Some(o.json);
+                        c.new = Some(n.json);
+                        out.push(c);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Build the report from every case's changes (in case order).
+fn report(old: &str, new: &str, cases: usize, changes: Vec<Vec<ItemChange>>) -> DiffReport {
+    let cases_changed = changes.iter().filter(|c| !c.is_empty()).count();
+    let mut by_rule: BTreeMap<String, RuleChanges> = BTreeMap::new();
+    for case_changes in changes {
+        for change in case_changes {
+            let entry = by_rule
+                .entry(change.rule.clone())
+                .or_insert_with(|| RuleChanges {
+                    rule: change.rule.clone(),
+                    cases: 0,
+                    added: 0,
+                    removed: 0,
+                    changed: 0,
+                    changes: Vec::new(),
+                });
+            match change.change {
+                Change::Added => entry.added += 1,
+                Change::Removed => entry.removed += 1,
+                Change::Changed => entry.changed += 1,
+            }
+            // A rule's changes arrive case by case: count a case once.
+            let new_case = entry
+                .changes
+                .last()
+                .is_none_or(|last| last.input != change.input || last.case != change.case);
+            if new_case {
+                entry.cases += 1;
+            }
+            entry.changes.push(change);
+        }
+    }
+    let rules: Vec<RuleChanges> = by_rule.into_values().collect();
+    DiffReport {
+        old: old.to_string(),
+        new: new.to_string(),
+        cases,
+        cases_changed,
+        added: rules.iter().map(|r| r.added).sum(),
+        removed: rules.iter().map(|r| r.removed).sum(),
+        changed: rules.iter().map(|r| r.changed).sum(),
+        rules,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering.
+// ---------------------------------------------------------------------------------------
+
+fn item_label(c: &ItemChange) -> String {
+    match (&c.trigger, &c.message) {
+        (Some(t), _) => format!("{}, {} on {}", c.kind.as_str(), t.event, t.date),
+        (None, Some(m)) => format!("{} \"{m}\"", c.kind.as_str()),
+        (None, None) => c.kind.as_str().to_string(),
+    }
+}
+
+fn counts(added: usize, removed: usize, changed: usize) -> String {
+    format!("{added} added, {removed} removed, {changed} changed")
+}
+
+/// The report for people.
+pub fn render_text(r: &DiffReport) -> String {
+    let mut out = format!(
+        "kzrules diff: old `{}`, new `{}`: {} cases judged, {} changed\n",
+        r.old, r.new, r.cases, r.cases_changed
+    );
+    if r.rules.is_empty() {
+        out.push_str(
+            "no change: every case gives the same obligations, exemptions and findings under both rule sets\n",
+        );
+        return out;
+    }
+    for rule in &r.rules {
+        out.push_str(&format!(
+            "\n{}: {} in {} case{}\n",
+            rule.rule,
+            counts(rule.added, rule.removed, rule.changed),
+            rule.cases,
+            if rule.cases == 1 { "" } else { "s" }
+        ));
+        let mut last_case: Option<(&str, &str)> = None;
+        for c in &rule.changes {
+            if last_case != Some((c.input.as_str(), c.case.as_str())) {
+                out.push_str(&format!(
+                    "  case {} ({}, as of {})\n",
+                    c.case, c.input, c.as_of
+                ));
+                last_case = Some((c.input.as_str(), c.case.as_str()));
+            }
+            let mark = match c.change {
+                Change::Added => "+",
+                Change::Removed => "-",
+                Change::Changed => "~",
+            };
+            let what = match c.change {
+                Change::Changed => c
+                    .fields
+                    .iter()
+                    .map(|f| format!("{} {} -> {}", f.field, f.old_text, f.new_text))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                _ => c.summary.clone(),
+            };
+            out.push_str(&format!(
+                "    {mark} {} {}: {what}\n",
+                c.change.as_str(),
+                item_label(c)
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\nsummary: {} of {} cases changed; {}\n",
+        r.cases_changed,
+        r.cases,
+        counts(r.added, r.removed, r.changed)
+    ));
+    let width = r.rules.iter().map(|x| x.rule.len()).max().unwrap_or(0);
+    for rule in &r.rules {
+        out.push_str(&format!(
+            "  {:<width$}  {} ({} case{})\n",
+            rule.rule,
+            counts(rule.added, rule.removed, rule.changed),
+            rule.cases,
+            if rule.cases == 1 { "" } else { "s" }
+        ));
+    }
+    out
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The report as a Markdown review comment: a summary table, then a table per rule.
+pub fn render_markdown(r: &DiffReport) -> String {
+    let mut out = format!(
+        "## kzrules diff: `{}` → `{}`\n\n{} cases judged, {} changed.\n",
+        cell(&r.old),
+        cell(&r.new),
+        r.cases,
+        r.cases_changed
+    );
+    if r.rules.is_empty() {
+        out.push_str("\nNo change: every case gives the same obligations, exemptions and findings under both rule sets.\n");
+        return out;
+    }
+    out.push_str("\n| rule | cases | added | removed | changed |\n|---|---:|---:|---:|---:|\n");
+    for rule in &r.rules {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            rule.rule, rule.cases, rule.added, rule.removed, rule.changed
+        ));
+    }
+    for rule in &r.rules {
+        out.push_str(&format!(
+            "\n### `{}`\n\n| case | item | change | old | new |\n|---|---|---|---|---|\n",
+            rule.rule
+        ));
+        for c in &rule.changes {
+            let (old, new) = match c.change {
+                Change::Added => (String::from("—"), c.summary.clone()),
+                Change::Removed => (c.summary.clone(), String::from("—")),
+                Change::Changed => (
+                    c.fields
+                        .iter()
+                        .map(|f| format!("{}: {}", f.field, f.old_text))
+                        .collect::<Vec<_>>()
+                        .join("<br>"),
+                    c.fields
+                        .iter()
+                        .map(|f| format!("{}: {}", f.field, f.new_text))
+                        .collect::<Vec<_>>()
+                        .join("<br>"),
+                ),
+            };
+            out.push_str(&format!(
+                "| `{}` ({}) | {} | {} | {} | {} |\n",
+                cell(&c.case),
+                cell(&c.input),
+                cell(&item_label(c)),
+                c.change.as_str(),
+                cell(&old),
+                cell(&new)
+            ));
+        }
+    }
+    out
+}
+
+/// The report as JSON (its shape is documented in docs/ci.md).
+pub fn render_json(r: &DiffReport) -> String {
+    let mut s = serde_json::to_string_pretty(r).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Run `kzrules diff`. Exit 0 when nothing changed (or with `--report-only`), 1 when
+/// something changed, 2 when the rules or a case cannot be read or judged.
+pub fn run(args: &DiffArgs) -> u8 {
+    let old = match load_rules(&args.old, "old") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let new = match load_rules(&args.new, "new") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let files = match case_files(&args.cases) {
+        Ok(f) => f,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    if files.is_empty() {
+        eprintln!(
+            "error: no case files (`*.json`) found in {}",
+            args.cases
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return 2;
+    }
+    let judged: Vec<Result<Judged, String>> = files
+        .par_iter()
+        .map(|f| judge(f, &old, &new, args.as_of))
+        .collect();
+    let mut failed = false;
+    for j in &judged {
+        if let Err(message) = j {
+            eprintln!("{message}");
+            failed = true;
+        }
+    }
+    if failed {
+        return 2;
+    }
+    let changes: Vec<Vec<ItemChange>> = judged
+        .iter()
+        .filter_map(|j| j.as_ref().ok())
+        .map(compare_case)
+        .collect();
+    let report = report(&args.old, &args.new, files.len(), changes);
+    let text = match args.format {
+        DiffFormat::Text => render_text(&report),
+        DiffFormat::Markdown => render_markdown(&report),
+        DiffFormat::Json => render_json(&report),
+    };
+    let written = write_out(&text);
+    if written != 0 {
+        return written;
+    }
+    let changed = !report.rules.is_empty();
+    u8::from(changed && !args.report_only)
+}
+
+fn write_out(text: &str) -> u8 {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            2
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+    use crate::eval::result::{Bearer, Penalty, Severity, Status};
+
+    fn obligation(rule: &str, due: &str, status: Status, days_late: i64) -> Obligation {
+        Obligation {
+            rule: rule.to_string(),
+            bearer: Bearer::Host,
+            action: String::from("act"),
+            trigger: Trigger {
+                event: String::from("entry"),
+                date: NaiveDate::from_ymd_opt(2024, 3, 15).unwrap(),
+                id: None,
+            },
+            due: due.parse().unwrap(),
+            status,
+            fulfilled_on: None,
+            days_late,
+            penalty: (days_late > 0).then(|| Penalty {
+                article: String::from("518 part 1"),
+                warning: false,
+                fine_mci: [20, 20],
+                fine_kzt: [73840, 73840],
+                mci_kzt: Some(3692),
+                citations: Vec::new(),
+            }),
+            citations: Vec::new(),
+        }
+    }
+
+    fn result(obligations: Vec<Obligation>, findings: Vec<Finding>) -> CheckResult {
+        CheckResult {
+            case: String::from("c"),
+            as_of: NaiveDate::from_ymd_opt(2024, 3, 25).unwrap(),
+            obligations,
+            exemptions: Vec::new(),
+            findings,
+            facts_needed: Vec::new(),
+            receipt: None,
+        }
+    }
+
+    #[test]
+    fn changes_are_matched_by_rule_and_trigger() {
+        let finding = Finding {
+            rule: String::from("tax_residency"),
+            severity: Severity::Info,
+            message: String::from("m"),
+            detail: None,
+            citations: Vec::new(),
+        };
+        let judged = Judged {
+            input: String::from("c.json"),
+            old: result(
+                vec![
+                    obligation("arrival_notification", "2024-03-19", Status::Overdue, 6),
+                    obligation("visa_stay", "2025-01-09", Status::Open, 0),
+                ],
+                vec![finding],
+            ),
+            new: result(
+                vec![
+                    obligation("arrival_notification", "2024-03-21", Status::Overdue, 4),
+                    obligation("visa_stay", "2025-01-09", Status::Open, 0),
+                ],
+                Vec::new(),
+            ),
+        };
+        let changes = compare_case(&judged);
+        assert_eq!(changes.len(), 2);
+        let arrival = changes
+            .iter()
+            .find(|c| c.rule == "arrival_notification")
+            .unwrap();
+        assert_eq!(arrival.change, Change::Changed);
+        let fields: Vec<&str> = arrival.fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["due", "days_late"]);
+        let tax = changes.iter().find(|c| c.rule == "tax_residency").unwrap();
+        assert_eq!(tax.change, Change::Removed);
+
+        let report = report("a", "b", 1, vec![changes]);
+        assert_eq!(
+            (report.cases_changed, report.changed, report.removed),
+            (1, 1, 1)
+        );
+        let text = render_text(&report);
+        assert!(text.contains("due 2024-03-19 -> 2024-03-21"), "{text}");
+        let markdown = render_markdown(&report);
+        assert!(
+            markdown.contains("### `arrival_notification`"),
+            "{markdown}"
+        );
+        let json: Value = serde_json::from_str(&render_json(&report)).unwrap();
+        assert_eq!(
+            json["rules"][0]["changes"][0]["fields"][0]["new"],
+            "2024-03-21"
+        );
+    }
+
+    #[test]
+    fn an_unknown_revision_is_a_clear_error() {
+        let err = git_rule_files("no-such-revision-of-kzrules").unwrap_err();
+        assert!(err.contains("neither a folder nor a git revision"), "{err}");
+        let err = git_rule_files("--output=x").unwrap_err();
+        assert!(err.contains("neither a folder nor a git revision"), "{err}");
+    }
 }

@@ -1,5 +1,24 @@
-//! `kzrules doc` (being written).
-use std::path::Path;
+//! `kzrules doc`: the rule catalog generated from the compiled rule files.
+//!
+//! The catalog is built once as a small document (headings, paragraphs, lists, tables,
+//! code) and rendered in one place per format: Markdown (`docs/catalog.md`) and a single
+//! self-contained HTML page. Everything in it comes from the [`Program`] (the IR), from
+//! the rule files' text (each rule as written) and from the rule tests beside the rules
+//! (`DIR/tests/*.json`); the output is the same for the same input, byte for byte.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::compile::ir::{
+    Branch, Cond, Duty, Fine, Limit, Measure, PenaltyCond, PenaltySchedule, Period, Program, Rule,
+    Trigger,
+};
+use crate::eval::facts::{DocumentKind, EventKind};
+use crate::eval::result::{Bearer, Citation};
+use crate::syntax::ast::{Compare, PeriodUnit, Unit, Window};
+
 /// Output formats of `kzrules doc`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DocFormat {
@@ -8,8 +27,1429 @@ pub enum DocFormat {
     /// HTML.
     Html,
 }
-/// Run `kzrules doc`.
-pub fn run(_format: DocFormat, _rules: Option<&Path>) -> u8 {
-    eprintln!("error: `kzrules doc` is not available in this build");
-    2
+
+/// The command that regenerates `docs/catalog.md`.
+pub const REGENERATE: &str = "cargo run -q -- doc > docs/catalog.md";
+
+// ---------------------------------------------------------------------------------------
+// The document model.
+
+/// A piece of running text.
+#[derive(Debug, Clone)]
+enum Inline {
+    /// Plain text.
+    Text(String),
+    /// A name or a value as written in rule files.
+    Code(String),
+    /// Emphasised text.
+    Strong(String),
+    /// A link to a heading of the catalog: text and anchor.
+    Link(Vec<Inline>, String),
+}
+
+/// A block of the document.
+#[derive(Debug, Clone)]
+enum Block {
+    /// A heading; its anchor is the GitHub slug of its text.
+    Heading(u8, Vec<Inline>),
+    /// A paragraph.
+    Paragraph(Vec<Inline>),
+    /// A bulleted list.
+    List(Vec<Vec<Inline>>),
+    /// A table: header cells and rows of cells.
+    Table(Vec<&'static str>, Vec<Vec<Vec<Inline>>>),
+    /// A code block with its language.
+    Code(&'static str, String),
+}
+
+fn text(s: impl Into<String>) -> Inline {
+    Inline::Text(s.into())
+}
+
+fn code(s: impl Into<String>) -> Inline {
+    Inline::Code(s.into())
+}
+
+fn strong(s: impl Into<String>) -> Inline {
+    Inline::Strong(s.into())
+}
+
+/// The plain text of inlines, as GitHub reads a heading to make its anchor.
+fn plain(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    for inline in inlines {
+        match inline {
+            Inline::Text(s) | Inline::Code(s) | Inline::Strong(s) => out.push_str(s),
+            Inline::Link(inner, _) => out.push_str(&plain(inner)),
+        }
+    }
+    out
+}
+
+/// GitHub's anchor for a heading: lowercase, letters, digits, `-` and `_` kept, spaces
+/// made `-`, everything else dropped. HTML headings get the same ids, so that links work
+/// in both formats.
+fn slug(heading: &str) -> String {
+    heading
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c.to_lowercase().collect::<String>())
+            } else if c == ' ' {
+                Some(String::from("-"))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// The rule tests beside the rules.
+
+/// One rule test file.
+#[derive(Debug, Clone)]
+struct TestFile {
+    /// The path as shown, e.g. `rules/tests/arrival.json`.
+    path: String,
+    /// Its `name`, when it has one.
+    name: Option<String>,
+    /// The rule ids its `expect` mentions (every `"rule"` field in it).
+    rules: BTreeSet<String>,
+}
+
+/// The rule tests of a folder, and the files that could not be read.
+#[derive(Debug, Default)]
+struct RuleTests {
+    /// Whether the tests folder exists.
+    found: bool,
+    /// The test files, by path.
+    files: Vec<TestFile>,
+    /// Files that could not be read or are not JSON objects, with why.
+    unreadable: Vec<(String, String)>,
+}
+
+/// Every `"rule"` string under a JSON value.
+fn collect_rules(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("rule", serde_json::Value::String(id)) => {
+                        out.insert(id.clone());
+                    }
+                    _ => collect_rules(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                collect_rules(item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Read the rule tests of `rules_dir/tests/*.json`, in name order.
+fn load_tests(rules_dir: Option<&Path>) -> RuleTests {
+    let Some(dir) = rules_dir.map(|d| d.join("tests")) else {
+        return RuleTests::default();
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return RuleTests::default();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    let mut tests = RuleTests {
+        found: true,
+        ..RuleTests::default()
+    };
+    for path in paths {
+        let shown = path.display().to_string();
+        let value = std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string()));
+        match value {
+            Ok(serde_json::Value::Object(map)) => {
+                let mut rules = BTreeSet::new();
+                if let Some(expect) = map.get("expect") {
+                    collect_rules(expect, &mut rules);
+                }
+                tests.files.push(TestFile {
+                    path: shown,
+                    name: map
+                        .get("name")
+                        .and_then(serde_json::Value::as_str)
+                        .map(String::from),
+                    rules,
+                });
+            }
+            Ok(_) => tests
+                .unreadable
+                .push((shown, String::from("not a JSON object"))),
+            Err(e) => tests.unreadable.push((shown, e)),
+        }
+    }
+    tests
+}
+
+// ---------------------------------------------------------------------------------------
+// The law in words.
+
+fn bearer_words(bearer: Bearer) -> &'static str {
+    match bearer {
+        Bearer::Host => "The host party",
+        Bearer::Foreigner => "The foreigner",
+        Bearer::Employer => "The employer",
+    }
+}
+
+fn unit_words(unit: Unit) -> &'static str {
+    match unit {
+        Unit::BusinessDays => "business days",
+        Unit::CalendarDays => "calendar days",
+    }
+}
+
+fn document_words(kind: DocumentKind) -> String {
+    kind.as_str().replace('_', " ")
+}
+
+/// `a visa`, `an employment contract`.
+fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
+}
+
+fn events_words(kinds: &[EventKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| format!("`{}`", k.as_str()))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+fn compare_words(compare: Compare) -> &'static str {
+    match compare {
+        Compare::AtMost => "at most",
+        Compare::AtLeast => "at least",
+        Compare::Over => "more than",
+        Compare::Under => "fewer than",
+    }
+}
+
+fn offset_words(plus: Option<(u32, PeriodUnit)>) -> String {
+    match plus {
+        None => String::new(),
+        Some((n, PeriodUnit::Months)) => format!(" plus {n} month{}", plural_s(n)),
+        Some((n, PeriodUnit::Days)) => format!(" plus {n} day{}", plural_s(n)),
+    }
+}
+
+fn plural_s(n: u32) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn measure_words(measure: &Measure) -> String {
+    match measure {
+        Measure::DaysInKazakhstan => String::from("the days in Kazakhstan (entry and exit days counted)"),
+        Measure::RegionTripDaysOutsidePermitRegion => String::from(
+            "the days on trips to regions outside the work permit's region (departure and return days counted)",
+        ),
+        Measure::HostPenalties(article) => {
+            format!("the penalties imposed on the host under art. {article}")
+        }
+        Measure::BlankPagesOfPassport => String::from("the blank pages of the passport"),
+    }
+}
+
+fn window_words(window: Option<Window>) -> String {
+    match window {
+        None => String::new(),
+        Some(Window::CalendarYear) => String::from(" in a calendar year"),
+        Some(Window::AnyMonths(n)) => format!(" in any {n} month{}", plural_s(n)),
+        Some(Window::LastMonths(n)) => format!(
+            " in the last {n} month{} (ending on the day the case is judged on)",
+            plural_s(n)
+        ),
+    }
+}
+
+/// A condition in words (a fuller reading than [`crate::compile::describe_condition`],
+/// with offsets, windows and the members of small literal sets).
+fn condition_words(cond: &Cond) -> String {
+    let nested = |c: &Cond| match c {
+        Cond::And(_) | Cond::Or(_) => format!("({})", condition_words(c)),
+        _ => condition_words(c),
+    };
+    match cond {
+        Cond::Or(parts) => parts.iter().map(nested).collect::<Vec<_>>().join(" or "),
+        Cond::And(parts) => parts.iter().map(nested).collect::<Vec<_>>().join(" and "),
+        Cond::Not(inner) => match inner.as_ref() {
+            Cond::HolderOf { .. } => {
+                condition_words(inner).replacen(" holds ", " does not hold ", 1)
+            }
+            Cond::CitizenOf { .. } | Cond::AgeUnder(_) => {
+                condition_words(inner).replacen("the foreigner is ", "the foreigner is not ", 1)
+            }
+            other => format!("not ({})", condition_words(other)),
+        },
+        Cond::HolderOf {
+            kind,
+            categories,
+            entries,
+        } => {
+            let mut s = format!(
+                "the foreigner holds {}",
+                with_article(&document_words(*kind))
+            );
+            if !categories.is_empty() {
+                s.push_str(&format!(" of category {}", categories.join(" or ")));
+            }
+            if let Some(e) = entries {
+                s.push_str(&format!(" ({}-entry)", e.as_str()));
+            }
+            s
+        }
+        Cond::CitizenOf { name, versions } => {
+            if name.starts_with(|c: char| c.is_ascii_lowercase()) {
+                format!("the foreigner is a citizen of a country of the set `{name}`")
+            } else {
+                let codes: Vec<&str> = versions
+                    .iter()
+                    .flat_map(|(_, codes)| codes.iter().map(String::as_str))
+                    .collect();
+                format!("the foreigner is a citizen of {}", codes.join(", "))
+            }
+        }
+        Cond::AgeUnder(n) => format!("the foreigner is younger than {n} years"),
+        Cond::StayLongerThan(n) => {
+            format!("the stay lasts longer than {n} days (entry and exit days counted)")
+        }
+        Cond::Purpose(p) => format!(
+            "the purpose of the stay is {}",
+            p.iter()
+                .map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+        Cond::HostKind(k) => format!(
+            "the host is {}",
+            k.iter()
+                .map(|x| with_article(&x.as_str().replace('_', " ")))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+        Cond::HostSize(k) => format!(
+            "the host's size is {}",
+            k.iter()
+                .map(|x| x.as_str().replace('_', " "))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+        Cond::DateBefore {
+            left,
+            left_plus,
+            right,
+            right_plus,
+        } => format!(
+            "the end of the {}{} is before the end of the {}{}",
+            document_words(*left),
+            offset_words(*left_plus),
+            document_words(*right),
+            offset_words(*right_plus)
+        ),
+        Cond::Measure {
+            measure,
+            window,
+            compare,
+            bound,
+        } => format!(
+            "{}{} are {} {bound}",
+            measure_words(measure),
+            window_words(*window),
+            compare_words(*compare)
+        ),
+    }
+}
+
+/// One deadline of a duty, in words.
+fn limit_words(limit: &Limit, trigger: &Trigger) -> String {
+    let from = match trigger {
+        Trigger::Events(kinds) => format!("of each {}", events_words(kinds)),
+        Trigger::Expiry(kind) => format!("of the end of the {}", document_words(*kind)),
+    };
+    match limit {
+        Limit::Within { n, unit } => format!("within {n} {} {from}", unit_words(*unit)),
+        Limit::Before { n, unit } => {
+            let of = match trigger {
+                Trigger::Expiry(kind) => format!(
+                    "the {} ends, for each one that ends while the stay goes on",
+                    document_words(*kind)
+                ),
+                Trigger::Events(kinds) => format!("each {}", events_words(kinds)),
+            };
+            format!("no later than {n} {} before {of}", unit_words(*unit))
+        }
+        Limit::ByExpiry(kind) => format!(
+            "by the last day of the {} valid on the day {}",
+            document_words(*kind),
+            match trigger {
+                Trigger::Events(kinds) => format!("of the {}", events_words(kinds)),
+                Trigger::Expiry(k) => format!("the {} ends", document_words(*k)),
+            }
+        ),
+        Limit::Rolling { days, window } => {
+            format!("so that the days in Kazakhstan are at most {days} in any {window} days")
+        }
+    }
+}
+
+/// A duty in words: its trigger, its deadlines, its condition and what fulfils it.
+fn duty_words(duty: &Duty) -> Vec<Inline> {
+    let mut words = String::new();
+    let limits: Vec<String> = duty
+        .limits
+        .iter()
+        .map(|l| limit_words(l, &duty.trigger))
+        .collect();
+    words.push_str(&limits.join(" and "));
+    if limits.len() > 1 {
+        words.push_str(" (the earliest day is the due day)");
+    }
+    if let Some(when) = &duty.when {
+        let _ = write!(words, ", when {}", condition_words(when));
+    }
+    let fulfilment = duty.fulfilment.as_str();
+    let _ = write!(
+        words,
+        "; done by {} `{fulfilment}` event",
+        if fulfilment.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        }
+    );
+    inline_code_spans(&words)
+}
+
+/// Split text with `backquoted` names into text and code inlines.
+fn inline_code_spans(s: &str) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for (i, part) in s.split('`').enumerate() {
+        if part.is_empty() {
+            continue;
+        }
+        out.push(if i % 2 == 1 { code(part) } else { text(part) });
+    }
+    out
+}
+
+fn citation_inlines(citation: &Citation) -> Vec<Inline> {
+    let mut out = vec![text(format!("{}, {}", citation.source, citation.reference))];
+    if let Some(seed) = &citation.seed {
+        out.push(text(" (seed "));
+        out.push(code(seed.clone()));
+        out.push(text(")"));
+    }
+    out
+}
+
+fn citations_inline(citations: &[Citation]) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for (i, c) in citations.iter().enumerate() {
+        if i > 0 {
+            out.push(text("; "));
+        }
+        out.extend(citation_inlines(c));
+    }
+    out
+}
+
+fn citation_table(citations: &[Citation]) -> Block {
+    Block::Table(
+        vec!["source", "reference", "seed"],
+        citations
+            .iter()
+            .map(|c| {
+                vec![
+                    vec![text(c.source.clone())],
+                    vec![text(c.reference.clone())],
+                    c.seed.iter().map(|s| code(s.clone())).collect(),
+                ]
+            })
+            .collect(),
+    )
+}
+
+fn amount(range: [u32; 2]) -> String {
+    let [min, max] = range;
+    if min == max {
+        format!("{min}")
+    } else {
+        format!("{min} to {max}")
+    }
+}
+
+fn sanction_words(branch: &Branch) -> String {
+    let fine = match &branch.fine {
+        Fine::None => None,
+        Fine::Flat(range) => Some(format!("fine {} MCI", amount(*range))),
+        Fine::BySize(sizes) => Some(format!(
+            "fine {} MCI",
+            sizes
+                .iter()
+                .map(|(size, range)| format!("{} {}", size.as_str(), amount(*range)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    };
+    match (branch.warning, fine) {
+        (true, Some(f)) => format!("warning or {f}"),
+        (false, Some(f)) => f,
+        (_, None) => String::from("warning"),
+    }
+}
+
+fn penalty_condition_words(cond: &PenaltyCond) -> String {
+    match cond {
+        PenaltyCond::DaysLate(compare, n) => {
+            format!("{} {n} day{} late", compare_words(*compare), plural_s(*n))
+        }
+        PenaltyCond::Repeated { article, months } => format!(
+            "repeated: the bearer was penalised under art. {article} in the {months} month{} before the violation",
+            plural_s(*months)
+        ),
+        PenaltyCond::HostKind(kinds) => format!(
+            "the host is {}",
+            kinds
+                .iter()
+                .map(|k| with_article(&k.as_str().replace('_', " ")))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+        PenaltyCond::HostSize(sizes) => format!(
+            "the host's size is {}",
+            sizes
+                .iter()
+                .map(|s| s.as_str().replace('_', " "))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    }
+}
+
+fn branch_table(branches: &[Branch]) -> Block {
+    Block::Table(
+        vec!["when", "article", "sanction"],
+        branches
+            .iter()
+            .map(|b| {
+                let when = if b.conditions.is_empty() {
+                    String::from("otherwise")
+                } else {
+                    b.conditions
+                        .iter()
+                        .map(penalty_condition_words)
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                };
+                vec![
+                    vec![text(when)],
+                    vec![text(b.article.clone())],
+                    vec![text(sanction_words(b))],
+                ]
+            })
+            .collect(),
+    )
+}
+
+fn period_words(period: &Period) -> String {
+    match (period.from, period.until) {
+        (None, None) => String::from("always in force"),
+        _ => format!("in force {}", period.describe()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The rule text as written.
+
+/// The text of the `rule` block whose name starts at `name_start`, with the comment lines
+/// written right above it; `None` when the place is not a rule block.
+fn rule_text(source: &str, name_start: usize) -> Option<String> {
+    let before = source.get(..name_start)?;
+    let keyword = before.trim_end().strip_suffix("rule").map(str::len)?;
+    // The matching `}` of the block's `{`, outside texts and comments.
+    let mut depth = 0usize;
+    let mut end = None;
+    let mut in_text = false;
+    let mut escaped = false;
+    let mut in_comment = false;
+    for (i, c) in source.get(name_start..)?.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+        } else if in_text {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_text = false;
+            }
+        } else {
+            match c {
+                '#' => in_comment = true,
+                '"' => in_text = true,
+                '{' => depth += 1,
+                '}' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        end = Some(name_start + i + 1);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let end = end?;
+    // The comment lines right above the `rule` line.
+    let line_start = before.get(..keyword)?.rfind('\n').map_or(0, |i| i + 1);
+    let mut start = line_start;
+    while let Some(previous_end) = start.checked_sub(1) {
+        let previous_start = source.get(..previous_end)?.rfind('\n').map_or(0, |i| i + 1);
+        if source
+            .get(previous_start..previous_end)?
+            .trim_start()
+            .starts_with('#')
+        {
+            start = previous_start;
+        } else {
+            break;
+        }
+    }
+    let block = source.get(start..end)?;
+    let indent = source.get(line_start..keyword).map_or(0, str::len);
+    Some(
+        block
+            .lines()
+            .map(|l| {
+                l.get(indent.min(l.len() - l.trim_start().len())..)
+                    .unwrap_or(l)
+                    .trim_end()
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// The catalog.
+
+struct Catalog<'a> {
+    program: &'a Program,
+    tests: RuleTests,
+    blocks: Vec<Block>,
+}
+
+impl Catalog<'_> {
+    fn push(&mut self, block: Block) {
+        self.blocks.push(block);
+    }
+
+    fn tests_of(&self, id: &str) -> Vec<&TestFile> {
+        self.tests
+            .files
+            .iter()
+            .filter(|t| t.rules.contains(id))
+            .collect()
+    }
+
+    fn push_tests(&mut self, id: &str) {
+        let items: Vec<Vec<Inline>> = self
+            .tests_of(id)
+            .iter()
+            .map(|t| {
+                let mut item = vec![code(t.path.clone())];
+                if let Some(name) = &t.name {
+                    item.push(text(format!(": {name}")));
+                }
+                item
+            })
+            .collect();
+        if items.is_empty() {
+            self.push(Block::Paragraph(vec![strong("Tests:"), text(" no tests")]));
+        } else {
+            self.push(Block::Paragraph(vec![
+                strong("Tests"),
+                text(format!(
+                    " ({}, whose expectations name this rule):",
+                    items.len()
+                )),
+            ]));
+            self.push(Block::List(items));
+        }
+    }
+
+    fn header(&mut self) {
+        let program = self.program;
+        let ids = program.rule_ids();
+        self.push(Block::Heading(1, vec![text("Rule catalog")]));
+        self.push(Block::Paragraph(vec![
+            text("Generated by "),
+            code("kzrules doc"),
+            text(" from the rule files; do not edit it by hand. After changing a rule, run "),
+            code(REGENERATE),
+            text(". The counting conventions (which day is day 1) are in "),
+            code("docs/language.md"),
+            text("."),
+        ]));
+        let files: Vec<Inline> = program
+            .files
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| {
+                let mut v = Vec::new();
+                if i > 0 {
+                    v.push(text(", "));
+                }
+                v.push(code(f.name.clone()));
+                v
+            })
+            .collect();
+        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        let mut summary = vec![text(format!(
+            "{} in {}, {}, {}, from ",
+            count(ids.len(), "rule"),
+            count(program.rules.len(), "version"),
+            count(program.penalties.len(), "penalty schedule"),
+            count(program.parameters.len(), "parameter")
+        ))];
+        summary.extend(files);
+        summary.push(text("."));
+        self.push(Block::Paragraph(summary));
+
+        let rows = ids
+            .iter()
+            .map(|id| {
+                let versions: Vec<&Rule> = program.rules.iter().filter(|r| r.id == *id).collect();
+                let title = versions.last().map(|r| r.title.clone()).unwrap_or_default();
+                let kind = if versions.iter().any(|r| !r.duties.is_empty()) {
+                    versions
+                        .last()
+                        .map_or("", |r| r.bearer.as_str())
+                        .to_string()
+                } else {
+                    String::from("findings")
+                };
+                let periods = versions
+                    .iter()
+                    .map(|r| r.period.describe())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let penalty: BTreeSet<&str> = versions
+                    .iter()
+                    .filter_map(|r| r.penalty.as_deref())
+                    .collect();
+                let tests = self.tests_of(id).len();
+                vec![
+                    vec![Inline::Link(vec![code(*id)], slug(id))],
+                    vec![text(title)],
+                    vec![text(kind)],
+                    vec![text(periods)],
+                    penalty.iter().map(|p| code(*p)).collect(),
+                    vec![text(tests.to_string())],
+                ]
+            })
+            .collect();
+        self.push(Block::Table(
+            vec!["id", "title", "bearer", "in force", "penalty", "tests"],
+            rows,
+        ));
+    }
+
+    fn rules(&mut self) {
+        let program = self.program;
+        self.push(Block::Heading(2, vec![text("Rules")]));
+        for id in program.rule_ids() {
+            let versions: Vec<&Rule> = program.rules.iter().filter(|r| r.id == id).collect();
+            self.push(Block::Heading(3, vec![code(id)]));
+            let periods: Vec<String> = versions.iter().map(|r| r.period.describe()).collect();
+            self.push(Block::Paragraph(vec![text(format!(
+                "{} version{}: {}.",
+                versions.len(),
+                if versions.len() == 1 { "" } else { "s" },
+                periods.join("; ")
+            ))]));
+            self.push_tests(id);
+            for (n, rule) in versions.iter().enumerate() {
+                self.rule_version(rule, n + 1, versions.len());
+            }
+        }
+    }
+
+    fn rule_version(&mut self, rule: &Rule, number: usize, count: usize) {
+        let program = self.program;
+        let heading = if count == 1 {
+            format!("{}, {}", rule.title, period_words(&rule.period))
+        } else {
+            format!(
+                "Version {number}: {}, {}",
+                rule.title,
+                period_words(&rule.period)
+            )
+        };
+        self.push(Block::Heading(4, vec![text(heading)]));
+
+        // What it says, in words.
+        if !rule.duties.is_empty() {
+            self.push(Block::Paragraph(vec![text(format!(
+                "{} must {}:",
+                bearer_words(rule.bearer),
+                rule.action
+            ))]));
+            self.push(Block::List(rule.duties.iter().map(duty_words).collect()));
+        }
+        if !rule.when.is_empty() {
+            let conditions: Vec<String> = rule.when.iter().map(condition_words).collect();
+            self.push(Block::Paragraph(vec![
+                strong("Applies only when"),
+                text(format!(" {}.", conditions.join(", and "))),
+            ]));
+        }
+        if !rule.findings.is_empty() {
+            self.push(Block::Paragraph(vec![strong("Findings:")]));
+            self.push(Block::List(
+                rule.findings
+                    .iter()
+                    .map(|f| {
+                        vec![
+                            code(f.severity.as_str()),
+                            text(format!(
+                                " \"{}\" when {}",
+                                f.message,
+                                condition_words(&f.condition)
+                            )),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
+        if !rule.exceptions.is_empty() {
+            self.push(Block::Paragraph(vec![strong("Exceptions:")]));
+            self.push(Block::List(
+                rule.exceptions
+                    .iter()
+                    .map(|e| {
+                        let mut item = vec![
+                            text(format!("when {}: ", condition_words(&e.condition))),
+                            strong(e.reason.clone()),
+                        ];
+                        if e.citations == rule.citations {
+                            item.push(text(" (the rule's sources)"));
+                        } else if !e.citations.is_empty() {
+                            item.push(text(". Sources: "));
+                            item.extend(citations_inline(&e.citations));
+                        }
+                        item
+                    })
+                    .collect(),
+            ));
+        }
+        match &rule.penalty {
+            Some(id) => {
+                let mut paragraph = vec![strong("Penalty:"), text(" ")];
+                paragraph.push(Inline::Link(
+                    vec![code(id.clone())],
+                    slug(&format!("Penalty schedule {id}")),
+                ));
+                let versions = program.penalties.get(id).map_or(&[][..], Vec::as_slice);
+                let in_force: Vec<&PenaltySchedule> = versions
+                    .iter()
+                    .filter(|p| p.period.overlaps(&rule.period))
+                    .collect();
+                paragraph.push(text(if in_force.len() == 1 {
+                    ", tried in order, the first that holds applies:"
+                } else {
+                    ", by the version in force on the day of the violation:"
+                }));
+                self.push(Block::Paragraph(paragraph));
+                for schedule in in_force {
+                    if versions.len() > 1 {
+                        self.push(Block::Paragraph(vec![text(format!(
+                            "{} ({}):",
+                            schedule.title,
+                            period_words(&schedule.period)
+                        ))]));
+                    }
+                    self.push(branch_table(&schedule.branches));
+                }
+            }
+            None if !rule.duties.is_empty() => {
+                self.push(Block::Paragraph(vec![
+                    strong("Penalty:"),
+                    text(" none named"),
+                ]));
+            }
+            None => {}
+        }
+        if !rule.extensions.is_empty() {
+            self.push(Block::Paragraph(vec![
+                strong("Amnesties:"),
+                text(" a due day from the first day to the last moves to the new due day."),
+            ]));
+            self.push(Block::Table(
+                vec!["from", "to", "new due day", "why", "sources"],
+                rule.extensions
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            vec![text(x.from.to_string())],
+                            vec![text(x.to.to_string())],
+                            vec![text(x.until.to_string())],
+                            vec![text(x.reason.clone())],
+                            citations_inline(&x.citations),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
+        self.push(Block::Paragraph(vec![strong("Citations:")]));
+        self.push(citation_table(&rule.citations));
+
+        let index = usize::try_from(rule.span.file).unwrap_or(usize::MAX);
+        if let Some(file) = program.files.get(index) {
+            let start = usize::try_from(rule.span.start).unwrap_or(usize::MAX);
+            let (line, _) = file.line_column(start);
+            self.push(Block::Paragraph(vec![
+                strong("As written"),
+                text(" in "),
+                code(file.name.clone()),
+                text(format!(", line {line}:")),
+            ]));
+            if let Some(written) = rule_text(&file.text, start) {
+                self.push(Block::Code("kzrules", written));
+            }
+        }
+    }
+
+    fn penalties(&mut self) {
+        let program = self.program;
+        self.push(Block::Heading(2, vec![text("Penalty schedules")]));
+        self.push(Block::Paragraph(vec![text(
+            "The branches are tried in order; the first that holds applies. Fines are in MCI; \
+             in tenge, the MCI in force on the day of the violation (the day after the due day).",
+        )]));
+        for (id, versions) in &program.penalties {
+            self.push(Block::Heading(
+                3,
+                vec![text("Penalty schedule "), code(id.clone())],
+            ));
+            let users: BTreeSet<&str> = program
+                .rules
+                .iter()
+                .filter(|r| r.penalty.as_deref() == Some(id.as_str()))
+                .map(|r| r.id.as_str())
+                .collect();
+            let mut used = vec![text("Used by: ")];
+            if users.is_empty() {
+                used.push(text("no rule"));
+            }
+            for (i, user) in users.iter().enumerate() {
+                if i > 0 {
+                    used.push(text(", "));
+                }
+                used.push(Inline::Link(vec![code(*user)], slug(user)));
+            }
+            used.push(text("."));
+            self.push(Block::Paragraph(used));
+            for schedule in versions {
+                self.push(Block::Heading(
+                    4,
+                    vec![text(format!(
+                        "{}, {}",
+                        schedule.title,
+                        period_words(&schedule.period)
+                    ))],
+                ));
+                self.push(branch_table(&schedule.branches));
+                self.push(Block::Paragraph(vec![strong("Citations:")]));
+                self.push(citation_table(&schedule.citations));
+            }
+        }
+    }
+
+    fn country_sets(&mut self) {
+        let mut sets: BTreeMap<&str, &[(Period, Vec<String>)]> = BTreeMap::new();
+        fn walk<'c>(cond: &'c Cond, sets: &mut BTreeMap<&'c str, &'c [(Period, Vec<String>)]>) {
+            match cond {
+                Cond::Or(parts) | Cond::And(parts) => {
+                    for p in parts {
+                        walk(p, sets);
+                    }
+                }
+                Cond::Not(inner) => walk(inner, sets),
+                Cond::CitizenOf { name, versions }
+                    if name.starts_with(|c: char| c.is_ascii_lowercase()) =>
+                {
+                    sets.insert(name.as_str(), versions.as_slice());
+                }
+                _ => {}
+            }
+        }
+        for rule in &self.program.rules {
+            let conditions = rule
+                .when
+                .iter()
+                .chain(rule.duties.iter().filter_map(|d| d.when.as_ref()))
+                .chain(rule.findings.iter().map(|f| &f.condition))
+                .chain(rule.exceptions.iter().map(|e| &e.condition));
+            for cond in conditions {
+                walk(cond, &mut sets);
+            }
+        }
+        if sets.is_empty() {
+            return;
+        }
+        self.push(Block::Heading(2, vec![text("Country sets")]));
+        self.push(Block::Paragraph(vec![
+            text("The sets the rules name in "),
+            code("citizen_of"),
+            text("; a condition reads the version in force on the trigger's day."),
+        ]));
+        let rows = sets
+            .iter()
+            .flat_map(|(name, versions)| {
+                versions.iter().map(move |(period, codes)| {
+                    vec![
+                        vec![code(*name)],
+                        vec![text(period.describe())],
+                        vec![text(codes.join(", "))],
+                    ]
+                })
+            })
+            .collect();
+        self.push(Block::Table(vec!["set", "in force", "members"], rows));
+    }
+
+    fn parameters(&mut self) {
+        let program = self.program;
+        if program.parameters.is_empty() {
+            return;
+        }
+        self.push(Block::Heading(2, vec![text("Parameters")]));
+        for (id, values) in &program.parameters {
+            self.push(Block::Heading(
+                3,
+                vec![text("Parameter "), code(id.clone())],
+            ));
+            self.push(Block::Table(
+                vec!["from", "value", "sources"],
+                values
+                    .iter()
+                    .map(|v| {
+                        vec![
+                            vec![text(v.from.to_string())],
+                            vec![text(v.value.to_string())],
+                            citations_inline(&v.citations),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
+    }
+
+    fn test_files(&mut self) {
+        self.push(Block::Heading(2, vec![text("Rule tests")]));
+        if !self.tests.found {
+            self.push(Block::Paragraph(vec![text("no tests")]));
+            return;
+        }
+        if self.tests.files.is_empty() && self.tests.unreadable.is_empty() {
+            self.push(Block::Paragraph(vec![text("no tests")]));
+        }
+        if !self.tests.files.is_empty() {
+            let rows = self
+                .tests
+                .files
+                .iter()
+                .map(|t| {
+                    let mut rules = Vec::new();
+                    for (i, id) in t.rules.iter().enumerate() {
+                        if i > 0 {
+                            rules.push(text(", "));
+                        }
+                        rules.push(code(id.clone()));
+                    }
+                    vec![
+                        vec![code(t.path.clone())],
+                        vec![text(t.name.clone().unwrap_or_default())],
+                        rules,
+                    ]
+                })
+                .collect();
+            self.push(Block::Table(vec!["file", "name", "rules expected"], rows));
+        }
+        let known: BTreeSet<&str> = self.program.rule_ids().into_iter().collect();
+        let unknown: BTreeSet<&str> = self
+            .tests
+            .files
+            .iter()
+            .flat_map(|t| t.rules.iter().map(String::as_str))
+            .filter(|id| !known.contains(id))
+            .collect();
+        if !unknown.is_empty() {
+            let mut paragraph = vec![text(
+                "Tests expect rules that the rule files do not define: ",
+            )];
+            for (i, id) in unknown.iter().enumerate() {
+                if i > 0 {
+                    paragraph.push(text(", "));
+                }
+                paragraph.push(code(*id));
+            }
+            paragraph.push(text("."));
+            self.push(Block::Paragraph(paragraph));
+        }
+        if !self.tests.unreadable.is_empty() {
+            self.push(Block::Paragraph(vec![text(
+                "Test files that could not be read:",
+            )]));
+            self.push(Block::List(
+                self.tests
+                    .unreadable
+                    .iter()
+                    .map(|(path, why)| vec![code(path.clone()), text(format!(": {why}"))])
+                    .collect(),
+            ));
+        }
+    }
+}
+
+fn build(program: &Program, rules_dir: Option<&Path>) -> Vec<Block> {
+    let mut catalog = Catalog {
+        program,
+        tests: load_tests(rules_dir),
+        blocks: Vec::new(),
+    };
+    catalog.header();
+    catalog.rules();
+    catalog.penalties();
+    catalog.country_sets();
+    catalog.parameters();
+    catalog.test_files();
+    catalog.blocks
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown.
+
+fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '*' | '|' | '[' | ']' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A code span that holds any text: fenced with more backquotes than it contains.
+fn markdown_code(s: &str, in_table: bool) -> String {
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    // Inside a table cell a `|` ends the cell even in a code span.
+    let body = if in_table {
+        s.replace('|', "\\|")
+    } else {
+        s.to_string()
+    };
+    format!("{fence}{pad}{body}{pad}{fence}")
+}
+
+fn markdown_inlines(inlines: &[Inline], in_table: bool) -> String {
+    let mut out = String::new();
+    for inline in inlines {
+        match inline {
+            Inline::Text(s) => out.push_str(&escape_markdown(s)),
+            Inline::Code(s) => out.push_str(&markdown_code(s, in_table)),
+            Inline::Strong(s) => {
+                let _ = write!(out, "**{}**", escape_markdown(s));
+            }
+            Inline::Link(inner, anchor) => {
+                let _ = write!(out, "[{}](#{anchor})", markdown_inlines(inner, in_table));
+            }
+        }
+    }
+    out
+}
+
+fn render_markdown(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for block in blocks {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        match block {
+            Block::Heading(level, inlines) => {
+                let _ = writeln!(
+                    out,
+                    "{} {}",
+                    "#".repeat(usize::from(*level)),
+                    markdown_inlines(inlines, false)
+                );
+            }
+            Block::Paragraph(inlines) => {
+                let _ = writeln!(out, "{}", markdown_inlines(inlines, false));
+            }
+            Block::List(items) => {
+                for item in items {
+                    let _ = writeln!(out, "- {}", markdown_inlines(item, false));
+                }
+            }
+            Block::Table(header, rows) => {
+                let _ = writeln!(out, "| {} |", header.join(" | "));
+                let _ = writeln!(
+                    out,
+                    "|{}",
+                    header.iter().map(|_| "---|").collect::<String>()
+                );
+                for row in rows {
+                    let cells: Vec<String> =
+                        row.iter().map(|c| markdown_inlines(c, true)).collect();
+                    let _ = writeln!(out, "| {} |", cells.join(" | "));
+                }
+            }
+            Block::Code(language, code) => {
+                let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+                let fence = "`".repeat(longest.max(2) + 1);
+                let _ = writeln!(out, "{fence}{language}\n{code}\n{fence}");
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// HTML.
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn html_inlines(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    for inline in inlines {
+        match inline {
+            Inline::Text(s) => out.push_str(&escape_html(s)),
+            Inline::Code(s) => {
+                let _ = write!(out, "<code>{}</code>", escape_html(s));
+            }
+            Inline::Strong(s) => {
+                let _ = write!(out, "<strong>{}</strong>", escape_html(s));
+            }
+            Inline::Link(inner, anchor) => {
+                let _ = write!(
+                    out,
+                    "<a href=\"#{}\">{}</a>",
+                    escape_html(anchor),
+                    html_inlines(inner)
+                );
+            }
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.45;color:#1b1b1b}\
+code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}\
+pre{background:#f5f5f2;border:1px solid #ddd;padding:.75rem;overflow-x:auto}\
+table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}\
+th{background:#eee}h3{border-top:1px solid #ccc;padding-top:1rem}";
+
+fn render_html(blocks: &[Block]) -> String {
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
+         <title>Rule catalog</title>\n",
+    );
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
+    for block in blocks {
+        match block {
+            Block::Heading(level, inlines) => {
+                let _ = writeln!(
+                    out,
+                    "<h{level} id=\"{}\">{}</h{level}>",
+                    escape_html(&slug(&plain(inlines))),
+                    html_inlines(inlines)
+                );
+            }
+            Block::Paragraph(inlines) => {
+                let _ = writeln!(out, "<p>{}</p>", html_inlines(inlines));
+            }
+            Block::List(items) => {
+                out.push_str("<ul>\n");
+                for item in items {
+                    let _ = writeln!(out, "<li>{}</li>", html_inlines(item));
+                }
+                out.push_str("</ul>\n");
+            }
+            Block::Table(header, rows) => {
+                out.push_str("<table>\n<thead><tr>");
+                for h in header {
+                    let _ = write!(out, "<th>{}</th>", escape_html(h));
+                }
+                out.push_str("</tr></thead>\n<tbody>\n");
+                for row in rows {
+                    out.push_str("<tr>");
+                    for cell in row {
+                        let _ = write!(out, "<td>{}</td>", html_inlines(cell));
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</tbody>\n</table>\n");
+            }
+            Block::Code(language, code) => {
+                let _ = writeln!(
+                    out,
+                    "<pre><code class=\"language-{language}\">{}</code></pre>",
+                    escape_html(code)
+                );
+            }
+        }
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// The API and the command.
+
+/// The catalog in Markdown (what `docs/catalog.md` holds). `rules_dir` is the rule folder
+/// whose `tests/*.json` are listed under the rules they test; `None` lists no tests.
+pub fn catalog_markdown(program: &Program, rules_dir: Option<&Path>) -> String {
+    render_markdown(&build(program, rules_dir))
+}
+
+/// The catalog as one self-contained HTML page (no scripts, no outside files).
+pub fn catalog_html(program: &Program, rules_dir: Option<&Path>) -> String {
+    render_html(&build(program, rules_dir))
+}
+
+/// Run `kzrules doc`: print the catalog of the built-in rules, or of the rule folder
+/// `rules`; the rule tests are read from `DIR/tests` (default `rules/tests`).
+pub fn run(format: DocFormat, rules: Option<&Path>) -> u8 {
+    let program = match crate::cli::load_program(rules) {
+        Ok(program) => program,
+        Err(code) => return code,
+    };
+    let dir = rules.unwrap_or_else(|| Path::new("rules"));
+    let page = match format {
+        DocFormat::Markdown => catalog_markdown(&program, Some(dir)),
+        DocFormat::Html => catalog_html(&program, Some(dir)),
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(page.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("error: cannot write the catalog: {e}");
+            2
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_github() {
+        assert_eq!(
+            slug("Penalty schedule host_party"),
+            "penalty-schedule-host_party"
+        );
+        assert_eq!(slug("arrival_notification"), "arrival_notification");
+        assert_eq!(slug("Rule tests"), "rule-tests");
+    }
+
+    #[test]
+    fn rule_text_takes_the_block_and_the_comments_above() {
+        let source =
+            "# not this\n\n# about x\n# more\nrule x {\n  title \"a } b\" # }\n}\nrule y {\n}\n";
+        let start = source.find("x {").unwrap();
+        assert_eq!(
+            rule_text(source, start).unwrap(),
+            "# about x\n# more\nrule x {\n  title \"a } b\" # }\n}"
+        );
+    }
+
+    #[test]
+    fn html_escapes_text_and_code() {
+        let page = render_html(&[Block::Paragraph(vec![text("<b>&\"'"), code("<script>")])]);
+        assert!(page.contains("&lt;b&gt;&amp;&quot;&#39;<code>&lt;script&gt;</code>"));
+        assert!(!page.contains("<script>"));
+    }
+
+    #[test]
+    fn markdown_escapes_table_cells_and_code_spans() {
+        assert_eq!(escape_markdown("a|b*c"), "a\\|b\\*c");
+        assert_eq!(markdown_code("a`b", false), "``a`b``");
+        assert_eq!(markdown_code("x|y", true), "`x\\|y`");
+        assert_eq!(markdown_code("x|y", false), "`x|y`");
+    }
+
+    #[test]
+    fn rule_ids_are_found_anywhere_in_expect() {
+        let value: serde_json::Value = serde_json::from_str(
+            r#"{"obligations":[{"rule":"a"}],"findings":[{"rule":"b","x":{"rule":"c"}}],"exemptions":[]}"#,
+        )
+        .unwrap();
+        let mut rules = BTreeSet::new();
+        collect_rules(&value, &mut rules);
+        assert_eq!(rules.into_iter().collect::<Vec<_>>(), ["a", "b", "c"]);
+    }
 }

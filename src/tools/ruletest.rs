@@ -133,8 +133,13 @@ pub struct RuleTest {
 }
 
 /// Why a test file could not be read: the file, the JSON path, the place and the fix.
+/// The details are boxed (an error stays one pointer wide) and read through `Deref`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TestFileError {
+pub struct TestFileError(Box<TestFileErrorDetail>);
+
+/// The details of a [`TestFileError`], read through it (`err.path`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestFileErrorDetail {
     /// The file.
     pub file: String,
     /// A stable code, e.g. `kzrules::test::unknown_field` or a case reader's code.
@@ -149,6 +154,20 @@ pub struct TestFileError {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+}
+
+impl std::ops::Deref for TestFileError {
+    type Target = TestFileErrorDetail;
+
+    fn deref(&self) -> &TestFileErrorDetail {
+        &self.0
+    }
+}
+
+impl From<TestFileErrorDetail> for TestFileError {
+    fn from(detail: TestFileErrorDetail) -> Self {
+        TestFileError(Box::new(detail))
+    }
 }
 
 impl TestFileError {
@@ -200,15 +219,26 @@ struct Reader<'t> {
 }
 
 impl Reader<'_> {
-    fn error(&self, code: &str, segs: &[Seg], message: String, help: Option<String>) -> TestFileError {
-        let (line, column) = match json_locate(self.text, segs) {
+    fn error(
+        &self,
+        code: &str,
+        segs: &[Seg],
+        message: String,
+        help: Option<String>,
+    ) -> TestFileError {
+        let place = if code == "kzrules::test::unknown_field" {
+            json_locate_key(self.text, segs)
+        } else {
+            json_locate(self.text, segs)
+        };
+        let (line, column) = match place {
             Some((start, _)) => {
                 let (l, c) = line_col(self.text, start);
                 (Some(l), Some(c))
             }
             None => (None, None),
         };
-        TestFileError {
+        TestFileErrorDetail {
             file: self.file.clone(),
             code: code.to_string(),
             path: render_path(segs),
@@ -217,23 +247,33 @@ impl Reader<'_> {
             message,
             help,
         }
+        .into()
     }
 }
 
 /// Read and check one test file.
 pub fn read_test(file: &Path) -> Result<RuleTest, TestFileError> {
     let shown = file.display().to_string();
-    let plain = |code: &str, message: String, help: &str| TestFileError {
-        file: shown.clone(),
-        code: code.to_string(),
-        path: String::new(),
-        line: None,
-        column: None,
-        message,
-        help: Some(help.to_string()),
+    let plain = |code: &str, message: String, help: &str| -> TestFileError {
+        TestFileErrorDetail {
+            file: shown.clone(),
+            code: code.to_string(),
+            path: String::new(),
+            line: None,
+            column: None,
+            message,
+            help: Some(help.to_string()),
+        }
+        .into()
     };
     let size = std::fs::metadata(file)
-        .map_err(|e| plain("kzrules::test::read", format!("cannot read the test: {e}"), "check the path"))?
+        .map_err(|e| {
+            plain(
+                "kzrules::test::read",
+                format!("cannot read the test: {e}"),
+                "check the path",
+            )
+        })?
         .len();
     if size > MAX_TEST_FILE_BYTES {
         return Err(plain(
@@ -242,8 +282,13 @@ pub fn read_test(file: &Path) -> Result<RuleTest, TestFileError> {
             "split it into several tests",
         ));
     }
-    let bytes = std::fs::read(file)
-        .map_err(|e| plain("kzrules::test::read", format!("cannot read the test: {e}"), "check the path"))?;
+    let bytes = std::fs::read(file).map_err(|e| {
+        plain(
+            "kzrules::test::read",
+            format!("cannot read the test: {e}"),
+            "check the path",
+        )
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         plain(
             "kzrules::test::encoding",
@@ -264,20 +309,25 @@ pub fn parse_test(file: &Path, text: &str) -> Result<RuleTest, TestFileError> {
         text,
     };
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(body).map_err(|e| TestFileError {
-        file: reader.file.clone(),
-        code: String::from("kzrules::test::syntax"),
-        path: String::new(),
-        line: Some(e.line()),
-        column: Some(e.column()),
-        message: {
-            let m = e.to_string();
-            match m.rfind(" at line ") {
-                Some(at) => m.get(..at).unwrap_or(&m).to_string(),
-                None => m,
-            }
-        },
-        help: Some(String::from("a rule test is one JSON object: see docs/ci.md")),
+    let value: Value = serde_json::from_str(body).map_err(|e| -> TestFileError {
+        TestFileErrorDetail {
+            file: reader.file.clone(),
+            code: String::from("kzrules::test::syntax"),
+            path: String::new(),
+            line: Some(e.line()),
+            column: Some(e.column()),
+            message: {
+                let m = e.to_string();
+                match m.rfind(" at line ") {
+                    Some(at) => m.get(..at).unwrap_or(&m).to_string(),
+                    None => m,
+                }
+            },
+            help: Some(String::from(
+                "a rule test is one JSON object: see docs/ci.md",
+            )),
+        }
+        .into()
     })?;
     let Value::Object(top) = &value else {
         return Err(reader.error(
@@ -295,7 +345,10 @@ pub fn parse_test(file: &Path, text: &str) -> Result<RuleTest, TestFileError> {
                 "kzrules::test::unknown_field",
                 &[Seg::Key(key.clone())],
                 format!("unknown field `{key}`"),
-                Some(crate::diagnostic::did_you_mean(key, TEST_FIELDS.iter().copied())),
+                Some(crate::diagnostic::did_you_mean(
+                    key,
+                    TEST_FIELDS.iter().copied(),
+                )),
             ));
         }
     }
@@ -361,7 +414,9 @@ fn read_case_part(reader: &Reader<'_>, case: Option<&Value>) -> Result<Facts, Te
             "kzrules::test::missing_field",
             &[],
             String::from("the test has no `case`"),
-            Some(String::from("add `\"case\": {...}`, a case as spec/CASES.md describes it")),
+            Some(String::from(
+                "add `\"case\": {...}`, a case as spec/CASES.md describes it",
+            )),
         ));
     };
     if !case.is_object() {
@@ -387,7 +442,7 @@ fn read_case_part(reader: &Reader<'_>, case: Option<&Value>) -> Result<Facts, Te
             return read_case(slice).map_err(|e| {
                 let offset = e.span.map_or(start, |s| start + s.offset());
                 let (line, column) = line_col(reader.text, offset);
-                TestFileError {
+                TestFileError::from(TestFileErrorDetail {
                     file: reader.file.clone(),
                     code: e.code().to_string(),
                     path: prefixed(&e.path),
@@ -395,15 +450,17 @@ fn read_case_part(reader: &Reader<'_>, case: Option<&Value>) -> Result<Facts, Te
                     column: Some(column),
                     message: e.message.clone(),
                     help: e.help.clone(),
-                }
+                })
             });
         }
     }
-    parse_case_value(case.clone()).and_then(prepare).map_err(|e| {
-        let mut err = reader.error(e.code(), &case_segs, e.message.clone(), e.help.clone());
-        err.path = prefixed(&e.path);
-        err
-    })
+    parse_case_value(case.clone())
+        .and_then(prepare)
+        .map_err(|e| {
+            let mut err = reader.error(e.code(), &case_segs, e.message.clone(), e.help.clone());
+            err.0.path = prefixed(&e.path);
+            err
+        })
 }
 
 /// The `expect` part: the categories, each a list of objects with known fields.
@@ -420,7 +477,10 @@ fn read_expect(
             String::from("the test has no `expect`"),
             Some(format!(
                 "add `\"expect\": {{...}}` with one or more of {}",
-                keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                keys.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         ));
     };
@@ -439,7 +499,10 @@ fn read_expect(
             String::from("`expect` checks nothing"),
             Some(format!(
                 "list one or more of {} (an empty list checks that nothing arises)",
-                keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                keys.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         ));
     }
@@ -490,7 +553,11 @@ fn read_expect(
 }
 
 /// The object properties a schema node describes, following `$ref` and `anyOf`.
-fn schema_properties<'s>(root: &'s Value, node: &'s Value, depth: usize) -> Option<&'s Map<String, Value>> {
+fn schema_properties<'s>(
+    root: &'s Value,
+    node: &'s Value,
+    depth: usize,
+) -> Option<&'s Map<String, Value>> {
     if depth > 16 {
         return None;
     }
@@ -504,7 +571,10 @@ fn schema_properties<'s>(root: &'s Value, node: &'s Value, depth: usize) -> Opti
     }
     for combinator in ["anyOf", "oneOf", "allOf"] {
         if let Some(Value::Array(options)) = node.get(combinator) {
-            if let Some(p) = options.iter().find_map(|o| schema_properties(root, o, depth + 1)) {
+            if let Some(p) = options
+                .iter()
+                .find_map(|o| schema_properties(root, o, depth + 1))
+            {
                 return Some(p);
             }
         }
@@ -526,7 +596,10 @@ fn schema_items<'s>(root: &'s Value, node: &'s Value, depth: usize) -> Option<&'
     }
     for combinator in ["anyOf", "oneOf", "allOf"] {
         if let Some(Value::Array(options)) = node.get(combinator) {
-            if let Some(i) = options.iter().find_map(|o| schema_items(root, o, depth + 1)) {
+            if let Some(i) = options
+                .iter()
+                .find_map(|o| schema_items(root, o, depth + 1))
+            {
                 return Some(i);
             }
         }
@@ -600,6 +673,8 @@ struct Scanner<'t> {
     bytes: &'t [u8],
     text: &'t str,
     pos: usize,
+    /// Find the last key of the path itself rather than its value.
+    want_key: bool,
 }
 
 impl Scanner<'_> {
@@ -695,13 +770,18 @@ impl Scanner<'_> {
                     if self.peek()? == b'}' {
                         return None;
                     }
+                    let key_start = self.pos;
                     let name = self.string()?;
+                    let key_end = self.pos;
                     self.skip_ws();
                     if self.peek()? != b':' {
                         return None;
                     }
                     self.pos += 1;
                     if name == *key {
+                        if rest.is_empty() && self.want_key {
+                            return Some((key_start, key_end));
+                        }
                         return self.find(rest);
                     }
                     self.value(0)?;
@@ -737,11 +817,21 @@ impl Scanner<'_> {
 
 /// The byte span of the value at `path` in the JSON `text`, if the text has it.
 fn json_locate(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
+    locate_in(text, path, false)
+}
+
+/// The byte span of the last key of `path` (an object field's name), if the text has it.
+fn json_locate_key(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
+    locate_in(text, path, true)
+}
+
+fn locate_in(text: &str, path: &[Seg], want_key: bool) -> Option<(usize, usize)> {
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut scanner = Scanner {
         bytes: text.as_bytes(),
         text,
         pos: base,
+        want_key,
     };
     scanner.find(path)
 }
@@ -904,7 +994,11 @@ pub struct CategoryFailure {
 }
 
 /// Compare one category; `None` when it matches exactly.
-pub fn compare(category: Category, expected: &[Value], actual: &[Value]) -> Option<CategoryFailure> {
+pub fn compare(
+    category: Category,
+    expected: &[Value],
+    actual: &[Value],
+) -> Option<CategoryFailure> {
     let matching = max_matching(expected, actual);
     let matched_actual: BTreeSet<usize> = matching.iter().flatten().copied().collect();
     if matching.iter().all(Option::is_some) && matched_actual.len() == actual.len() {
@@ -919,7 +1013,9 @@ pub fn compare(category: Category, expected: &[Value], actual: &[Value]) -> Opti
     let free_expected: Vec<usize> = (0..expected.len())
         .filter(|e| matching.get(*e).copied().flatten().is_none())
         .collect();
-    let free_actual: Vec<usize> = (0..actual.len()).filter(|a| !matched_actual.contains(a)).collect();
+    let free_actual: Vec<usize> = (0..actual.len())
+        .filter(|a| !matched_actual.contains(a))
+        .collect();
     let mut scored: Vec<(usize, usize, usize)> = Vec::new();
     for &e in &free_expected {
         for &a in &free_actual {
@@ -1007,7 +1103,8 @@ pub struct TestOutcome {
 
 /// Run one test: judge its case and compare each category it lists.
 pub fn run_test(program: &Program, test: &RuleTest, trace: bool) -> Result<TestOutcome, EvalError> {
-    let (result, explanations) = evaluate_with(program, &test.facts, test.as_of, Options { trace })?;
+    let (result, explanations) =
+        evaluate_with(program, &test.facts, test.as_of, Options { trace })?;
     let actual_of = |category: Category| -> Vec<Value> {
         let value = match category {
             Category::Obligations => serde_json::to_value(&result.obligations),
@@ -1030,6 +1127,9 @@ pub fn run_test(program: &Program, test: &RuleTest, trace: bool) -> Result<TestO
         explanations,
     })
 }
+
+/// A test that was read, with what running it gave.
+type Ran = (RuleTest, Result<TestOutcome, EvalError>);
 
 /// The `*.json` files of a folder (not its subfolders), sorted.
 fn test_files(folder: &Path) -> Result<Vec<PathBuf>, String> {
@@ -1106,8 +1206,9 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
         );
         return 2;
     }
-    let read: Vec<Result<RuleTest, TestFileError>> = files.par_iter().map(|f| read_test(f)).collect();
-    let outcomes: Vec<Result<(RuleTest, Result<TestOutcome, EvalError>), TestFileError>> = read
+    let read: Vec<Result<RuleTest, TestFileError>> =
+        files.par_iter().map(|f| read_test(f)).collect();
+    let outcomes: Vec<Result<Ran, TestFileError>> = read
         .into_par_iter()
         .map(|t| {
             t.map(|test| {
@@ -1117,7 +1218,11 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
         })
         .collect();
 
-    let mut out = format!("running {} rule tests from `{}`\n", files.len(), folder.display());
+    let mut out = format!(
+        "running {} rule tests from `{}`\n",
+        files.len(),
+        folder.display()
+    );
     let mut details = Vec::new();
     let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
     let mut explanations: Vec<&Explanation> = Vec::new();
@@ -1134,8 +1239,14 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
             }
             Ok((test, Err(e))) => {
                 broken += 1;
-                out.push_str(&format!("test {stem}: {} ... ERROR (cannot be judged)\n", test.name));
-                eprintln!("{}: error[kzrules::calendar::out_of_range]: {e}", file.display());
+                out.push_str(&format!(
+                    "test {stem}: {} ... ERROR (cannot be judged)\n",
+                    test.name
+                ));
+                eprintln!(
+                    "{}: error[kzrules::calendar::out_of_range]: {e}",
+                    file.display()
+                );
             }
             Ok((test, Ok(result))) => {
                 explanations.extend(result.explanations.iter());
@@ -1157,8 +1268,14 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
             out.push('\n');
         }
     }
-    let verdict = if failed == 0 && broken == 0 { "ok" } else { "FAILED" };
-    out.push_str(&format!("\ntest result: {verdict}. {passed} passed, {failed} failed"));
+    let verdict = if failed == 0 && broken == 0 {
+        "ok"
+    } else {
+        "FAILED"
+    };
+    out.push_str(&format!(
+        "\ntest result: {verdict}. {passed} passed, {failed} failed"
+    ));
     if broken > 0 {
         out.push_str(&format!(", {broken} could not be read or judged"));
     }
@@ -1178,7 +1295,10 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
 fn write_out(text: &str) -> u8 {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => 0,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
@@ -1221,7 +1341,11 @@ fn rule_title(rule: &Rule) -> String {
 
 fn limit_text(limit: &Limit, trigger: &Trigger) -> String {
     let from = match trigger {
-        Trigger::Events(kinds) => kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or "),
+        Trigger::Events(kinds) => kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(" or "),
         Trigger::Expiry(kind) => format!("the end of the {}", kind.as_str()),
     };
     match limit {
@@ -1257,11 +1381,19 @@ fn describe_branch(branch: &crate::compile::ir::Branch) -> String {
             }
             PenaltyCond::HostKind(kinds) => format!(
                 "host is {}",
-                kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ")
+                kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             ),
             PenaltyCond::HostSize(sizes) => format!(
                 "host size {}",
-                sizes.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ")
+                sizes
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             ),
         })
         .collect();
@@ -1274,18 +1406,20 @@ fn describe_branch(branch: &crate::compile::ir::Branch) -> String {
         Fine::None => String::new(),
         Fine::Flat([a, b]) if a == b => format!(" fine {a} MCI"),
         Fine::Flat([a, b]) => format!(" fine {a}-{b} MCI"),
-        Fine::BySize(sizes) => format!(
-            " fine {}",
-            sizes
-                .iter()
-                .map(|(s, [a, b])| if a == b {
-                    format!("{} {a}", s.as_str())
-                } else {
-                    format!("{} {a}-{b}", s.as_str())
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        ) + " MCI",
+        Fine::BySize(sizes) => {
+            format!(
+                " fine {}",
+                sizes
+                    .iter()
+                    .map(|(s, [a, b])| if a == b {
+                        format!("{} {a}", s.as_str())
+                    } else {
+                        format!("{} {a}-{b}", s.as_str())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ) + " MCI"
+        }
     };
     format!(
         "{when}: article \"{}\"{}{fine}",
@@ -1378,7 +1512,11 @@ pub fn covered_parts(program: &Program, explanation: &Explanation) -> Vec<(Owner
                 })
                 .map(|(i, _)| i)
                 .collect();
-            let chosen = if versions.len() > 1 && !named.is_empty() { named } else { all };
+            let chosen = if versions.len() > 1 && !named.is_empty() {
+                named
+            } else {
+                all
+            };
             for v in chosen {
                 out.push((Owner::Penalty(schedule.to_string(), v), item.to_string()));
             }
@@ -1459,25 +1597,40 @@ mod tests {
     fn partial_items_match_recursively() {
         let actual = json!({"rule": "a", "due": "2024-03-19", "penalty": {"article": "518 part 1", "fine_mci": [20, 20]}});
         assert!(item_matches(&json!({"rule": "a"}), &actual));
-        assert!(item_matches(&json!({"penalty": {"fine_mci": [20, 20]}}), &actual));
-        assert!(!item_matches(&json!({"penalty": {"fine_mci": [20]}}), &actual));
+        assert!(item_matches(
+            &json!({"penalty": {"fine_mci": [20, 20]}}),
+            &actual
+        ));
+        assert!(!item_matches(
+            &json!({"penalty": {"fine_mci": [20]}}),
+            &actual
+        ));
         assert!(!item_matches(&json!({"due": "2024-03-20"}), &actual));
         assert!(item_matches(&json!({"fulfilled_on": null}), &actual));
         assert!(!item_matches(&json!({"penalty": null}), &actual));
-        assert!(item_matches(&json!({"days_late": 1.0}), &json!({"days_late": 1})));
+        assert!(item_matches(
+            &json!({"days_late": 1.0}),
+            &json!({"days_late": 1})
+        ));
     }
 
     #[test]
     fn matching_is_a_multiset_matching_not_greedy() {
         // Greedy would give the loose item the first actual and leave the strict one alone.
         let expected = vec![json!({"rule": "a"}), json!({"rule": "a", "due": "1"})];
-        let actual = vec![json!({"rule": "a", "due": "1"}), json!({"rule": "a", "due": "2"})];
+        let actual = vec![
+            json!({"rule": "a", "due": "1"}),
+            json!({"rule": "a", "due": "2"}),
+        ];
         assert!(compare(Category::Obligations, &expected, &actual).is_none());
         let too_few = vec![json!({"rule": "a"})];
         let failure = compare(Category::Obligations, &too_few, &actual).unwrap();
         assert_eq!(failure.missing.len(), 0);
         assert_eq!(failure.unexpected.len(), 1);
-        let duplicate = vec![json!({"rule": "a", "due": "1"}), json!({"rule": "a", "due": "1"})];
+        let duplicate = vec![
+            json!({"rule": "a", "due": "1"}),
+            json!({"rule": "a", "due": "1"}),
+        ];
         let failure = compare(Category::Obligations, &duplicate, &actual).unwrap();
         assert_eq!(failure.missing.len(), 1);
         assert_eq!(failure.unexpected.len(), 1);
@@ -1486,10 +1639,19 @@ mod tests {
     #[test]
     fn the_diff_shows_the_field_that_differs() {
         let expected = vec![json!({"rule": "a", "due": "2024-03-19", "status": "met"})];
-        let actual = vec![json!({"rule": "a", "due": "2024-03-20", "status": "met", "action": "x"})];
+        let actual =
+            vec![json!({"rule": "a", "due": "2024-03-20", "status": "met", "action": "x"})];
         let failure = compare(Category::Obligations, &expected, &actual).unwrap();
-        assert!(failure.diff.contains("-    \"due\": \"2024-03-19\""), "{}", failure.diff);
-        assert!(failure.diff.contains("+    \"due\": \"2024-03-20\""), "{}", failure.diff);
+        assert!(
+            failure.diff.contains("-    \"due\": \"2024-03-19\""),
+            "{}",
+            failure.diff
+        );
+        assert!(
+            failure.diff.contains("+    \"due\": \"2024-03-20\""),
+            "{}",
+            failure.diff
+        );
         assert!(!failure.diff.contains("action"), "{}", failure.diff);
     }
 
@@ -1505,7 +1667,10 @@ mod tests {
         let err = parse_test(Path::new("t.json"), text).unwrap_err();
         assert_eq!(err.path, "expect.obligations[0].stauts");
         assert_eq!(err.line, Some(3));
-        assert!(err.help.unwrap().contains("did you mean `status`?"));
+        // The column of the unknown key itself: ` "expect": {"obligations": [{"rule": "a", `
+        // is 42 characters.
+        assert_eq!(err.column, Some(43));
+        assert!(err.help.clone().unwrap().contains("did you mean `status`?"));
 
         let text = "{\"name\": \"x\", \"as_of\": \"2024-01-01\", \"case\": {\"case\": \"c\", \"person\": {\"citizenship\": \"GB\"}, \"events\": []}, \"expect\": {\"obligations\": [{\"penalty\": {\"fine\": 1}}]}}";
         let err = parse_test(Path::new("t.json"), text).unwrap_err();
@@ -1522,18 +1687,37 @@ mod tests {
         let text = "{\"name\": \"x\", \"as_of\": \"2024-01-01\", \"cas\": {}}";
         let err = parse_test(Path::new("t.json"), text).unwrap_err();
         assert_eq!(err.path, "cas");
-        assert!(err.help.unwrap().contains("did you mean `case`?"));
+        assert!(err.help.clone().unwrap().contains("did you mean `case`?"));
     }
 
     #[test]
     fn the_locator_finds_nested_places() {
         let text = r#"{"a": [1, {"b\"c": "x", "d": [true, null]}], "e": 2}"#;
-        let (s, e) = json_locate(text, &[Seg::Key("a".into()), Seg::Index(1), Seg::Key("d".into()), Seg::Index(1)]).unwrap();
+        let (s, e) = json_locate(
+            text,
+            &[
+                Seg::Key("a".into()),
+                Seg::Index(1),
+                Seg::Key("d".into()),
+                Seg::Index(1),
+            ],
+        )
+        .unwrap();
         assert_eq!(&text[s..e], "null");
-        let (s, e) = json_locate(text, &[Seg::Key("a".into()), Seg::Index(1), Seg::Key("b\"c".into())]).unwrap();
+        let (s, e) = json_locate(
+            text,
+            &[Seg::Key("a".into()), Seg::Index(1), Seg::Key("b\"c".into())],
+        )
+        .unwrap();
         assert_eq!(&text[s..e], "\"x\"");
         let (s, e) = json_locate(text, &[Seg::Key("e".into())]).unwrap();
         assert_eq!(&text[s..e], "2");
         assert!(json_locate(text, &[Seg::Key("z".into())]).is_none());
+        let (s, e) = json_locate_key(
+            text,
+            &[Seg::Key("a".into()), Seg::Index(1), Seg::Key("d".into())],
+        )
+        .unwrap();
+        assert_eq!(&text[s..e], "\"d\"");
     }
 }
