@@ -413,12 +413,18 @@ fn an_unparsable_file_exits_2_and_is_left_untouched() {
 }
 
 #[test]
-fn a_missing_path_exits_2() {
+fn a_missing_path_or_another_kind_of_file_exits_2() {
     Command::cargo_bin("kzrules")
         .unwrap()
         .args(["fmt", "--check", "no/such/folder"])
         .assert()
         .code(2);
+    Command::cargo_bin("kzrules")
+        .unwrap()
+        .args(["fmt", "--check", "rules/calendar.kzcal"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is not a rule file"));
 }
 
 /// One change to the white space before a piece.

@@ -549,6 +549,12 @@ fn rule_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             found.sort();
             files.extend(found);
         } else if path.is_file() {
+            if !path.extension().is_some_and(|e| e == RULE_EXTENSION) {
+                return Err(format!(
+                    "`{}` is not a rule file (`*.{RULE_EXTENSION}`)",
+                    path.display()
+                ));
+            }
             files.push(path.clone());
         } else {
             return Err(format!(
