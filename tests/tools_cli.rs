@@ -167,6 +167,30 @@ fn a_failing_rule_test_prints_a_diff_and_exits_1() {
     assert!(stdout.contains("0 passed, 1 failed"), "{stdout}");
 }
 
+/// The example test of docs/ci.md passes on the shipped rules and, with the arrival rule
+/// at 5 business days, fails with the output the page shows.
+#[test]
+fn the_example_of_docs_ci_runs_as_shown() {
+    let docs = std::fs::read_to_string(manifest().join("docs/ci.md")).unwrap();
+    let start = docs.find("```json\n{\n  \"name\"").unwrap() + "```json\n".len();
+    let example = &docs[start..start + docs[start..].find("```").unwrap()];
+    let shown_start = docs.find("```\nrunning 1 rule test").unwrap() + "```\n".len();
+    let shown = &docs[shown_start..shown_start + docs[shown_start..].find("```").unwrap()];
+
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    copy_rules(&rules);
+    std::fs::create_dir_all(rules.join("tests")).unwrap();
+    std::fs::write(rules.join("tests/arrival.json"), example).unwrap();
+    let out = run(&["test"], Some(tmp.path()));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+
+    slow_arrival(&rules);
+    let out = run(&["test"], Some(tmp.path()));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), shown);
+}
+
 #[test]
 fn coverage_lists_what_no_test_exercised() {
     let tmp = tempfile::tempdir().unwrap();
@@ -526,6 +550,26 @@ fn diff_reads_rules_from_a_git_revision() {
         "{stdout}"
     );
     assert!(stdout.contains("\narrival_notification: "), "{stdout}");
+
+    // docs/ci.md shows this change against branch `main`, as text and as Markdown.
+    git(&["branch", "-M", "main"]);
+    let docs = std::fs::read_to_string(manifest().join("docs/ci.md")).unwrap();
+    let block = |opening: &str| {
+        let start = docs.find(opening).unwrap() + opening.find('\n').unwrap() + 1;
+        docs[start..start + docs[start..].find("```").unwrap()].to_string()
+    };
+    let out = run(
+        &["diff", "--old", "main", "--new", "rules", "cases/"],
+        Some(repo),
+    );
+    assert_eq!(text(&out.stdout), block("```\nkzrules diff: old `main`"));
+    let out = run(
+        &[
+            "diff", "--old", "main", "--new", "rules", "cases/", "--format", "markdown",
+        ],
+        Some(repo),
+    );
+    assert_eq!(text(&out.stdout), block("```markdown\n## kzrules diff"));
 
     // The committed rules against themselves.
     let out = run(

@@ -629,7 +629,7 @@ impl<'p> Run<'p, '_> {
                     if let Some(exit) = self.facts.unknown_days_before(from, to) {
                         self.need(
                             rule,
-                            String::from("events[] (the entry of the stay that ended on ".to_string() + &exit.to_string() + ")"),
+                            format!("events[] (the entry of the stay that ended on {exit})"),
                             format!("the days in Kazakhstan before {exit} count towards {days} days in any {window}; only the known days were counted"),
                         );
                     }

@@ -3251,10 +3251,15 @@ mod tests {
         assert_eq!(facts.stay_end_or_planned(open), Some(d("2024-03-30")));
         assert_eq!(facts.stay_end_on(d("2024-03-02")), Some(d("2024-03-30")));
 
-        // [2024-01-01, 2024-03-05] as of 2024-03-05: 5 + 10 + 5 days.
+        // [2024-01-01, 2024-03-05] as of 2024-03-05: of the stay begun before the records
+        // only its exit day is known, then 10 + 5 days.
         assert_eq!(
             facts.days_in_kazakhstan(d("2024-01-01"), d("2024-03-05"), d("2024-03-05")),
-            20
+            16
+        );
+        assert_eq!(
+            facts.unknown_days_before(d("2024-01-01"), d("2024-03-05")),
+            Some(d("2024-01-05"))
         );
         assert_eq!(
             facts.days_in_kazakhstan(d("2024-02-05"), d("2024-02-06"), d("2024-03-05")),

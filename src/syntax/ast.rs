@@ -1,5 +1,8 @@
-//! The abstract syntax tree of a rule file. Every node keeps its span; equality
-//! ignores spans. Names are still text here: the compiler resolves them.
+//! The abstract syntax tree of a rule file. Every node keeps its span. A `Spanned<T>`
+//! compares without its span; declarations and clauses also carry a plain `span` field
+//! for the whole construct, which does compare (`tools::fmt::tree_without_spans` gives a
+//! tree to compare by meaning alone). Names are still text here: the compiler resolves
+//! them.
 
 pub use crate::diagnostic::{Span, Spanned};
 

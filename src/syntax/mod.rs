@@ -36,6 +36,10 @@ const DECLARATIONS: &[&str] = &["source", "set", "parameter", "penalty", "rule",
 /// in one rule does not hide the problems of the next ones.
 pub fn parse_recovering(file_index: u32, source: &SourceFile) -> (File, Vec<Diagnostic>) {
     let text: &str = &source.text;
+    // A file that parses whole is taken whole: the cut is only a way to go on after an error.
+    if let Ok(pairs) = RuleParser::parse(Rule::file, text) {
+        return build(file_index, 0, source, pairs);
+    }
     let mut starts = vec![0usize];
     let mut offset = 0usize;
     for line in text.split_inclusive('\n') {
@@ -58,29 +62,40 @@ pub fn parse_recovering(file_index: u32, source: &SourceFile) -> (File, Vec<Diag
         let Some(piece) = text.get(start..end) else {
             continue;
         };
-        let pairs = match RuleParser::parse(Rule::file, piece) {
-            Ok(pairs) => pairs,
-            Err(error) => {
-                errors.push(syntax_error(source, file_index, start, &error));
-                continue;
+        match RuleParser::parse(Rule::file, piece) {
+            Ok(pairs) => {
+                let (mut part, mut part_errors) = build(file_index, start, source, pairs);
+                file.items.append(&mut part.items);
+                errors.append(&mut part_errors);
             }
-        };
-        let mut builder = Builder {
-            file: file_index,
-            base: start,
-            source,
-            errors: Vec::new(),
-        };
-        for pair in pairs.flatten().take(1) {
-            for item in pair.into_inner() {
-                if let Some(item) = builder.item(item) {
-                    file.items.push(item);
-                }
-            }
+            Err(error) => errors.push(syntax_error(source, file_index, start, &error)),
         }
-        errors.append(&mut builder.errors);
     }
     (file, errors)
+}
+
+/// The AST of a parsed piece of a file that starts at byte `base`.
+fn build(
+    file_index: u32,
+    base: usize,
+    source: &SourceFile,
+    pairs: pest::iterators::Pairs<'_, Rule>,
+) -> (File, Vec<Diagnostic>) {
+    let mut builder = Builder {
+        file: file_index,
+        base,
+        source,
+        errors: Vec::new(),
+    };
+    let mut file = File::default();
+    for pair in pairs.flatten().take(1) {
+        for item in pair.into_inner() {
+            if let Some(item) = builder.item(item) {
+                file.items.push(item);
+            }
+        }
+    }
+    (file, builder.errors)
 }
 
 /// The grammar's rules in the analyst's words, for "expected ..." messages.

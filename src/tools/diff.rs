@@ -20,7 +20,7 @@ use serde_json::Value;
 use crate::compile::ir::Program;
 use crate::compile::{compile, Compiled, CALENDAR_EXTENSION, RULE_EXTENSION};
 use crate::diagnostic::SourceFile;
-use crate::eval::facts::read_case;
+use crate::eval::facts::{read_case, MAX_INPUT_BYTES};
 use crate::eval::result::{CheckResult, Exemption, Finding, Obligation, Trigger};
 use crate::eval::{evaluate_with, Options};
 use crate::report::diagnostics::DiagnosticFormat;
@@ -340,6 +340,14 @@ fn judge(
     as_of: Option<NaiveDate>,
 ) -> Result<Judged, String> {
     let input = path.display().to_string();
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("{input}: error[kzrules::case::read]: cannot read the case: {e}"))?
+        .len();
+    if size > MAX_INPUT_BYTES as u64 {
+        return Err(format!(
+            "{input}: error[kzrules::case::limit]: the case is {size} bytes, more than {MAX_INPUT_BYTES} (help: split it into several cases)"
+        ));
+    }
     let text = std::fs::read(path)
         .map_err(|e| format!("{input}: error[kzrules::case::read]: cannot read the case: {e}"))?;
     let text = String::from_utf8(text).map_err(|e| {

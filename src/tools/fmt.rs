@@ -28,9 +28,9 @@
 //!   when it fits in 100 columns. Otherwise it breaks before the parts that start with
 //!   `when`, `unless`, `because` or `cite` inside it: each such part stays on the line
 //!   when it still fits there and starts a new line when it does not (for `unless`, see
-//!   above). A part too long for
-//!   a line of its own breaks after its commas (the same way), which wraps long lists of
-//!   countries. A statement with no such place to break stays on one long line.
+//!   above). A part too long for a line of its own breaks after its commas (the same
+//!   way), which wraps long lists of countries. A statement with no such place to break
+//!   stays on one long line.
 //! - Continuation lines (every line of a statement after its first) are indented two
 //!   spaces more than their statement. Because the parse decides where a statement
 //!   starts, the indentation shows what a clause belongs to: a `cite` or `when` indented
@@ -47,6 +47,13 @@
 //!   before `}`, or inside a statement.
 //! - Lines end with `\n` and no trailing white space; a file that holds anything ends
 //!   with one newline.
+//!
+//! `kzrules fmt [PATHS] [--check]` formats the `*.kzr` files of the folders and the files
+//! named (default `rules`), writing each changed file through a temporary file in its
+//! folder and a rename, and lists the files changed; `--check` changes nothing, lists
+//! the files that are not formatted and exits 1 if there is one. A file that cannot be
+//! read or does not parse is left as it is, its errors are reported, and the exit code
+//! is 2.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -549,7 +556,7 @@ fn rule_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             found.sort();
             files.extend(found);
         } else if path.is_file() {
-            if !path.extension().is_some_and(|e| e == RULE_EXTENSION) {
+            if path.extension().is_none_or(|e| e != RULE_EXTENSION) {
                 return Err(format!(
                     "`{}` is not a rule file (`*.{RULE_EXTENSION}`)",
                     path.display()

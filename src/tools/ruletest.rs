@@ -751,6 +751,10 @@ impl Scanner<'_> {
                     }
                     self.pos += 1;
                 }
+                // Not JSON (a stray `}` in a list): stop rather than loop.
+                if self.pos == start {
+                    return None;
+                }
             }
         }
         Some((start, self.pos))
@@ -1219,8 +1223,9 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
         .collect();
 
     let mut out = format!(
-        "running {} rule tests from `{}`\n",
+        "running {} rule test{} from `{}`\n",
         files.len(),
+        if files.len() == 1 { "" } else { "s" },
         folder.display()
     );
     let mut details = Vec::new();
@@ -1713,6 +1718,9 @@ mod tests {
         let (s, e) = json_locate(text, &[Seg::Key("e".into())]).unwrap();
         assert_eq!(&text[s..e], "2");
         assert!(json_locate(text, &[Seg::Key("z".into())]).is_none());
+        // Text that is not JSON ends the search instead of looping.
+        assert!(json_locate("[}", &[Seg::Index(1)]).is_none());
+        assert!(json_locate("{\"a\": [1 }", &[Seg::Key("b".into())]).is_none());
         let (s, e) = json_locate_key(
             text,
             &[Seg::Key("a".into()), Seg::Index(1), Seg::Key("d".into())],
