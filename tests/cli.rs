@@ -1,7 +1,12 @@
 //! The `kzrules` command as CI meets it: exit codes, what goes to stdout and stderr,
 //! batches in order.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -34,12 +39,17 @@ fn a_late_notification_exits_1_with_the_penalty() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("late    arrival_notification"))
-        .stdout(predicate::str::contains("art. 518 part 1: fine 20 MCI (73,840 tenge)"));
+        .stdout(predicate::str::contains(
+            "art. 518 part 1: fine 20 MCI (73,840 tenge)",
+        ));
 }
 
 #[test]
 fn json_output_follows_the_contract() {
-    let out = kzrules().args(["check", "--format", "json", "examples/arrival.json"]).output().unwrap();
+    let out = kzrules()
+        .args(["check", "--format", "json", "examples/arrival.json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let o = &v["obligations"][0];
@@ -57,7 +67,14 @@ fn json_output_follows_the_contract() {
 #[test]
 fn as_of_on_the_command_line_overrides_the_case() {
     let out = kzrules()
-        .args(["check", "--format", "json", "--as-of", "2024-03-18", "tests/data/cases_md_case.json"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-03-18",
+            "tests/data/cases_md_case.json",
+        ])
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -101,12 +118,26 @@ fn json_lines_on_stdin_come_back_in_order() {
         input.push_str(&case(&format!("case-{i:02}"), &entry, &entry));
         input.push('\n');
     }
-    let out = kzrules().args(["check", "--format", "json", "-"]).write_stdin(input).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = kzrules()
+        .args(["check", "--format", "json", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let ids: Vec<String> = text
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["case"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["case"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     let expected: Vec<String> = (0..36).map(|i| format!("case-{i:02}")).collect();
     assert_eq!(ids, expected);
@@ -115,13 +146,27 @@ fn json_lines_on_stdin_come_back_in_order() {
 #[test]
 fn a_folder_with_one_broken_case_exits_2_and_reports_the_others() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.json"), case("a", "2024-03-04", "2024-03-04")).unwrap();
+    std::fs::write(
+        dir.path().join("a.json"),
+        case("a", "2024-03-04", "2024-03-04"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("b.json"), r#"{"case": "b", "person": {"citizenship": "GB"}, "events": [{"kind": "entry", "date": "2024-02-30"}]}"#).unwrap();
-    std::fs::write(dir.path().join("c.json"), case("c", "2024-03-04", "2024-03-12")).unwrap();
-    let out = kzrules().args(["check", "--format", "json", dir.path().to_str().unwrap()]).output().unwrap();
+    std::fs::write(
+        dir.path().join("c.json"),
+        case("c", "2024-03-04", "2024-03-12"),
+    )
+    .unwrap();
+    let out = kzrules()
+        .args(["check", "--format", "json", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["case"], "a");
     assert_eq!(lines[1]["case"], "b");
@@ -142,7 +187,12 @@ fn a_broken_rule_folder_exits_2_naming_file_line_and_column() {
     )
     .unwrap();
     kzrules()
-        .args(["check", "--rules", dir.path().to_str().unwrap(), "examples/arrival.json"])
+        .args([
+            "check",
+            "--rules",
+            dir.path().to_str().unwrap(),
+            "examples/arrival.json",
+        ])
         .assert()
         .code(2)
         .stdout("")
@@ -160,11 +210,19 @@ fn compile_reports_in_github_format() {
     )
     .unwrap();
     kzrules()
-        .args(["compile", dir.path().to_str().unwrap(), "--format", "github"])
+        .args([
+            "compile",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "github",
+        ])
         .assert()
         .code(2)
         .stdout(predicate::str::contains("::error file="))
-        .stdout(predicate::str::contains("kzrules%3A%3Ano_citation").or(predicate::str::contains("no_citation")))
+        .stdout(
+            predicate::str::contains("kzrules%3A%3Ano_citation")
+                .or(predicate::str::contains("no_citation")),
+        )
         .stdout(predicate::str::contains("entry"));
 }
 
@@ -184,7 +242,11 @@ fn calendar_lists_the_days_of_2024() {
         .stdout(predicate::str::contains("2024-07-08"))
         .stdout(predicate::str::contains("2024-12-16"))
         .stdout(predicate::str::contains("2024-05-04 Sat working"));
-    kzrules().args(["calendar", "2022"]).assert().code(0).stdout(predicate::str::contains("2022-05-10"));
+    kzrules()
+        .args(["calendar", "2022"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("2022-05-10"));
 }
 
 #[test]
@@ -216,7 +278,12 @@ fn explain_names_the_skipped_days() {
     let path = dir.path().join("nauryz.json");
     std::fs::write(&path, case("nauryz", "2024-03-19", "2024-03-26")).unwrap();
     kzrules()
-        .args(["explain", path.to_str().unwrap(), "--rule", "arrival_notification"])
+        .args([
+            "explain",
+            path.to_str().unwrap(),
+            "--rule",
+            "arrival_notification",
+        ])
         .assert()
         .stdout(predicate::str::contains("2024-03-21 (Nauryz"))
         .stdout(predicate::str::contains("2024-03-22 (Nauryz"))
@@ -241,6 +308,14 @@ fn a_deadline_past_the_calendar_is_a_clear_error() {
 
 #[test]
 fn completions_and_man_page_are_printed() {
-    kzrules().args(["completions", "bash"]).assert().code(0).stdout(predicate::str::contains("kzrules"));
-    kzrules().args(["man"]).assert().code(0).stdout(predicate::str::contains(".TH"));
+    kzrules()
+        .args(["completions", "bash"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("kzrules"));
+    kzrules()
+        .args(["man"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(".TH"));
 }

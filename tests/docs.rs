@@ -2,7 +2,12 @@
 //! docs/errors.md, every file named in docs/architecture.md exists, and the README's
 //! commands work.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::Path;
 
@@ -37,7 +42,10 @@ fn codes_in_source() -> Vec<String> {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
                 .collect();
             let code = code.trim_end_matches(':').to_string();
-            if code.matches("::").count() >= 1 && !code.ends_with("::case") && !codes.contains(&code) {
+            if code.matches("::").count() >= 1
+                && !code.ends_with("::case")
+                && !codes.contains(&code)
+            {
                 codes.push(code);
             }
         }
@@ -51,8 +59,14 @@ fn every_error_code_has_a_section() {
     let docs = std::fs::read_to_string("docs/errors.md").unwrap();
     let codes = codes_in_source();
     assert!(codes.len() > 40, "found only {codes:?}");
-    let missing: Vec<&String> = codes.iter().filter(|c| !docs.contains(&format!("### {c}\n"))).collect();
-    assert!(missing.is_empty(), "docs/errors.md has no section for {missing:?}");
+    let missing: Vec<&String> = codes
+        .iter()
+        .filter(|c| !docs.contains(&format!("### {c}\n")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/errors.md has no section for {missing:?}"
+    );
 }
 
 #[test]
@@ -78,7 +92,10 @@ fn every_path_in_the_architecture_exists() {
     }
     missing.sort();
     missing.dedup();
-    assert!(missing.is_empty(), "docs/architecture.md names files that do not exist: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "docs/architecture.md names files that do not exist: {missing:?}"
+    );
 }
 
 #[test]
@@ -94,5 +111,7 @@ fn the_readme_names_its_two_commands() {
 #[test]
 fn the_users_sentence_stands_in_the_rules() {
     let rules = std::fs::read_to_string("rules/notifications.kzr").unwrap();
-    assert!(rules.contains("notify within 3 business_days of entry unless holder_of residence_permit"));
+    assert!(
+        rules.contains("notify within 3 business_days of entry unless holder_of residence_permit")
+    );
 }

@@ -208,7 +208,9 @@ fn coverage_lists_what_no_test_exercised() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("  arrival_notification exception#0: unless holds a residence permit"),
+        stdout.contains(
+            "  arrival_notification exception#0: unless the foreigner holds a residence permit"
+        ),
         "{stdout}"
     );
     assert!(

@@ -4,6 +4,7 @@
 //! file, line and column, a label on the exact span and a help line.
 
 pub mod ir;
+pub mod words;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -1243,7 +1244,10 @@ impl<'a> Lowering<'a> {
                 ast::Limit::BeforeExpiry { n, unit, document } => {
                     let kind = self.document(document);
                     trigger_failed |= kind.is_none();
-                    (Limit::Before { n: *n, unit: *unit }, kind.map(Trigger::Expiry))
+                    (
+                        Limit::Before { n: *n, unit: *unit },
+                        kind.map(Trigger::Expiry),
+                    )
                 }
                 ast::Limit::ByExpiry { document } => match self.document(document) {
                     Some(k) => (Limit::ByExpiry(k), None),
@@ -1488,70 +1492,8 @@ impl<'a> Lowering<'a> {
     }
 }
 
-/// A condition in words, for an exemption's reason when the rule gives none.
+/// A condition in words, for an exemption's reason when the rule gives none, for
+/// `kzrules explain` and for the coverage of `kzrules test`.
 pub fn describe_condition(cond: &Cond) -> String {
-    match cond {
-        Cond::Or(parts) => parts
-            .iter()
-            .map(describe_condition)
-            .collect::<Vec<_>>()
-            .join(" or "),
-        Cond::And(parts) => parts
-            .iter()
-            .map(describe_condition)
-            .collect::<Vec<_>>()
-            .join(" and "),
-        Cond::Not(inner) => format!("not ({})", describe_condition(inner)),
-        Cond::HolderOf {
-            kind,
-            categories,
-            entries,
-        } => {
-            let mut s = format!("holds a {}", kind.as_str().replace('_', " "));
-            if !categories.is_empty() {
-                s.push_str(&format!(" of category {}", categories.join(" or ")));
-            }
-            if let Some(e) = entries {
-                s.push_str(&format!(" ({}-entry)", e.as_str()));
-            }
-            s
-        }
-        Cond::CitizenOf { name, .. } => format!("a citizen of {name}"),
-        Cond::AgeUnder(n) => format!("under {n} years of age"),
-        Cond::StayLongerThan(n) => format!("a stay longer than {n} days"),
-        Cond::Purpose(p) => format!(
-            "purpose of stay {}",
-            p.iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ),
-        Cond::HostKind(k) => format!(
-            "host is {}",
-            k.iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ),
-        Cond::HostSize(k) => format!(
-            "host size {}",
-            k.iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ),
-        Cond::DateBefore { left, right, .. } => format!(
-            "the {} ends before the {}",
-            left.as_str().replace('_', " "),
-            right.as_str().replace('_', " ")
-        ),
-        Cond::Measure {
-            measure,
-            compare,
-            bound,
-            ..
-        } => {
-            format!("{} {} {}", measure.name(), compare.as_str(), bound)
-        }
-    }
+    words::condition_words(cond)
 }

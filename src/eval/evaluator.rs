@@ -358,7 +358,12 @@ impl<'p> Run<'p, '_> {
         }
         let mut applicable: Vec<&'p Duty> = Vec::new();
         let mut covered = Vec::new();
-        for (index, duty) in rule.duties.iter().enumerate().filter(|(_, d)| matches(&d.trigger)) {
+        for (index, duty) in rule
+            .duties
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| matches(&d.trigger))
+        {
             let holds = match &duty.when {
                 None => Truth::True,
                 Some(c) => self.truth(c, context),
@@ -940,7 +945,12 @@ impl<'p> Run<'p, '_> {
                         if let Some(d) = &detail {
                             steps.push(d.clone());
                         }
-                        self.explain("finding", rule, steps, vec![format!("{}/finding#{index}", rule.id)]);
+                        self.explain(
+                            "finding",
+                            rule,
+                            steps,
+                            vec![format!("{}/finding#{index}", rule.id)],
+                        );
                     }
                     self.result.findings.push(Finding {
                         rule: rule.id.clone(),

@@ -117,7 +117,11 @@ pub fn render(result: &CheckResult, colour: bool) -> String {
             o.trigger.date,
             o.due,
             fulfilled,
-            if late.is_empty() { String::new() } else { format!(", {late}") },
+            if late.is_empty() {
+                String::new()
+            } else {
+                format!(", {late}")
+            },
         );
         let _ = writeln!(out, "          {}", paint(colour, DIM, &cite(&o.citations)));
         if let Some(p) = penalty_text(o) {

@@ -28,7 +28,15 @@ pub fn parse(file_index: u32, source: &SourceFile) -> Result<File, Vec<Diagnosti
 }
 
 /// The words that start a declaration at the beginning of a line.
-const DECLARATIONS: &[&str] = &["source", "set", "parameter", "penalty", "rule", "exempt", "extend"];
+const DECLARATIONS: &[&str] = &[
+    "source",
+    "set",
+    "parameter",
+    "penalty",
+    "rule",
+    "exempt",
+    "extend",
+];
 
 /// Parse one rule file, recovering after a syntax error: the file is cut before every
 /// line that starts (in its first column) with a declaration keyword, each piece is
