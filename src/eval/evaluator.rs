@@ -48,7 +48,9 @@ pub struct Explanation {
     /// The derivation, step by step.
     pub steps: Vec<String>,
     /// The parts of the rules this result exercised, for test coverage:
-    /// `RULE/duty#N`, `RULE/exception#N`, `RULE/finding#N`, `penalty SCHEDULE/branch#N`.
+    /// `RULE#V/duty#N`, `RULE#V/exception#N`, `RULE#V/finding#N`,
+    /// `penalty SCHEDULE#V/branch#N`, where V numbers the versions of the rule or
+    /// schedule from 0, the earliest.
     pub covered: Vec<String>,
 }
 
@@ -179,6 +181,19 @@ impl<'p> Run<'p, '_> {
                 covered,
             });
         }
+    }
+
+    /// `RULE#V`: the rule's id and the number of its version (0 the earliest), for
+    /// coverage ids.
+    fn version_id(&self, rule: &Rule) -> String {
+        let version = self
+            .program
+            .rules
+            .iter()
+            .take_while(|r| !std::ptr::eq(*r, rule))
+            .filter(|r| r.id == rule.id)
+            .count();
+        format!("{}#{version}", rule.id)
     }
 
     fn need(&mut self, rule: &Rule, fact: String, reason: String) {
@@ -380,7 +395,7 @@ impl<'p> Run<'p, '_> {
                     }
                     applicable.push(duty);
                     if self.trace {
-                        covered.push(format!("{}/duty#{index}", rule.id));
+                        covered.push(format!("{}/duty#{index}", self.version_id(rule)));
                     }
                 }
                 Truth::False => {
@@ -458,7 +473,7 @@ impl<'p> Run<'p, '_> {
                 Truth::True => {
                     if self.trace {
                         steps.push(format!("exception applies: {}", exception.reason));
-                        covered.push(format!("{}/exception#{index}", rule.id));
+                        covered.push(format!("{}/exception#{index}", self.version_id(rule)));
                         self.explain("exemption", rule, steps, covered);
                     }
                     self.result.exemptions.push(Exemption {
@@ -862,7 +877,15 @@ impl<'p> Run<'p, '_> {
             }
             chosen = Some(branch);
             if self.trace {
-                covered.push(format!("penalty {}/branch#{index}", schedule.id));
+                covered.push(format!(
+                    "penalty {}#{}/branch#{index}",
+                    schedule.id,
+                    self.program
+                        .penalties
+                        .get(&schedule.id)
+                        .and_then(|v| v.iter().position(|x| std::ptr::eq(x, schedule)))
+                        .unwrap_or(0)
+                ));
             }
             break;
         }
@@ -949,7 +972,7 @@ impl<'p> Run<'p, '_> {
                             "finding",
                             rule,
                             steps,
-                            vec![format!("{}/finding#{index}", rule.id)],
+                            vec![format!("{}/finding#{index}", self.version_id(rule))],
                         );
                     }
                     self.result.findings.push(Finding {

@@ -35,7 +35,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::compile::ir::{Duty, Fine, Limit, PenaltyCond, Program, Rule, Trigger};
+use crate::compile::ir::{Duty, Fine, Limit, PenaltyCond, Program, Trigger};
 use crate::eval::facts::{parse_case_value, prepare, read_case, Facts};
 use crate::eval::{evaluate_with, EvalError, Explanation, Options};
 
@@ -1339,11 +1339,6 @@ pub struct Part {
     pub description: String,
 }
 
-/// The title the evaluator gives a rule version in its explanations.
-fn rule_title(rule: &Rule) -> String {
-    format!("{} (in force {})", rule.title, rule.period.describe())
-}
-
 fn limit_text(limit: &Limit, trigger: &Trigger) -> String {
     let from = match trigger {
         Trigger::Events(kinds) => kinds
@@ -1496,60 +1491,36 @@ pub fn parts(program: &Program) -> Vec<Part> {
     out
 }
 
-/// The parts an explanation exercised, by owner and item.
+/// The parts an explanation exercised, by owner and item. The evaluator names each
+/// part by its rule or schedule, the version's number and the item
+/// (`visa_free_stay#1/duty#0`, `penalty host_party#0/branch#2`).
 pub fn covered_parts(program: &Program, explanation: &Explanation) -> Vec<(Owner, String)> {
     let mut out = Vec::new();
     for id in &explanation.covered {
-        if let Some(rest) = id.strip_prefix("penalty ") {
-            let Some((schedule, item)) = rest.rsplit_once('/') else {
-                continue;
-            };
-            let Some(versions) = program.penalties.get(schedule) else {
-                continue;
-            };
-            let all: Vec<usize> = (0..versions.len()).collect();
-            let named: Vec<usize> = versions
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| {
-                    let step = format!("penalty: schedule `{schedule}` ({})", s.period.describe());
-                    explanation.steps.iter().any(|t| t.starts_with(&step))
-                })
-                .map(|(i, _)| i)
-                .collect();
-            let chosen = if versions.len() > 1 && !named.is_empty() {
-                named
-            } else {
-                all
-            };
-            for v in chosen {
-                out.push((Owner::Penalty(schedule.to_string(), v), item.to_string()));
-            }
-        } else {
-            let Some((rule_id, item)) = id.rsplit_once('/') else {
-                continue;
-            };
-            let versions: Vec<usize> = program
-                .rules
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.id == rule_id)
-                .map(|(i, _)| i)
-                .collect();
-            let titled: Vec<usize> = versions
-                .iter()
-                .copied()
-                .filter(|i| {
-                    program
-                        .rules
-                        .get(*i)
-                        .is_some_and(|r| rule_title(r) == explanation.title)
-                })
-                .collect();
-            let chosen = if titled.is_empty() { versions } else { titled };
-            for i in chosen {
-                out.push((Owner::Rule(i), item.to_string()));
-            }
+        let (owner, item) = match id.rsplit_once('/') {
+            Some(split) => split,
+            None => continue,
+        };
+        let Some((name, version)) = owner.rsplit_once('#') else {
+            continue;
+        };
+        let Ok(version) = version.parse::<usize>() else {
+            continue;
+        };
+        if let Some(schedule) = name.strip_prefix("penalty ") {
+            out.push((
+                Owner::Penalty(schedule.to_string(), version),
+                item.to_string(),
+            ));
+        } else if let Some(index) = program
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.id == name)
+            .map(|(i, _)| i)
+            .nth(version)
+        {
+            out.push((Owner::Rule(index), item.to_string()));
         }
     }
     out
