@@ -27,6 +27,45 @@ pub fn parse(file_index: u32, source: &SourceFile) -> Result<File, Vec<Diagnosti
     }
 }
 
+/// How deep `(` and `{` may nest in a rule file.
+pub const MAX_NESTING: usize = 32;
+
+/// The offset of the first bracket nested deeper than [`MAX_NESTING`], outside strings
+/// and comments.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    for (offset, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+        } else if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' || c == '\n' {
+                in_string = false;
+            }
+        } else {
+            match c {
+                '#' => in_comment = true,
+                '"' => in_string = true,
+                '(' | '{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some(offset);
+                    }
+                }
+                ')' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
 /// The words that start a declaration at the beginning of a line.
 const DECLARATIONS: &[&str] = &[
     "source",
@@ -44,6 +83,19 @@ const DECLARATIONS: &[&str] = &[
 /// in one rule does not hide the problems of the next ones.
 pub fn parse_recovering(file_index: u32, source: &SourceFile) -> (File, Vec<Diagnostic>) {
     let text: &str = &source.text;
+    // The parser and the compiler recurse into brackets: refuse absurd nesting before
+    // it can exhaust the stack.
+    if let Some(offset) = too_deep(text) {
+        let error = Diagnostic::error(
+            "kzrules::too_deep",
+            source,
+            Span::new(file_index, offset, offset + 1),
+            format!("brackets nested more than {MAX_NESTING} deep"),
+        )
+        .label(format!("bracket number {}", MAX_NESTING + 1))
+        .help("write the condition with fewer brackets: `and` binds tighter than `or`, so most need none");
+        return (File::default(), vec![error]);
+    }
     // A file that parses whole is taken whole: the cut is only a way to go on after an error.
     if let Ok(pairs) = RuleParser::parse(Rule::file, text) {
         return build(file_index, 0, source, pairs);
