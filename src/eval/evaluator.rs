@@ -712,7 +712,19 @@ impl<'p> Run<'p, '_> {
     /// Pair every draft with the event that fulfils it, then judge it.
     fn fulfil(&mut self) {
         let mut drafts = std::mem::take(&mut self.drafts);
-        drafts.sort_by_key(|d| (d.trigger.date, d.trigger_event.unwrap_or(usize::MAX)));
+        // The earliest duty first: by the trigger's day and time, then (for duties
+        // triggered at the same moment, which the input order must not decide) by due
+        // day and rule id.
+        let events = &self.facts.events;
+        let time = |d: &Draft<'_>| {
+            d.trigger_event
+                .and_then(|i| events.get(i))
+                .and_then(|e| e.event.time.clone())
+        };
+        drafts.sort_by(|a, b| {
+            (a.trigger.date, time(a), a.due, &a.rule.id, a.trigger_event)
+                .cmp(&(b.trigger.date, time(b), b.due, &b.rule.id, b.trigger_event))
+        });
         let mut used = vec![false; self.facts.events.len()];
         for draft in drafts {
             let fulfilled = self.fulfilment_for(&draft, &mut used);
