@@ -50,7 +50,8 @@ for n in "${sizes[@]}"; do
         if [[ -x /usr/bin/time ]]; then
             /usr/bin/time -f "%e %M" -o "$work/time.txt" \
                 "$bin" check --format json - < "$work/$n.jsonl" > /dev/null || true
-            read -r seconds peak_kb < "$work/time.txt"
+            # The last line: GNU time puts "Command exited with non-zero status 1" first.
+            read -r seconds peak_kb < <(tail -n 1 "$work/time.txt")
         else
             start=$(date +%s%N)
             "$bin" check --format json - < "$work/$n.jsonl" > /dev/null || true

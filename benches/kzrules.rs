@@ -2,7 +2,8 @@
 //!
 //! - `compile/embedded`: parse and compile every file of `rules/` (the embedded copy);
 //! - `check_one/*`: one case, `read_case` then `evaluate_with`;
-//! - `stage/*`: the three stages of a batch apart, over the same cases;
+//! - `stage/*`: the three stages of a batch apart, over the same cases (and the JSON
+//!   without the citations, to show their share of the output's cost);
 //! - `batch/*`: JSON Lines text end to end (read, evaluate, serialize to JSON Lines),
 //!   on one thread and on rayon's pool, as cases per second.
 //!
@@ -207,8 +208,33 @@ fn bench_stages(c: &mut Criterion) {
                 .sum::<usize>()
         });
     });
-    group.bench_function("drop_results", |b| {
-        b.iter_batched(|| results.clone(), drop, BatchSize::LargeInput);
+    // The same results without their citations: how much of the output's cost the
+    // citations are (each obligation repeats its rule's sources in full).
+    let bare: Vec<_> = results
+        .iter()
+        .cloned()
+        .map(|mut r| {
+            for o in &mut r.obligations {
+                o.citations = Vec::new().into();
+                if let Some(p) = &mut o.penalty {
+                    p.citations = Vec::new().into();
+                }
+            }
+            for e in &mut r.exemptions {
+                e.citations = Vec::new().into();
+            }
+            for f in &mut r.findings {
+                f.citations = Vec::new().into();
+            }
+            r
+        })
+        .collect();
+    group.bench_function("serialize_json_without_citations", |b| {
+        b.iter(|| {
+            bare.iter()
+                .map(|r| kzrules::report::json::line(black_box(r)).len())
+                .sum::<usize>()
+        });
     });
     group.finish();
 }

@@ -466,6 +466,14 @@ pub fn receipt(program: &Program) -> Receipt {
 /// that memory stays flat.
 const CHUNK: usize = 4096;
 
+/// One case of a batch, checked and rendered.
+struct Piece {
+    exit_code: u8,
+    failure: Option<String>,
+    text: String,
+    totals: crate::report::markdown::Totals,
+}
+
 struct Batch<'a> {
     program: &'a Program,
     as_of: Option<NaiveDate>,
@@ -480,20 +488,36 @@ impl Batch<'_> {
     fn run(&mut self, cases: Vec<CaseText>) {
         let program = self.program;
         let as_of = self.as_of;
-        let outcomes: Vec<Outcome> = cases
+        let renderer = &self.renderer;
+        // Check and render on the worker threads, so that the result is built, turned
+        // into text and freed on one thread; this thread only writes in input order.
+        let pieces: Vec<Piece> = cases
             .par_iter()
-            .map(|c| check_one(program, c, as_of))
+            .map(|c| {
+                let outcome = check_one(program, c, as_of);
+                let mut totals = crate::report::markdown::Totals::default();
+                totals.add(&outcome);
+                Piece {
+                    exit_code: outcome.exit_code(),
+                    failure: match &outcome {
+                        Outcome::Failed(f) => Some(f.one_line()),
+                        Outcome::Checked(_) => None,
+                    },
+                    text: renderer.piece(&outcome),
+                    totals,
+                }
+            })
             .collect();
-        for outcome in &outcomes {
-            self.worst = self.worst.max(outcome.exit_code());
-            if let Outcome::Failed(f) = outcome {
-                eprintln!("{}", f.one_line());
+        for piece in pieces {
+            self.worst = self.worst.max(piece.exit_code);
+            self.renderer.count(&piece.totals);
+            if let Some(line) = &piece.failure {
+                eprintln!("{line}");
                 if self.single {
                     continue;
                 }
             }
-            let piece = self.renderer.case(outcome);
-            self.write(&piece);
+            self.write(&piece.text);
         }
     }
 

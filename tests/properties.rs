@@ -412,11 +412,13 @@ fn canonical(mut result: CheckResult) -> CheckResult {
     result
 }
 
+/// 256 cases a property, unless `PROPTEST_CASES` asks for another number.
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 128,
-        ..ProptestConfig::default()
+    let mut config = ProptestConfig::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = 256;
     }
+    config
 }
 
 proptest! {
@@ -529,23 +531,18 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let (events, as_of) = spec.events();
-        // Two duties triggered on one day and one notification for both: which one it
-        // fulfils depends on the input order today (an open bug, see
-        // `the_order_of_same_day_events_does_not_matter`); leave such cases out here.
-        let mut trigger_days: Vec<&Value> = events
-            .iter()
-            .filter(|e| ["entry", "address_change", "region_trip", "return"].contains(&e["kind"].as_str().unwrap()))
-            .map(|e| &e["date"])
-            .collect();
-        let triggers = trigger_days.len();
-        trigger_days.sort_by_key(|d| d.as_str().unwrap().to_string());
-        trigger_days.dedup();
-        prop_assume!(trigger_days.len() == triggers);
+        // A trip to another region and the return on one day: the open bug that
+        // `the_order_of_same_day_events_does_not_matter` (ignored) covers; left out here.
+        let days_of = |kind: &str| -> Vec<&Value> {
+            events.iter().filter(|e| e["kind"] == kind).map(|e| &e["date"]).collect()
+        };
+        let returns = days_of("return");
+        prop_assume!(!days_of("region_trip").iter().any(|d| returns.contains(d)));
         prop_assert_eq!(canonical(judge(&spec.case(&[], events.clone(), as_of))), canonical(judge(&spec.case(&[], shuffle(events.clone(), seed), as_of))));
     }
 
     #[test]
-    #[ignore = "open bug: a notification without `for` after two duties triggered on one day fulfils the one listed first in the input"]
+    #[ignore = "open bug: a region trip and its return on one day (no times): a notification fulfils the one listed first in the input"]
     fn the_order_of_same_day_events_does_not_matter(
         spec in spec(),
         seed in any::<u64>(),
@@ -559,9 +556,9 @@ proptest! {
     }
 }
 
-/// The smallest example of the open bug above: the same facts in two orders.
+/// Two duties triggered on one day and one notification for both: the same facts in
+/// two orders give the same result (found by the property above; fixed in the evaluator).
 #[test]
-#[ignore = "open bug: a notification without `for` after two duties triggered on one day fulfils the one listed first in the input"]
 fn same_day_address_change_and_region_trip_in_either_order() {
     let case = |first: Value, second: Value| {
         json!({
@@ -580,5 +577,31 @@ fn same_day_address_change_and_region_trip_in_either_order() {
     let trip = json!({"kind": "region_trip", "date": "2024-03-15", "region": "Almaty"});
     let one = judge(&case(address.clone(), trip.clone()));
     let other = judge(&case(trip, address));
+    assert_eq!(canonical(one), canonical(other));
+}
+
+/// The open bug the ignored property still finds: a trip to another region and the
+/// return on one day, without times, and one late notification for both.
+#[test]
+#[ignore = "open bug: a region trip and its return on one day (no times): a notification fulfils the one listed first in the input"]
+fn same_day_region_trip_and_return_in_either_order() {
+    let case = |first: Value, second: Value| {
+        json!({
+            "case": "trip", "as_of": "2024-04-15",
+            "person": {"citizenship": "GB"},
+            "host": {"kind": "legal_entity", "size": "large"},
+            "events": [
+                {"kind": "entry", "date": "2024-03-01"},
+                {"kind": "notification", "date": "2024-03-01"},
+                first, second,
+                {"kind": "notification", "date": "2024-04-10"},
+                {"kind": "exit", "date": "2024-04-14"}
+            ]
+        })
+    };
+    let trip = json!({"kind": "region_trip", "date": "2024-03-05", "region": "Almaty"});
+    let back = json!({"kind": "return", "date": "2024-03-05"});
+    let one = judge(&case(trip.clone(), back.clone()));
+    let other = judge(&case(back, trip));
     assert_eq!(canonical(one), canonical(other));
 }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::{SourceFile, Span};
 use crate::eval::calendar::Calendar;
 use crate::eval::facts::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
-use crate::eval::result::{Bearer, Citation, Severity};
+use crate::eval::result::{Bearer, Citations, Severity};
 use crate::syntax::ast::{Compare, PeriodUnit, Unit};
 
 /// A compiled rule set: the first of the two calls of the library API.
@@ -81,7 +81,7 @@ pub struct Rule {
     /// The days it is in force.
     pub period: Period,
     /// Its legal sources.
-    pub citations: Vec<Citation>,
+    pub citations: Citations,
     /// Who carries its duties.
     pub bearer: Bearer,
     /// What the duty is, in words.
@@ -176,7 +176,7 @@ pub struct Exception {
     /// Why, in words.
     pub reason: String,
     /// Its sources (the rule's when it names none).
-    pub citations: Vec<Citation>,
+    pub citations: Citations,
     /// Where it is written.
     pub span: Span,
 }
@@ -193,7 +193,7 @@ pub struct Extension {
     /// Why.
     pub reason: String,
     /// Its sources.
-    pub citations: Vec<Citation>,
+    pub citations: Citations,
 }
 
 /// A condition over the facts.
@@ -290,7 +290,7 @@ pub struct PenaltySchedule {
     /// The days it is in force (by the violation's day).
     pub period: Period,
     /// Its sources.
-    pub citations: Vec<Citation>,
+    pub citations: Citations,
     /// Branches, first match wins.
     pub branches: Vec<Branch>,
 }
@@ -345,7 +345,7 @@ pub struct ParameterValue {
     /// The first day it is in force.
     pub from: NaiveDate,
     /// Its sources.
-    pub citations: Vec<Citation>,
+    pub citations: Citations,
 }
 
 impl Program {

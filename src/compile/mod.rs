@@ -583,7 +583,7 @@ impl<'a> Lowering<'a> {
                 ParameterValue {
                     value: v.value.node,
                     from,
-                    citations,
+                    citations: citations.into(),
                 },
                 v.span,
             ));
@@ -869,7 +869,7 @@ impl<'a> Lowering<'a> {
         Some(Exception {
             condition,
             reason,
-            citations,
+            citations: citations.into(),
             span: u.span,
         })
     }
@@ -978,7 +978,7 @@ impl<'a> Lowering<'a> {
             id: p.id.node.clone(),
             title: p.title.first().map(|t| t.node.clone()).unwrap_or_default(),
             period,
-            citations,
+            citations: citations.into(),
             branches,
         };
         let versions = self.penalties.entry(p.id.node.clone()).or_default();
@@ -1155,7 +1155,7 @@ impl<'a> Lowering<'a> {
             id: id.node.clone(),
             title: titles.first().map(|t| t.node.clone()).unwrap_or_default(),
             period,
-            citations,
+            citations: citations.into(),
             bearer,
             action: actions.first().map(|a| a.node.clone()).unwrap_or_default(),
             duties: lowered_duties,
@@ -1375,7 +1375,7 @@ impl<'a> Lowering<'a> {
                 .as_ref()
                 .map(|b| b.node.clone())
                 .unwrap_or_else(|| String::from("amnesty")),
-            citations,
+            citations: citations.into(),
         };
         for rule in &e.rules {
             if !self.resolve(rule, Kind::Rule) {

@@ -722,8 +722,13 @@ impl<'p> Run<'p, '_> {
                 .and_then(|e| e.event.time.clone())
         };
         drafts.sort_by(|a, b| {
-            (a.trigger.date, time(a), a.due, &a.rule.id, a.trigger_event)
-                .cmp(&(b.trigger.date, time(b), b.due, &b.rule.id, b.trigger_event))
+            (a.trigger.date, time(a), a.due, &a.rule.id, a.trigger_event).cmp(&(
+                b.trigger.date,
+                time(b),
+                b.due,
+                &b.rule.id,
+                b.trigger_event,
+            ))
         });
         let mut used = vec![false; self.facts.events.len()];
         for draft in drafts {

@@ -2,6 +2,8 @@
 //!
 //! Field names are a contract with users' scripts: they may be added to, never renamed.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -35,6 +37,10 @@ pub struct Receipt {
     /// SHA-256 over the rule files (names and contents, in name order).
     pub rules_sha256: String,
 }
+
+/// The citations of a rule, shared by every result that rule gives (a result holds a
+/// reference, not a copy).
+pub type Citations = Arc<[Citation]>;
 
 /// A legal source a result rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -139,7 +145,7 @@ pub struct Obligation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub penalty: Option<Penalty>,
     /// The legal sources of the duty.
-    pub citations: Vec<Citation>,
+    pub citations: Citations,
 }
 
 /// An administrative penalty under the Administrative Offences Code.
@@ -157,8 +163,8 @@ pub struct Penalty {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mci_kzt: Option<u32>,
     /// The penalty schedule's sources.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub citations: Vec<Citation>,
+    #[serde(default, skip_serializing_if = "<[Citation]>::is_empty")]
+    pub citations: Citations,
 }
 
 /// A rule that would have applied, taken away by an exception.
@@ -172,7 +178,7 @@ pub struct Exemption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<Trigger>,
     /// The exception's sources.
-    pub citations: Vec<Citation>,
+    pub citations: Citations,
 }
 
 /// How serious a finding is.
@@ -213,7 +219,7 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The legal sources of the finding.
-    pub citations: Vec<Citation>,
+    pub citations: Citations,
 }
 
 /// A fact a rule needed but the case does not give.

@@ -157,7 +157,7 @@ fn description(o: &Obligation) -> String {
     if let Some(p) = penalty_text(o) {
         lines.push(format!("penalty: {p}"));
     }
-    for c in &o.citations {
+    for c in o.citations.iter() {
         lines.push(format!("citation: {}, {}", c.source, c.reference));
     }
     lines.join("\n")

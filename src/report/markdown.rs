@@ -32,6 +32,18 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// Add the counts of another batch (the totals of cases counted elsewhere).
+    pub fn merge(&mut self, other: &Totals) {
+        self.cases += other.cases;
+        self.failed += other.failed;
+        self.met += other.met;
+        self.open += other.open;
+        self.late += other.late;
+        self.overdue += other.overdue;
+        self.error_findings += other.error_findings;
+        self.exit_code = self.exit_code.max(other.exit_code);
+    }
+
     /// Count one outcome.
     pub fn add(&mut self, outcome: &Outcome) {
         self.cases += 1;

@@ -133,21 +133,30 @@ impl Renderer {
     }
 
     /// One case's piece of the output (empty for a failure in text form: failures go
-    /// to standard error there).
+    /// to standard error there), counted into the running totals.
     pub fn case(&mut self, outcome: &Outcome) -> String {
+        self.totals.add(outcome);
+        self.piece(outcome)
+    }
+
+    /// One case's piece of the output, without counting it: it depends on the case
+    /// alone, so batches render it on the thread that checked the case.
+    pub fn piece(&self, outcome: &Outcome) -> String {
         match (self.format, outcome) {
             (Format::Text, Outcome::Checked(r)) => text::render(r, self.colour),
             (Format::Text, Outcome::Failed(_)) => String::new(),
             (Format::Json, Outcome::Checked(r)) => json::line(r),
             (Format::Json, Outcome::Failed(f)) => json::failure_line(f),
             (Format::Junit, o) => junit::suite(o),
-            (Format::Markdown, o) => {
-                self.totals.add(o);
-                markdown::row(o)
-            }
+            (Format::Markdown, o) => markdown::row(o),
             (Format::Ics, Outcome::Checked(r)) => ics::events(r),
             (Format::Ics, Outcome::Failed(_)) => String::new(),
         }
+    }
+
+    /// Count totals gathered elsewhere (by the threads of a batch) into this renderer's.
+    pub fn count(&mut self, totals: &markdown::Totals) {
+        self.totals.merge(totals);
     }
 
     /// What comes after the last case.

@@ -923,9 +923,9 @@ mod tests {
                 fine_mci: [20, 20],
                 fine_kzt: [73840, 73840],
                 mci_kzt: Some(3692),
-                citations: Vec::new(),
+                citations: Vec::new().into(),
             }),
-            citations: Vec::new(),
+            citations: Vec::new().into(),
         }
     }
 
@@ -948,7 +948,7 @@ mod tests {
             severity: Severity::Info,
             message: String::from("m"),
             detail: None,
-            citations: Vec::new(),
+            citations: Vec::new().into(),
         };
         let judged = Judged {
             input: String::from("c.json"),
