@@ -462,6 +462,57 @@ pub fn receipt(program: &Program) -> Receipt {
     }
 }
 
+/// One line of JSON Lines input.
+enum Line {
+    /// The line, without its newline.
+    Text(Vec<u8>),
+    /// A line longer than a case may be: its length (it was skipped, not kept).
+    TooLong(usize),
+    /// The input could not be read.
+    Failed(std::io::Error),
+}
+
+/// Read one line, keeping at most [`MAX_INPUT_BYTES`] of it in memory: a longer line
+/// is read through to its end and reported by its length. `None` at the end of input.
+fn read_bounded_line(reader: &mut dyn BufRead) -> std::io::Result<Option<Line>> {
+    let mut line = Vec::new();
+    let mut length = 0usize;
+    let mut too_long = false;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            if length == 0 {
+                return Ok(None);
+            }
+            break;
+        }
+        let (piece, found_newline) = match available.iter().position(|b| *b == b'\n') {
+            Some(i) => (available.get(..i).unwrap_or(&[]), true),
+            None => (available, false),
+        };
+        length += piece.len();
+        if !too_long {
+            if length > MAX_INPUT_BYTES {
+                too_long = true;
+                line = Vec::new();
+            } else {
+                line.extend_from_slice(piece);
+            }
+        }
+        let consumed = piece.len() + usize::from(found_newline);
+        reader.consume(consumed);
+        if found_newline {
+            length += 1;
+            break;
+        }
+    }
+    Ok(Some(if too_long {
+        Line::TooLong(length)
+    } else {
+        Line::Text(line)
+    }))
+}
+
 /// How many cases are checked together in a batch: enough for both cores, few enough
 /// that memory stays flat.
 const CHUNK: usize = 4096;
@@ -536,12 +587,37 @@ impl Batch<'_> {
         }
     }
 
-    fn lines(&mut self, reader: Box<dyn BufRead>, name: &str) {
+    fn lines(&mut self, mut reader: Box<dyn BufRead>, name: &str) {
         let mut chunk = Vec::with_capacity(CHUNK);
         let mut number = 0usize;
-        for line in reader.split(b'\n') {
+        loop {
+            let line = match read_bounded_line(&mut reader) {
+                Ok(None) => break,
+                Ok(Some(line)) => line,
+                Err(e) => Line::Failed(e),
+            };
             number += 1;
             let input = format!("{name} line {number}");
+            let line = match line {
+                Line::Text(bytes) => Ok(bytes),
+                Line::TooLong(length) => {
+                    chunk.push(CaseText {
+                        input,
+                        text: Err(FailureDetail {
+                            code: String::from("kzrules::case::limit"),
+                            path: String::new(),
+                            line: None,
+                            column: None,
+                            message: format!(
+                                "the line is more than {MAX_INPUT_BYTES} bytes long ({length} bytes read)"
+                            ),
+                            help: Some(String::from("split it into several cases")),
+                        }),
+                    });
+                    continue;
+                }
+                Line::Failed(e) => Err(e),
+            };
             let case = match line {
                 Err(e) => CaseText {
                     input,

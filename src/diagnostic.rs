@@ -345,7 +345,11 @@ where
     known
         .into_iter()
         .map(|k| (strsim::damerau_levenshtein(name, k), k))
-        .filter(|(distance, k)| *distance <= (k.len().max(name.len()) / 3).max(2))
+        .filter(|(distance, k)| {
+            k.starts_with(|c: char| c.is_ascii_alphabetic())
+                && *distance < name.chars().count()
+                && *distance <= (k.len().max(name.len()) / 4).max(1)
+        })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, k)| k)
 }

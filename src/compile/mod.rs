@@ -209,6 +209,10 @@ struct Declared {
     used: bool,
 }
 
+/// The longest window of `within N days in any M days`: ten years. The evaluator counts
+/// such a limit day by day, so the bound keeps every check fast.
+pub const MAX_WINDOW_DAYS: u32 = 3660;
+
 /// The verbs a duty may start with, and the event that fulfils each.
 pub const VERBS: &[(&str, EventKind)] = &[
     ("notify", EventKind::Notification),
@@ -1254,6 +1258,15 @@ impl<'a> Lowering<'a> {
                     None => continue,
                 },
                 ast::Limit::Rolling { days, window } => {
+                    if *window > MAX_WINDOW_DAYS {
+                        self.error(
+                            "kzrules::type_mismatch",
+                            l.span,
+                            format!("a window of {window} days is longer than kzrules counts ({MAX_WINDOW_DAYS} days)"),
+                            "window too long",
+                            String::from("the law's windows are 180 days or a year: write the window in days, at most ten years"),
+                        );
+                    }
                     if days > window {
                         self.error(
                             "kzrules::type_mismatch",

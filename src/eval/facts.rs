@@ -2243,10 +2243,16 @@ fn event_field_segs(index: usize, field: &str) -> Vec<Seg> {
 /// The sort key of an event: date, minute of the day (untimed exits and entries at -1,
 /// other untimed events at 1440), exit before entry before the rest, input index.
 fn order_key(event: &Event, index: usize) -> (NaiveDate, i32, u8, usize) {
+    // Untimed events of one day in the order they happen when nothing else is known:
+    // an exit closes the stay before an entry opens the next, a trip to another region
+    // departs before a return comes back. The input's order decides only between
+    // events of one kind, which no result tells apart.
     let rank = match event.kind {
         EventKind::Exit => 0,
         EventKind::Entry => 1,
-        _ => 2,
+        EventKind::RegionTrip => 2,
+        EventKind::Return => 3,
+        _ => 4,
     };
     let minute = match event.time.as_deref().and_then(parse_time) {
         Some(m) => i32::from(m),

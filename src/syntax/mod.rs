@@ -235,16 +235,27 @@ fn syntax_error(
             InputLocation::Pos(p) => p,
             InputLocation::Span((start, _)) => start,
         };
-    // The offending word: from the position to the next white space.
     let rest = source.text.get(position..).unwrap_or("");
-    let word_len = rest
-        .char_indices()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(rest.len(), |(i, _)| i)
-        .max(usize::from(!rest.is_empty()).min(rest.chars().next().map_or(0, char::len_utf8)));
+    // The offending word: a run of letters, digits and `_`, or else one character
+    // (a bracket, a comma, a quote).
+    let word_char = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let word_len = match rest.chars().next() {
+        Some(first) if word_char(first) => rest
+            .char_indices()
+            .find(|(_, c)| !word_char(*c))
+            .map_or(rest.len(), |(i, _)| i),
+        Some(first) if first == '"' => rest
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| *c == '"' || *c == '\n')
+            .map_or(rest.len(), |(i, c)| if c == '"' { i + 1 } else { i }),
+        Some(first) => first.len_utf8(),
+        None => 0,
+    };
     let found: String = rest
+        .get(..word_len)
+        .unwrap_or("")
         .chars()
-        .take_while(|c| !c.is_whitespace())
         .take(40)
         .collect();
     let expected = match &error.variant {
