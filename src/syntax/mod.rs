@@ -244,7 +244,7 @@ fn syntax_error(
             .char_indices()
             .find(|(_, c)| !word_char(*c))
             .map_or(rest.len(), |(i, _)| i),
-        Some(first) if first == '"' => rest
+        Some('"') => rest
             .char_indices()
             .skip(1)
             .find(|(_, c)| *c == '"' || *c == '\n')
