@@ -1509,11 +1509,7 @@ impl Walk {
                 self.path.push(key(field.name));
                 self.push(
                     CaseErrorKind::MissingField,
-                    format!(
-                        "{} has no `{}`, which is required",
-                        upper_first(obj.what),
-                        field.name
-                    ),
+                    format!("{} has no `{}`, which is required", obj.what, field.name),
                     format!("add \"{}\": {}", field.name, example(field.shape)),
                     Point::Parent,
                 );
