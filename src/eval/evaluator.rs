@@ -196,6 +196,65 @@ impl<'p> Run<'p, '_> {
         format!("{}#{version}", rule.id)
     }
 
+    /// The facts of the case as they stand on a day, in one line, for `explain`.
+    fn facts_on(&self, day: NaiveDate) -> String {
+        let facts = self.facts;
+        let mut parts = vec![format!("citizenship {}", facts.person.citizenship)];
+        if let Some(birth) = facts.person.birth_date {
+            let age = facts
+                .age_on(day)
+                .map_or(String::new(), |a| format!(", {a} years old on {day}"));
+            parts.push(format!("born {birth}{age}"));
+        }
+        if let Some(purpose) = facts.purpose {
+            parts.push(format!("purpose {}", purpose.as_str()));
+        }
+        if let Some(host) = &facts.host {
+            parts.push(format!(
+                "host {}{}",
+                host.kind.as_str(),
+                host.size
+                    .map_or(String::new(), |s| format!(" ({})", s.as_str()))
+            ));
+        }
+        let documents: Vec<String> = facts
+            .person
+            .documents
+            .iter()
+            .filter(|d| d.valid_on(day))
+            .map(|d| {
+                let mut words = d.kind.as_str().replace('_', " ");
+                if let Some(category) = &d.category {
+                    words.push_str(&format!(" {category}"));
+                }
+                if let Some(entries) = d.entries {
+                    words.push_str(&format!(" {}-entry", entries.as_str()));
+                }
+                if let Some(until) = d.valid_until {
+                    words.push_str(&format!(" until {until}"));
+                }
+                words
+            })
+            .collect();
+        parts.push(if documents.is_empty() {
+            format!("no document valid on {day}")
+        } else {
+            format!("valid on {day}: {}", documents.join(", "))
+        });
+        if let Some(stay) = facts.stay_containing(day) {
+            let start = stay
+                .start
+                .map_or(String::from("before the records"), |s| s.to_string());
+            let end = match (stay.end, facts.stay_end_or_planned(stay)) {
+                (Some(exit), _) => format!("exit {exit}"),
+                (None, Some(planned)) => format!("planned to {planned}"),
+                (None, None) => String::from("no exit known"),
+            };
+            parts.push(format!("stay from {start}, {end}"));
+        }
+        format!("facts: {}", parts.join("; "))
+    }
+
     fn need(&mut self, rule: &Rule, fact: String, reason: String) {
         let item = FactNeeded {
             rule: rule.id.clone(),
@@ -337,6 +396,7 @@ impl<'p> Run<'p, '_> {
                     .unwrap_or_default()
             ));
             steps.push(format!("rule version in force {}", rule.period.describe()));
+            steps.push(self.facts_on(day));
         }
         for cond in &rule.when {
             match self.truth(cond, context) {
@@ -815,10 +875,10 @@ impl<'p> Run<'p, '_> {
         };
         if self.trace {
             steps.push(format!(
-                "status on {}: {}, {} days late",
+                "status on {}: {}, {days_late} day{} late",
                 self.as_of,
                 status.as_str(),
-                days_late
+                if days_late == 1 { "" } else { "s" }
             ));
         }
         let penalty = if status.is_violation() {
@@ -939,19 +999,45 @@ impl<'p> Run<'p, '_> {
         }
         let kzt = |n: u32| u64::from(n) * u64::from(mci_kzt.unwrap_or(0));
         if self.trace {
+            let host_words = match host {
+                Some(h) => format!(
+                    "host {} of size {}",
+                    h.kind.as_str(),
+                    h.size.map_or("not given", |s| s.as_str())
+                ),
+                None => String::from("no host given"),
+            };
+            let earlier: Vec<String> = records
+                .iter()
+                .filter(|p| p.date < violation)
+                .map(|p| format!("art. {} on {}", p.article, p.date))
+                .collect();
             steps.push(format!(
-                "penalty: schedule `{}` ({}), violation on {violation}, {days_late} days late: article {}{}{}",
+                "penalty facts: {host_words}; earlier penalties of the {}: {}",
+                rule.bearer.as_str(),
+                if earlier.is_empty() {
+                    String::from("none")
+                } else {
+                    earlier.join(", ")
+                }
+            ));
+            steps.push(format!(
+                "penalty: schedule `{}` ({}), violation on {violation}, {days_late} day{} late: article {}{}{}",
                 schedule.id,
                 schedule.period.describe(),
+                if days_late == 1 { "" } else { "s" },
                 branch.article,
                 if branch.warning { ", warning" } else { "" },
                 if fine_mci == [0, 0] {
                     String::new()
                 } else {
+                    let mci_words = if fine_mci[0] == fine_mci[1] {
+                        fine_mci[0].to_string()
+                    } else {
+                        format!("{} to {}", fine_mci[0], fine_mci[1])
+                    };
                     format!(
-                        ", fine {}-{} MCI x {} tenge",
-                        fine_mci[0],
-                        fine_mci[1],
+                        ", fine {mci_words} MCI x {} tenge (the MCI in force on {violation})",
                         mci_kzt.map_or(String::from("?"), |m| m.to_string())
                     )
                 }
