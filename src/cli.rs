@@ -231,7 +231,9 @@ fn dispatch(cli: Cli) -> u8 {
     }
 }
 
-fn write_stdout(text: &str) -> u8 {
+/// Write to standard output; a closed pipe (`| head`) is no error, any other failure
+/// is exit 2.
+pub fn write_stdout(text: &str) -> u8 {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => 0,
@@ -331,7 +333,8 @@ fn sources(inputs: &[PathBuf]) -> Result<Vec<Source>, String> {
     Ok(out)
 }
 
-fn collect_json(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> {
+/// Every `*.json` file below a folder (subfolders too, at most 32 deep), unsorted.
+pub fn collect_json(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> {
     if depth > 32 {
         return Err(format!(
             "`{}`: folders nested more than 32 deep",

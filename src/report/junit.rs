@@ -57,8 +57,9 @@ fn attr(text: &str) -> String {
     out
 }
 
-/// Text escaped for element content.
-fn text(text: &str) -> String {
+/// Text escaped for XML (or HTML) element content; characters XML 1.0 forbids become
+/// U+FFFD.
+pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -171,14 +172,14 @@ fn obligation_case(out: &mut String, o: &Obligation) {
                 ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
                 attr(&obligation_message(o)),
                 o.status.as_str(),
-                text(&obligation_body(o))
+                escape_text(&obligation_body(o))
             );
         }
         Status::Met | Status::Open => {
             let _ = write!(
                 out,
                 ">\n      <system-out>{}</system-out>\n    </testcase>\n",
-                text(&obligation_body(o))
+                escape_text(&obligation_body(o))
             );
         }
     }
@@ -214,10 +215,10 @@ fn finding_case(out: &mut String, f: &Finding) {
             out,
             "      <failure message=\"{}\" type=\"error\">{}</failure>",
             attr(&finding_message(f)),
-            text(&body)
+            escape_text(&body)
         );
     } else {
-        let _ = writeln!(out, "      <system-out>{}</system-out>", text(&body));
+        let _ = writeln!(out, "      <system-out>{}</system-out>", escape_text(&body));
     }
     out.push_str("    </testcase>\n");
 }
@@ -291,7 +292,7 @@ fn checked_suite(result: &CheckResult) -> String {
     }
     let notes = suite_notes(result);
     if !notes.is_empty() {
-        let _ = writeln!(out, "    <system-out>{}</system-out>", text(&notes));
+        let _ = writeln!(out, "    <system-out>{}</system-out>", escape_text(&notes));
     }
     out.push_str("  </testsuite>\n");
     out
@@ -316,7 +317,7 @@ fn failed_suite(failure: &CaseFailure) -> String {
         "      <error message=\"{}\" type=\"{}\">{}</error>",
         attr(&line),
         attr(&failure.error.code),
-        text(&line)
+        escape_text(&line)
     );
     out.push_str("    </testcase>\n  </testsuite>\n");
     out
@@ -573,7 +574,7 @@ mod tests {
     #[test]
     fn escaping() {
         assert_eq!(attr("a\nb\t\u{0}\u{FFFE}c"), "a&#10;b&#9;\u{FFFD}\u{FFFD}c");
-        assert_eq!(text("]]> & \r"), "]]&gt; &amp; &#13;");
+        assert_eq!(escape_text("]]> & \r"), "]]&gt; &amp; &#13;");
         assert!(well_formed("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a b=\"<\"/>").is_err());
         assert!(well_formed("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a><b></a></b>").is_err());
     }

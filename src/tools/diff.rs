@@ -289,34 +289,13 @@ fn load_rules(spec: &str, which: &str) -> Result<Program, u8> {
 // Reading the cases.
 // ---------------------------------------------------------------------------------------
 
-fn collect_json(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> {
-    if depth > 32 {
-        return Err(format!(
-            "`{}`: folders nested more than 32 deep",
-            dir.display()
-        ));
-    }
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-        let path = entry.path();
-        if path.is_dir() {
-            collect_json(&path, out, depth + 1)?;
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
 /// The case files: files as given, folders' `*.json` files (sorted, subfolders too).
 fn case_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
             let mut files = Vec::new();
-            collect_json(input, &mut files, 0)?;
+            crate::cli::collect_json(input, &mut files, 0)?;
             files.sort();
             out.extend(files);
         } else {
@@ -868,28 +847,12 @@ pub fn run(args: &DiffArgs) -> u8 {
         DiffFormat::Markdown => render_markdown(&report),
         DiffFormat::Json => render_json(&report),
     };
-    let written = write_out(&text);
+    let written = crate::cli::write_stdout(&text);
     if written != 0 {
         return written;
     }
     let changed = !report.rules.is_empty();
     u8::from(changed && !args.report_only)
-}
-
-fn write_out(text: &str) -> u8 {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => 0,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-        Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
-            2
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1099,37 +1099,26 @@ fn render_markdown(blocks: &[Block]) -> String {
 // ---------------------------------------------------------------------------------------
 // HTML.
 
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 fn html_inlines(inlines: &[Inline]) -> String {
     let mut out = String::new();
     for inline in inlines {
         match inline {
-            Inline::Text(s) => out.push_str(&escape_html(s)),
+            Inline::Text(s) => out.push_str(&crate::report::junit::escape_text(s)),
             Inline::Code(s) => {
-                let _ = write!(out, "<code>{}</code>", escape_html(s));
+                let _ = write!(out, "<code>{}</code>", crate::report::junit::escape_text(s));
             }
             Inline::Strong(s) => {
-                let _ = write!(out, "<strong>{}</strong>", escape_html(s));
+                let _ = write!(
+                    out,
+                    "<strong>{}</strong>",
+                    crate::report::junit::escape_text(s)
+                );
             }
             Inline::Link(inner, anchor) => {
                 let _ = write!(
                     out,
                     "<a href=\"#{}\">{}</a>",
-                    escape_html(anchor),
+                    crate::report::junit::escape_text(anchor),
                     html_inlines(inner)
                 );
             }
@@ -1157,7 +1146,7 @@ fn render_html(blocks: &[Block]) -> String {
                 let _ = writeln!(
                     out,
                     "<h{level} id=\"{}\">{}</h{level}>",
-                    escape_html(&slug(&plain(inlines))),
+                    crate::report::junit::escape_text(&slug(&plain(inlines))),
                     html_inlines(inlines)
                 );
             }
@@ -1174,7 +1163,7 @@ fn render_html(blocks: &[Block]) -> String {
             Block::Table(header, rows) => {
                 out.push_str("<table>\n<thead><tr>");
                 for h in header {
-                    let _ = write!(out, "<th>{}</th>", escape_html(h));
+                    let _ = write!(out, "<th>{}</th>", crate::report::junit::escape_text(h));
                 }
                 out.push_str("</tr></thead>\n<tbody>\n");
                 for row in rows {
@@ -1190,7 +1179,7 @@ fn render_html(blocks: &[Block]) -> String {
                 let _ = writeln!(
                     out,
                     "<pre><code class=\"language-{language}\">{}</code></pre>",
-                    escape_html(code)
+                    crate::report::junit::escape_text(code)
                 );
             }
         }
@@ -1270,7 +1259,7 @@ mod tests {
     #[test]
     fn html_escapes_text_and_code() {
         let page = render_html(&[Block::Paragraph(vec![text("<b>&\"'"), code("<script>")])]);
-        assert!(page.contains("&lt;b&gt;&amp;&quot;&#39;<code>&lt;script&gt;</code>"));
+        assert!(page.contains("&lt;b&gt;&amp;&quot;&apos;<code>&lt;script&gt;</code>"));
         assert!(!page.contains("<script>"));
     }
 

@@ -1289,27 +1289,11 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
         out.push('\n');
         out.push_str(&coverage_report(&program, &explanations));
     }
-    let written = write_out(&out);
+    let written = crate::cli::write_stdout(&out);
     if broken > 0 || written != 0 {
         2
     } else {
         u8::from(failed > 0)
-    }
-}
-
-fn write_out(text: &str) -> u8 {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => 0,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-        Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
-            2
-        }
     }
 }
 
