@@ -319,3 +319,94 @@ fn completions_and_man_page_are_printed() {
         .code(0)
         .stdout(predicate::str::contains(".TH"));
 }
+
+#[test]
+fn compile_gives_sarif_at_the_right_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("r.kzr"),
+        "source law \"Law\"\n\nrule arrival_notification {\n  title \"x\"\n  cite law \"art. 1\"\n  bearer host\n  action \"notify\"\n  notify within 3 business_days of entyr\n}\n",
+    )
+    .unwrap();
+    let out = kzrules()
+        .args(["compile", dir.path().to_str().unwrap(), "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "kzrules::unknown_event");
+    assert_eq!(result["level"], "error");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 8);
+    assert_eq!(region["startColumn"], 36);
+    let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(uri.ends_with("r.kzr"), "{uri}");
+}
+
+#[test]
+fn junit_output_is_well_formed_xml_with_a_failure_per_late_duty() {
+    let out = kzrules()
+        .args([
+            "check",
+            "--format",
+            "junit",
+            "examples/arrival.json",
+            "tests/data/cases_md_case.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut suites, mut cases, mut failures, mut depth) = (0, 0, 0, 0i32);
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Start(e) => {
+                depth += 1;
+                match e.name().as_ref() {
+                    b"testsuite" => suites += 1,
+                    b"testcase" => cases += 1,
+                    b"failure" => failures += 1,
+                    _ => {}
+                }
+            }
+            quick_xml::events::Event::Empty(e) => match e.name().as_ref() {
+                b"testcase" => cases += 1,
+                b"failure" => failures += 1,
+                _ => {}
+            },
+            quick_xml::events::Event::End(_) => depth -= 1,
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(depth, 0, "{xml}");
+    assert_eq!(suites, 2);
+    assert!(cases >= 6, "{xml}");
+    assert_eq!(failures, 1, "{xml}");
+    assert!(
+        xml.contains("art. 6 para. 4"),
+        "the failure cites its article: {xml}"
+    );
+}
+
+#[test]
+fn ics_output_has_an_event_per_open_obligation() {
+    let out = kzrules()
+        .args(["check", "--format", "ics", "tests/data/cases_md_case.json"])
+        .output()
+        .unwrap();
+    let ics = String::from_utf8(out.stdout).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    // Two obligations are open on 2024-03-25: the notifications of the region trip and
+    // of the return; the arrival was notified in time and the visa stay is met by the exit.
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 2, "{ics}");
+    assert!(ics.contains("DTSTART;VALUE=DATE:20240404"));
+    assert!(ics.contains("DTSTART;VALUE=DATE:20240412"));
+    assert!(ics.lines().all(|l| l.len() <= 75), "{ics}");
+}
