@@ -293,6 +293,8 @@ pub struct PenaltySchedule {
     pub citations: Citations,
     /// Branches, first match wins.
     pub branches: Vec<Branch>,
+    /// Where the schedule's name is written.
+    pub span: Span,
 }
 
 /// One branch of a schedule.

@@ -984,6 +984,7 @@ impl<'a> Lowering<'a> {
             period,
             citations: citations.into(),
             branches,
+            span: p.id.span,
         };
         let versions = self.penalties.entry(p.id.node.clone()).or_default();
         if let Some(other) = versions.iter().find(|v| v.period.overlaps(&period)) {

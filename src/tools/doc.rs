@@ -427,11 +427,15 @@ fn period_words(period: &Period) -> String {
 // ---------------------------------------------------------------------------------------
 // The rule text as written.
 
-/// The text of the `rule` block whose name starts at `name_start`, with the comment lines
-/// written right above it; `None` when the place is not a rule block.
+/// The text of the `rule` (or `penalty`) block whose name starts at `name_start`, with
+/// the comment lines written right above it; `None` when the place is not such a block.
 fn rule_text(source: &str, name_start: usize) -> Option<String> {
     let before = source.get(..name_start)?;
-    let keyword = before.trim_end().strip_suffix("rule").map(str::len)?;
+    let trimmed = before.trim_end();
+    let keyword = trimmed
+        .strip_suffix("rule")
+        .or_else(|| trimmed.strip_suffix("penalty"))
+        .map(str::len)?;
     // The matching `}` of the block's `{`, outside texts and comments.
     let mut depth = 0usize;
     let mut end = None;
@@ -770,9 +774,15 @@ impl Catalog<'_> {
         self.push(Block::Paragraph(vec![strong("Citations:")]));
         self.push(citation_table(&rule.citations));
 
-        let index = usize::try_from(rule.span.file).unwrap_or(usize::MAX);
-        if let Some(file) = program.files.get(index) {
-            let start = usize::try_from(rule.span.start).unwrap_or(usize::MAX);
+        self.as_written(rule.span);
+    }
+
+    /// The declaration at `span` as written, with the comment lines above it (where the
+    /// ambiguities of the law are explained).
+    fn as_written(&mut self, span: crate::diagnostic::Span) {
+        let index = usize::try_from(span.file).unwrap_or(usize::MAX);
+        if let Some(file) = self.program.files.get(index) {
+            let start = usize::try_from(span.start).unwrap_or(usize::MAX);
             let (line, _) = file.line_column(start);
             self.push(Block::Paragraph(vec![
                 strong("As written"),
@@ -828,6 +838,7 @@ impl Catalog<'_> {
                 self.push(branch_table(&schedule.branches));
                 self.push(Block::Paragraph(vec![strong("Citations:")]));
                 self.push(citation_table(&schedule.citations));
+                self.as_written(schedule.span);
             }
         }
     }
