@@ -95,6 +95,8 @@ pub fn compile(mut files: Vec<SourceFile>) -> Result<Compiled, Diagnostics> {
 
     diagnostics.sort();
     if diagnostics.has_errors() {
+        // A declaration that failed to parse may have used what now looks unused.
+        diagnostics.list.retain(|d| d.code != "kzrules::unused");
         return Err(diagnostics);
     }
     let Some(calendar) = calendar else {

@@ -276,14 +276,10 @@ impl<'p> Run<'p, '_> {
     }
 
     fn calendar_error(&self, source: CalendarError) -> EvalError {
-        let years = self.program.calendar.years();
         EvalError::Calendar {
             case: self.facts.case.clone(),
-            help: format!(
-                "the calendar `{}` covers {} to {}: add the year's holidays and decree transfers to it",
-                self.program.calendar.file_name(),
-                years.start(),
-                years.end()
+            help: String::from(
+                "add the year's holidays, Kurban Ait date and decree transfers (docs/calendar.md, \"How to add a year\")",
             ),
             source: Box::new(source),
         }
