@@ -39,6 +39,11 @@ pub fn offset_words(plus: Option<(u32, PeriodUnit)>) -> String {
     }
 }
 
+/// `1 day`, `2 days`: a count with its noun.
+pub fn counted(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// `s` unless `n` is 1.
 pub fn plural_s(n: u32) -> &'static str {
     if n == 1 {

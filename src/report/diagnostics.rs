@@ -48,14 +48,6 @@ fn counts(diagnostics: &Diagnostics) -> (usize, usize) {
     (errors, diagnostics.list.len() - errors)
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 /// `message (help: ...)`.
 fn message_with_help(d: &Diagnostic) -> String {
     match &d.help {
@@ -82,8 +74,8 @@ fn human(diagnostics: &Diagnostics, colour: bool) -> String {
     let _ = writeln!(
         out,
         "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
+        crate::compile::words::counted(errors as u64, "error"),
+        crate::compile::words::counted(warnings as u64, "warning")
     );
     out
 }

@@ -76,14 +76,6 @@ pub fn escape_text(text: &str) -> String {
     out
 }
 
-fn plural(n: i64, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 /// Every citation, one per line.
 fn citation_lines(citations: &[Citation]) -> String {
     let mut out = String::new();
@@ -117,7 +109,7 @@ fn obligation_message(o: &Obligation) -> String {
     let mut parts = vec![format!(
         "{}: {} late, due {}",
         o.status.as_str(),
-        plural(o.days_late, "day"),
+        crate::compile::words::counted(o.days_late.unsigned_abs(), "day"),
         o.due
     )];
     if let Some(p) = penalty_text(o) {

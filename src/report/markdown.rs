@@ -106,14 +106,6 @@ fn cell(text: &str) -> String {
     out
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 /// The heading and the table's head.
 pub fn header() -> String {
     String::from(
@@ -127,10 +119,10 @@ pub fn header() -> String {
 fn findings_cell(c: &Counts) -> String {
     let mut parts = Vec::new();
     if c.errors > 0 {
-        parts.push(plural(c.errors, "error"));
+        parts.push(crate::compile::words::counted(c.errors as u64, "error"));
     }
     if c.warnings > 0 {
-        parts.push(plural(c.warnings, "warning"));
+        parts.push(crate::compile::words::counted(c.warnings as u64, "warning"));
     }
     if c.infos > 0 {
         parts.push(format!("{} info", c.infos));
@@ -206,13 +198,13 @@ pub fn footer(totals: &Totals) -> String {
     let mark = if totals.exit_code == 0 { "✅" } else { "❌" };
     format!(
         "\n**Total:** {}{}: {} met, {} open, {} late, {} overdue, {}; {} exit {}\n",
-        plural(totals.cases, "case"),
+        crate::compile::words::counted(totals.cases as u64, "case"),
         unreadable,
         totals.met,
         totals.open,
         totals.late,
         totals.overdue,
-        plural(totals.error_findings, "error finding"),
+        crate::compile::words::counted(totals.error_findings as u64, "error finding"),
         mark,
         totals.exit_code
     )
