@@ -5,15 +5,19 @@ use crate::report::CaseFailure;
 
 /// A check result as one line of JSON (with its newline).
 pub fn line(result: &CheckResult) -> String {
-    let mut out = serde_json::to_string(result).unwrap_or_else(|e| {
-        format!(
-            "{{\"case\":{:?},\"error\":{{\"code\":\"kzrules::output\",\"message\":{:?}}}}}",
-            result.case,
-            e.to_string()
-        )
-    });
-    out.push('\n');
-    out
+    // A result is a few kilobytes: one allocation of that size instead of a dozen growths.
+    let mut buffer = Vec::with_capacity(16 * 1024);
+    if let Err(e) = serde_json::to_writer(&mut buffer, result) {
+        buffer = serde_json::json!({
+            "case": result.case,
+            "error": {"code": "kzrules::output", "message": e.to_string()}
+        })
+        .to_string()
+        .into_bytes();
+    }
+    buffer.push(b'\n');
+    // serde_json writes UTF-8 only.
+    String::from_utf8(buffer).unwrap_or_default()
 }
 
 /// A case that could not be checked, as one line of JSON: `{"case", "input", "error"}`.
