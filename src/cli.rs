@@ -355,6 +355,19 @@ pub fn collect_json(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<
     Ok(())
 }
 
+/// Report that the inputs hold no case file; exit 2.
+pub fn no_case_files(inputs: &[PathBuf]) -> u8 {
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect();
+    eprintln!(
+        "error: no case files (`*.json`) found in {}",
+        names.join(", ")
+    );
+    2
+}
+
 /// One case's text and where it came from.
 struct CaseText {
     input: String,
@@ -675,15 +688,7 @@ fn check(inputs: &[PathBuf], rules: Option<&Path>, as_of: Option<NaiveDate>, for
         }
     };
     if sources.is_empty() {
-        eprintln!(
-            "error: no case files (`*.json`) found in {}",
-            inputs
-                .iter()
-                .map(|p| format!("`{}`", p.display()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        return 2;
+        return no_case_files(inputs);
     }
     let single = matches!(sources.as_slice(), [Source::File(_)]);
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();

@@ -382,9 +382,8 @@ impl<'p> Run<'p, '_> {
         let mut steps = Vec::new();
         if self.trace {
             steps.push(format!(
-                "trigger: {} on {}{}",
-                trigger.event,
-                trigger.date,
+                "trigger: {}{}",
+                trigger.words(),
                 trigger
                     .id
                     .as_ref()

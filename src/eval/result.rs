@@ -121,6 +121,13 @@ pub struct Trigger {
     pub id: Option<String>,
 }
 
+impl Trigger {
+    /// `entry on 2024-03-15`.
+    pub fn words(&self) -> String {
+        format!("{} on {}", self.event, self.date)
+    }
+}
+
 /// One duty that arose in a case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Obligation {

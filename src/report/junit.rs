@@ -222,7 +222,7 @@ fn suite_notes(result: &CheckResult) -> String {
         let on = e
             .trigger
             .as_ref()
-            .map(|t| format!(" ({} on {})", t.event, t.date))
+            .map(|t| format!(" ({})", t.words()))
             .unwrap_or_default();
         let _ = writeln!(
             out,

@@ -134,7 +134,7 @@ pub fn render(result: &CheckResult, colour: bool) -> String {
             let on = e
                 .trigger
                 .as_ref()
-                .map(|t| format!(" ({} on {})", t.event, t.date))
+                .map(|t| format!(" ({})", t.words()))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,

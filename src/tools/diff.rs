@@ -812,15 +812,7 @@ pub fn run(args: &DiffArgs) -> u8 {
         }
     };
     if files.is_empty() {
-        eprintln!(
-            "error: no case files (`*.json`) found in {}",
-            args.cases
-                .iter()
-                .map(|p| format!("`{}`", p.display()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        return 2;
+        return crate::cli::no_case_files(&args.cases);
     }
     let judged: Vec<Result<Judged, String>> = files
         .par_iter()
