@@ -270,7 +270,7 @@ pub fn load_program(rules: Option<&Path>) -> Result<Program, u8> {
 
 /// The rule files: the built-in ones, or a folder's. A folder that cannot be read is
 /// reported on stderr (exit 2).
-pub fn rule_files(rules: Option<&Path>) -> Result<Vec<crate::diagnostic::SourceFile>, u8> {
+pub fn rule_files(rules: Option<&Path>) -> Result<Vec<crate::source::SourceFile>, u8> {
     match rules {
         None => Ok(crate::rules::embedded()),
         Some(dir) => crate::rules::from_path(dir).map_err(|e| {
@@ -781,7 +781,7 @@ fn explain(
         if !ids.contains(&id) {
             eprintln!(
                 "error: unknown rule `{id}` ({})",
-                crate::diagnostic::did_you_mean(id, ids.iter().copied())
+                crate::diagnostic::suggest::did_you_mean(id, ids.iter().copied())
             );
             return 2;
         }
@@ -932,7 +932,10 @@ fn calendar(args: &[String], rules: Option<&Path>) -> u8 {
                 other => {
                     eprintln!(
                         "error: unknown unit `{other}` ({})",
-                        crate::diagnostic::did_you_mean(other, ["business_days", "calendar_days"])
+                        crate::diagnostic::suggest::did_you_mean(
+                            other,
+                            ["business_days", "calendar_days"]
+                        )
                     );
                     2
                 }

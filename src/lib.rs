@@ -41,9 +41,12 @@
 
 pub mod cli;
 pub mod compile;
+pub mod dates;
 pub mod diagnostic;
+pub mod english;
 pub mod eval;
 pub mod report;
 pub mod rules;
+pub mod source;
 pub mod syntax;
 pub mod tools;

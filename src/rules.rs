@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::compile::{CALENDAR_EXTENSION, RULE_EXTENSION};
-use crate::diagnostic::SourceFile;
+use crate::source::SourceFile;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 

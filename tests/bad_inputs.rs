@@ -23,10 +23,10 @@ use std::path::Path;
 use assert_cmd::Command;
 use chrono::NaiveDate;
 use kzrules::compile::{compile, ir::Program};
-use kzrules::diagnostic::SourceFile;
 use kzrules::eval::evaluate;
 use kzrules::eval::facts::{read_case, MAX_EVENTS, MAX_INPUT_BYTES};
 use kzrules::rules::{read_rule_file, MAX_RULE_FILE_BYTES};
+use kzrules::source::SourceFile;
 
 /// The day a case without `as_of` is judged on: fixed, so that snapshots do not move.
 fn default_day() -> NaiveDate {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use kzrules::compile::compile;
 use kzrules::compile::ir::Program;
-use kzrules::diagnostic::SourceFile;
+use kzrules::source::SourceFile;
 use kzrules::tools::doc::{catalog_html, catalog_markdown, REGENERATE};
 
 /// The rule ids of /work/shared/spec/CATALOG.md (the contract's catalog).

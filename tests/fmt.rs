@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use kzrules::diagnostic::SourceFile;
+use kzrules::source::SourceFile;
 use kzrules::tools::fmt::{format_source, tree_without_spans};
 use proptest::prelude::*;
 

@@ -22,9 +22,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::NaiveDate;
 use kzrules::compile::{compile, ir::Program};
-use kzrules::diagnostic::SourceFile;
 use kzrules::eval::facts::read_case;
 use kzrules::eval::{evaluate_with, Options};
+use kzrules::source::SourceFile;
 use serde_json::{json, Value};
 
 const RULE_MUTANTS: usize = 300;

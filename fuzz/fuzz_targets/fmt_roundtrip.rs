@@ -3,7 +3,7 @@
 
 #![no_main]
 
-use kzrules::diagnostic::SourceFile;
+use kzrules::source::SourceFile;
 use kzrules::tools::fmt::{format_source, tree_without_spans};
 use libfuzzer_sys::fuzz_target;
 

@@ -4,7 +4,7 @@
 #![no_main]
 
 use kzrules::compile::compile;
-use kzrules::diagnostic::SourceFile;
+use kzrules::source::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

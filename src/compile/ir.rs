@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::diagnostic::{SourceFile, Span};
 use crate::eval::calendar::Calendar;
 use crate::eval::facts::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
 use crate::eval::result::{Bearer, Citations, Severity};
+use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{Compare, PeriodUnit, Unit};
 
 /// A compiled rule set: the first of the two calls of the library API.

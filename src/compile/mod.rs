@@ -11,10 +11,12 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceFile, Span};
+use crate::diagnostic::suggest::did_you_mean;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::eval::calendar::Calendar;
 use crate::eval::facts::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
 use crate::eval::result::{Bearer, Citation, Severity};
+use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{self, Text};
 use ir::*;
 

@@ -2,22 +2,13 @@
 //! the coverage of `kzrules test`, and the reasons of exemptions that give none.
 
 use crate::compile::ir::{Cond, Measure};
+pub use crate::english::{counted, plural_s, with_article};
 use crate::eval::facts::DocumentKind;
 use crate::syntax::ast::{Compare, PeriodUnit, Window};
 
 /// A document kind in words: `employment contract`.
 pub fn document_words(kind: DocumentKind) -> String {
     kind.as_str().replace('_', " ")
-}
-
-/// `a visa`, `an employment contract`.
-pub fn with_article(noun: &str) -> String {
-    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {noun}")
 }
 
 /// A comparison in words: `at most`, `more than`.
@@ -36,20 +27,6 @@ pub fn offset_words(plus: Option<(u32, PeriodUnit)>) -> String {
         None => String::new(),
         Some((n, PeriodUnit::Months)) => format!(" plus {n} month{}", plural_s(n)),
         Some((n, PeriodUnit::Days)) => format!(" plus {n} day{}", plural_s(n)),
-    }
-}
-
-/// `1 day`, `2 days`: a count with its noun.
-pub fn counted(n: u64, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
-
-/// `s` unless `n` is 1.
-pub fn plural_s(n: u32) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

@@ -24,6 +24,8 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use miette::{Diagnostic as _, NamedSource, SourceSpan};
 use serde::Serialize;
 
+use crate::dates::month_problem;
+
 /// The widest range of years one data file may cover.
 const MAX_COVERED_YEARS: i32 = 200;
 
@@ -866,13 +868,10 @@ fn parse_statements(cx: &mut Cx<'_>) -> Data {
                 }
             }
             other => {
-                let suggestion = KEYWORDS
-                    .iter()
-                    .map(|k| (strsim::levenshtein(k, other), *k))
-                    .filter(|(distance, _)| *distance <= 3)
-                    .min();
+                let suggestion =
+                    crate::diagnostic::suggest::nearest(other, KEYWORDS.iter().copied());
                 let help = match suggestion {
-                    Some((_, k)) => format!(
+                    Some(k) => format!(
                         "did you mean `{k}`? A line starts with one of: {}",
                         KEYWORDS.join(", ")
                     ),
@@ -1289,38 +1288,6 @@ fn digit_groups(text: &str, widths: &[usize]) -> Option<Vec<u32>> {
             }
         })
         .collect()
-}
-
-fn month_problem(year: Option<i32>, month: u32, day: u32) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let Some(month_name) = month
-        .checked_sub(1)
-        .and_then(|i| MONTHS.get(usize::try_from(i).ok()?))
-    else {
-        return format!("there is no month {month}");
-    };
-    let probe_year = year.unwrap_or(2000);
-    let days = (28..=31)
-        .rev()
-        .find(|d| NaiveDate::from_ymd_opt(probe_year, month, *d).is_some())
-        .unwrap_or(28);
-    match year {
-        Some(y) => format!("{month_name} {y} has {days} days, not {day}"),
-        None => format!("{month_name} has at most {days} days, not {day}"),
-    }
 }
 
 fn parse_date(cx: &mut Cx<'_>, tok: &Tok) -> Option<NaiveDate> {

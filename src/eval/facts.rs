@@ -29,6 +29,11 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+use crate::dates::{parse_date, parse_time};
+use crate::diagnostic::suggest::{did_you_mean_among as did_you_mean, nearest};
+use crate::english::{article, name_list, plural, shorten, thousands, upper_first};
+use crate::source::{line_column as line_col, strip_bom};
+
 /// The largest case text read, in bytes (16 MiB).
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 /// The most events one case may have.
@@ -379,136 +384,6 @@ named_enum! {
 // Dates
 // ---------------------------------------------------------------------------------------
 
-/// Why a string is not a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum DateProblem {
-    /// Not in the form YYYY-MM-DD.
-    Form,
-    /// The month is not 01 to 12.
-    NoMonth(u32),
-    /// The day is not in the month.
-    NoDay { year: i32, month: u32, day: u32 },
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn digit(b: u8) -> Option<u32> {
-    b.is_ascii_digit().then(|| u32::from(b - b'0'))
-}
-
-/// Parses a date strictly in the form `YYYY-MM-DD`.
-fn parse_date(s: &str) -> Result<NaiveDate, DateProblem> {
-    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *s.as_bytes() else {
-        return Err(DateProblem::Form);
-    };
-    let num = |bytes: &[u8]| {
-        bytes
-            .iter()
-            .try_fold(0u32, |acc, &b| digit(b).map(|d| acc * 10 + d))
-    };
-    let (Some(year), Some(month), Some(day)) =
-        (num(&[y0, y1, y2, y3]), num(&[m0, m1]), num(&[d0, d1]))
-    else {
-        return Err(DateProblem::Form);
-    };
-    let year = i32::try_from(year).map_err(|_| DateProblem::Form)?;
-    if !(1..=12).contains(&month) {
-        return Err(DateProblem::NoMonth(month));
-    }
-    NaiveDate::from_ymd_opt(year, month, day).ok_or(DateProblem::NoDay { year, month, day })
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    (28..=31)
-        .rev()
-        .find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some())
-        .unwrap_or(28)
-}
-
-impl DateProblem {
-    /// What is wrong with `s`, in plain words.
-    fn message(self, s: &str) -> String {
-        let s = shorten(s, 40);
-        match self {
-            DateProblem::Form => format!("`{s}` is not a date in the form YYYY-MM-DD"),
-            DateProblem::NoMonth(m) => {
-                format!("the date `{s}` does not exist: there is no month {m}")
-            }
-            DateProblem::NoDay { day: 0, .. } => {
-                format!("the date `{s}` does not exist: there is no day 0")
-            }
-            DateProblem::NoDay { year, month, .. } => {
-                let name = usize::try_from(month)
-                    .ok()
-                    .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
-                    .copied()
-                    .unwrap_or("that month");
-                format!(
-                    "the date `{s}` does not exist: {name} {year} has {} days",
-                    days_in_month(year, month)
-                )
-            }
-        }
-    }
-
-    /// How to fix `s`.
-    fn help(self, s: &str) -> String {
-        if let Some(better) = date_suggestion(s) {
-            return format!("did you mean `{better}`? Dates are written YYYY-MM-DD");
-        }
-        if let Some(day) = s.get(..10).filter(|d| parse_date(d).is_ok()) {
-            if matches!(s.as_bytes().get(10), Some(b'T' | b' ')) {
-                return format!(
-                    "write the date alone, `{day}`; an event's time of day goes in `time` as HH:MM"
-                );
-            }
-        }
-        match self {
-            DateProblem::Form => "write the date as YYYY-MM-DD, e.g. `2024-03-15`".to_string(),
-            _ => "write a date that exists, as YYYY-MM-DD".to_string(),
-        }
-    }
-}
-
-/// A well-formed `YYYY-MM-DD` spelling of a date written another common way
-/// (`15.03.2024`, `2024/03/15`, `2024-3-5`), if it exists.
-fn date_suggestion(s: &str) -> Option<String> {
-    let sep = s.chars().find(|c| matches!(c, '.' | '/' | '-'))?;
-    let mut parts = s.split(sep);
-    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    let all_digits =
-        |p: &str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
-    if !(all_digits(a) && all_digits(b) && all_digits(c)) {
-        return None;
-    }
-    let (y, m, d) = if a.len() == 4 && b.len() <= 2 && c.len() <= 2 {
-        (a, b, c)
-    } else if c.len() == 4 && sep == '.' && a.len() <= 2 && b.len() <= 2 {
-        (c, b, a)
-    } else {
-        return None;
-    };
-    let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
-    let better = date.format("%Y-%m-%d").to_string();
-    (better != s).then_some(better)
-}
-
 fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
     let s = String::deserialize(d)?;
     parse_date(&s).map_err(|p| D::Error::custom(p.message(&s)))
@@ -521,16 +396,6 @@ fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::
             .map(Some)
             .map_err(|p| D::Error::custom(p.message(&s))),
     }
-}
-
-/// Minutes after midnight of a strict `HH:MM` time.
-fn parse_time(s: &str) -> Option<u16> {
-    let [h0, h1, b':', m0, m1] = *s.as_bytes() else {
-        return None;
-    };
-    let h = digit(h0)? * 10 + digit(h1)?;
-    let m = digit(m0)? * 10 + digit(m1)?;
-    (h < 24 && m < 60).then(|| u16::try_from(h * 60 + m).unwrap_or(0))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -859,115 +724,9 @@ fn render_path(segs: &[Seg]) -> String {
     out
 }
 
-/// `s` cut to `max` characters, with `…` when cut.
-fn shorten(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        None => s.to_string(),
-        Some((at, _)) => format!("{}…", s.get(..at).unwrap_or_default()),
-    }
-}
-
-/// `n` with thousands separated by commas.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `names` as "`a`, `b`, `c`", at most `max` of them.
-fn name_list<'a>(names: impl IntoIterator<Item = &'a str>, max: usize) -> String {
-    let mut out = String::new();
-    for (count, name) in names.into_iter().enumerate() {
-        if count == max {
-            out.push_str(", ...");
-            break;
-        }
-        if count > 0 {
-            out.push_str(", ");
-        }
-        let _ = write!(out, "`{}`", shorten(name, 40));
-    }
-    out
-}
-
-fn normalise(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '-' | ' ' => '_',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
-}
-
-/// The known name nearest to `word`, if one is near enough to be a likely typo.
-fn nearest<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word = normalise(&shorten(word, 100));
-    let mut best: Option<(usize, &'a str)> = None;
-    for name in names {
-        let norm = normalise(name);
-        if norm == word {
-            return Some(name);
-        }
-        let longest = word.chars().count().max(norm.chars().count());
-        let allowed = match longest {
-            0..=4 => 1,
-            5..=8 => 2,
-            _ => 3,
-        };
-        let distance = strsim::damerau_levenshtein(&word, &norm);
-        let shorter = word.chars().count().min(norm.chars().count());
-        let contained = shorter >= 4 && (norm.contains(&word) || word.contains(&norm));
-        let score = if distance <= allowed {
-            distance
-        } else if contained {
-            allowed + 1
-        } else {
-            continue;
-        };
-        if best.is_none_or(|(b, _)| score < b) {
-            best = Some((score, name));
-        }
-    }
-    best.map(|(_, name)| name)
-}
-
-fn did_you_mean(word: &str, names: &[&str], list_intro: &str, max: usize) -> String {
-    let list = name_list(names.iter().copied(), max);
-    match nearest(word, names.iter().copied()) {
-        Some(n) => format!("did you mean `{n}`? {list_intro}: {list}"),
-        None => format!("{list_intro}: {list}"),
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Locating paths in the text
 // ---------------------------------------------------------------------------------------
-
-fn strip_bom(text: &str) -> (&str, usize) {
-    match text.strip_prefix('\u{feff}') {
-        Some(body) => (body, '\u{feff}'.len_utf8()),
-        None => (text, 0),
-    }
-}
-
-/// Line and column (both from 1; the column in characters) of byte `offset`.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = text.get(..offset).unwrap_or_default();
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).unwrap_or_default().chars().count() + 1;
-    (line, column)
-}
 
 /// The byte offset of serde_json's error position (line from 1, column = bytes read on the
 /// line, so pointing at the last byte read).
@@ -1519,29 +1278,6 @@ impl Walk {
     }
 }
 
-fn article(noun: &str) -> &'static str {
-    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
-}
-
-fn plural(noun: &str) -> String {
-    match noun.strip_prefix("number of ") {
-        Some(rest) => format!("numbers of {rest}"),
-        None => format!("{noun}s"),
-    }
-}
-
-fn upper_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 fn wrong_type_help(shape: Shape, v: &Value) -> String {
     match (shape, v) {
         (_, Value::Null) => "give a value, or leave the field out".to_string(),
@@ -1631,8 +1367,8 @@ pub fn parse_case(text: &str) -> Result<Case, CaseError> {
             Vec::new(),
             format!(
                 "the input is {} bytes; at most {} bytes (16 MiB) are read",
-                thousands(text.len()),
-                thousands(MAX_INPUT_BYTES)
+                thousands(text.len() as u64),
+                thousands(MAX_INPUT_BYTES as u64)
             ),
             "split the input into several cases",
         ));
@@ -2068,8 +1804,8 @@ fn count_limit<T>(
         segs(),
         format!(
             "there are {} {noun} here; at most {} are allowed",
-            thousands(items.len()),
-            thousands(max)
+            thousands(items.len() as u64),
+            thousands(max as u64)
         ),
         "split the case, or leave out what does not matter to it",
     ))
@@ -2087,8 +1823,8 @@ fn text_limit(s: &str, segs: impl FnOnce() -> Vec<Seg>) -> Result<(), CaseError>
         segs(),
         format!(
             "this text is {} characters long; at most {} are allowed",
-            thousands(chars),
-            thousands(MAX_STRING_CHARS)
+            thousands(chars as u64),
+            thousands(MAX_STRING_CHARS as u64)
         ),
         "shorten it",
     ))

@@ -74,8 +74,8 @@ fn human(diagnostics: &Diagnostics, colour: bool) -> String {
     let _ = writeln!(
         out,
         "{}, {}",
-        crate::compile::words::counted(errors as u64, "error"),
-        crate::compile::words::counted(warnings as u64, "warning")
+        crate::english::counted(errors as u64, "error"),
+        crate::english::counted(warnings as u64, "warning")
     );
     out
 }
@@ -307,7 +307,7 @@ fn github(diagnostics: &Diagnostics) -> String {
 )]
 mod tests {
     use super::*;
-    use crate::diagnostic::{SourceFile, Span};
+    use crate::source::{SourceFile, Span};
 
     fn sample() -> Diagnostics {
         let file = SourceFile::new(

@@ -109,7 +109,7 @@ fn obligation_message(o: &Obligation) -> String {
     let mut parts = vec![format!(
         "{}: {} late, due {}",
         o.status.as_str(),
-        crate::compile::words::counted(o.days_late.unsigned_abs(), "day"),
+        crate::english::counted(o.days_late.unsigned_abs(), "day"),
         o.due
     )];
     if let Some(p) = penalty_text(o) {

@@ -119,10 +119,10 @@ pub fn header() -> String {
 fn findings_cell(c: &Counts) -> String {
     let mut parts = Vec::new();
     if c.errors > 0 {
-        parts.push(crate::compile::words::counted(c.errors as u64, "error"));
+        parts.push(crate::english::counted(c.errors as u64, "error"));
     }
     if c.warnings > 0 {
-        parts.push(crate::compile::words::counted(c.warnings as u64, "warning"));
+        parts.push(crate::english::counted(c.warnings as u64, "warning"));
     }
     if c.infos > 0 {
         parts.push(format!("{} info", c.infos));
@@ -198,13 +198,13 @@ pub fn footer(totals: &Totals) -> String {
     let mark = if totals.exit_code == 0 { "✅" } else { "❌" };
     format!(
         "\n**Total:** {}{}: {} met, {} open, {} late, {} overdue, {}; {} exit {}\n",
-        crate::compile::words::counted(totals.cases as u64, "case"),
+        crate::english::counted(totals.cases as u64, "case"),
         unreadable,
         totals.met,
         totals.open,
         totals.late,
         totals.overdue,
-        crate::compile::words::counted(totals.error_findings as u64, "error finding"),
+        crate::english::counted(totals.error_findings as u64, "error finding"),
         mark,
         totals.exit_code
     )

@@ -38,18 +38,7 @@ fn status_word(o: &Obligation, colour: bool) -> String {
     paint(colour, code, &word)
 }
 
-/// Group digits by thousands: 73840 → "73,840".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::english::thousands;
 
 /// A penalty in words: "518 part 1: fine 20 MCI (73,840 tenge)".
 pub fn penalty_text(o: &Obligation) -> Option<String> {

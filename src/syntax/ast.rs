@@ -4,7 +4,7 @@
 //! tree to compare by meaning alone). Names are still text here: the compiler resolves
 //! them.
 
-pub use crate::diagnostic::{Span, Spanned};
+pub use crate::source::{Span, Spanned};
 
 /// Text with its place.
 pub type Text = Spanned<String>;

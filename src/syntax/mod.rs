@@ -9,7 +9,8 @@ use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 use pest::Parser as _;
 
-use crate::diagnostic::{Diagnostic, SourceFile, Span, Spanned};
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceFile, Span, Spanned};
 use ast::*;
 
 #[derive(pest_derive::Parser)]
@@ -286,7 +287,7 @@ fn syntax_error(
     };
     let span = Span::new(file_index, position, position + word_len);
     let keywords: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let mut help = match crate::diagnostic::nearest(&found, keywords.iter().copied()) {
+    let mut help = match crate::diagnostic::suggest::nearest(&found, keywords.iter().copied()) {
         Some(k) if !found.is_empty() => format!("did you mean `{k}`?"),
         _ => format!("write {expected} here"),
     };

@@ -19,12 +19,12 @@ use serde_json::Value;
 
 use crate::compile::ir::Program;
 use crate::compile::{compile, Compiled, CALENDAR_EXTENSION, RULE_EXTENSION};
-use crate::diagnostic::SourceFile;
 use crate::eval::facts::{read_case, MAX_INPUT_BYTES};
 use crate::eval::result::{CheckResult, Exemption, Finding, Obligation, Trigger};
 use crate::eval::{evaluate_with, Options};
 use crate::report::diagnostics::DiagnosticFormat;
 use crate::report::text::penalty_text;
+use crate::source::SourceFile;
 
 /// Output formats of `kzrules diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

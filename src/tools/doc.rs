@@ -779,7 +779,7 @@ impl Catalog<'_> {
 
     /// The declaration at `span` as written, with the comment lines above it (where the
     /// ambiguities of the law are explained).
-    fn as_written(&mut self, span: crate::diagnostic::Span) {
+    fn as_written(&mut self, span: crate::source::Span) {
         let index = usize::try_from(span.file).unwrap_or(usize::MAX);
         if let Some(file) = self.program.files.get(index) {
             let start = usize::try_from(span.start).unwrap_or(usize::MAX);

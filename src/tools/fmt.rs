@@ -62,8 +62,9 @@ use std::path::{Path, PathBuf};
 use pest::Parser as _;
 
 use crate::compile::RULE_EXTENSION;
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::report::diagnostics::{render, DiagnosticFormat};
+use crate::source::SourceFile;
 
 /// The column a statement is kept within when it has places to break.
 pub const MAX_WIDTH: usize = 100;

@@ -345,7 +345,7 @@ pub fn parse_test(file: &Path, text: &str) -> Result<RuleTest, TestFileError> {
                 "kzrules::test::unknown_field",
                 &[Seg::Key(key.clone())],
                 format!("unknown field `{key}`"),
-                Some(crate::diagnostic::did_you_mean(
+                Some(crate::diagnostic::suggest::did_you_mean(
                     key,
                     TEST_FIELDS.iter().copied(),
                 )),
@@ -516,7 +516,10 @@ fn read_expect(
                 "kzrules::test::unknown_field",
                 &segs,
                 format!("unknown category `{key}`"),
-                Some(crate::diagnostic::did_you_mean(key, keys.iter().copied())),
+                Some(crate::diagnostic::suggest::did_you_mean(
+                    key,
+                    keys.iter().copied(),
+                )),
             ));
         };
         let Value::Array(list) = items else {
@@ -629,7 +632,7 @@ fn check_fields(
                             "kzrules::test::unknown_field",
                             segs,
                             format!("unknown field `{key}`"),
-                            Some(crate::diagnostic::did_you_mean(
+                            Some(crate::diagnostic::suggest::did_you_mean(
                                 key,
                                 props.keys().map(String::as_str),
                             )),

@@ -9,87 +9,9 @@ use std::sync::Arc;
 
 use miette::{LabeledSpan, NamedSource, SourceSpan};
 
-/// One rule file's name and text.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// The name shown in diagnostics, e.g. `rules/notifications.kzr`.
-    pub name: String,
-    /// The file's text.
-    pub text: Arc<str>,
-}
+use crate::source::{SourceFile, Span};
 
-impl SourceFile {
-    /// A source file from a name and its text.
-    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        SourceFile {
-            name: name.into(),
-            text: text.into(),
-        }
-    }
-
-    /// The 1-based line and column (in characters) of a byte offset.
-    pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = self.text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-        (line, column)
-    }
-}
-
-/// A byte range in one source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Span {
-    /// Index of the file in the rule set.
-    pub file: u32,
-    /// First byte.
-    pub start: u32,
-    /// One past the last byte.
-    pub end: u32,
-}
-
-impl Span {
-    /// A span over `start..end` of file `file`.
-    pub fn new(file: u32, start: usize, end: usize) -> Self {
-        Span {
-            file,
-            start: u32::try_from(start).unwrap_or(u32::MAX),
-            end: u32::try_from(end).unwrap_or(u32::MAX),
-        }
-    }
-
-    /// The smallest span that covers both.
-    pub fn to(self, other: Span) -> Span {
-        Span {
-            file: self.file,
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
-    }
-}
-
-/// A value with the place it was written. Equality ignores the place.
-#[derive(Debug, Clone)]
-pub struct Spanned<T> {
-    /// The value.
-    pub node: T,
-    /// Where it stands.
-    pub span: Span,
-}
-
-impl<T: PartialEq> PartialEq for Spanned<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.node == other.node
-    }
-}
-
-impl<T> Spanned<T> {
-    /// A value at a place.
-    pub fn new(node: T, span: Span) -> Self {
-        Spanned { node, span }
-    }
-}
+pub mod suggest;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -334,47 +256,5 @@ impl miette::Diagnostic for Diagnostics {
         Some(Box::new(
             self.list.iter().map(|d| d as &dyn miette::Diagnostic),
         ))
-    }
-}
-
-/// The known name nearest to `name`, when one is close enough to be a likely typo.
-pub fn nearest<'a, I>(name: &str, known: I) -> Option<&'a str>
-where
-    I: IntoIterator<Item = &'a str>,
-{
-    known
-        .into_iter()
-        .map(|k| (strsim::damerau_levenshtein(name, k), k))
-        .filter(|(distance, k)| {
-            k.starts_with(|c: char| c.is_ascii_alphabetic())
-                && *distance < name.chars().count()
-                && *distance <= (k.len().max(name.len()) / 4).max(1)
-        })
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, k)| k)
-}
-
-/// A help line "did you mean `x`?" followed by the known names, or only the known names.
-pub fn did_you_mean<'a, I>(name: &str, known: I) -> String
-where
-    I: IntoIterator<Item = &'a str> + Clone,
-{
-    let list: Vec<&str> = known.clone().into_iter().collect();
-    let names = if list.is_empty() {
-        String::from("none is declared")
-    } else if list.len() <= 12 {
-        format!(
-            "known names: {}",
-            list.iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    } else {
-        format!("{} known names", list.len())
-    };
-    match nearest(name, known) {
-        Some(k) => format!("did you mean `{k}`? ({names})"),
-        None => names,
     }
 }
