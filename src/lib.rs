@@ -50,3 +50,4 @@ pub mod rules;
 pub mod source;
 pub mod syntax;
 pub mod tools;
+pub mod vocab;

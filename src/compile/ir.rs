@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::eval::calendar::Calendar;
-use crate::eval::facts::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
-use crate::eval::result::{Bearer, Citations, Severity};
 use crate::source::{SourceFile, Span};
-use crate::syntax::ast::{Compare, PeriodUnit, Unit};
+use crate::vocab::{Bearer, Citations, Severity};
+use crate::vocab::{Compare, PeriodUnit, Unit};
+use crate::vocab::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
 
 /// A compiled rule set: the first of the two calls of the library API.
 #[derive(Debug, Clone)]
@@ -109,7 +109,7 @@ pub struct Duty {
     /// The event that fulfils it.
     pub fulfilment: EventKind,
     /// What starts it.
-    pub trigger: Trigger,
+    pub trigger: Start,
     /// Its deadlines; the earliest wins.
     pub limits: Vec<Limit>,
     /// When this duty applies.
@@ -120,7 +120,7 @@ pub struct Duty {
 
 /// What starts a duty.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Trigger {
+pub enum Start {
     /// Each event of these kinds.
     Events(Vec<EventKind>),
     /// The end of each document of this kind while a stay goes on.
@@ -247,7 +247,7 @@ pub enum Cond {
         /// What is measured.
         measure: Measure,
         /// Over which window.
-        window: Option<crate::syntax::ast::Window>,
+        window: Option<crate::vocab::Window>,
         /// The comparison.
         compare: Compare,
         /// The bound.

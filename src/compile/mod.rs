@@ -14,10 +14,10 @@ use sha2::{Digest, Sha256};
 use crate::diagnostic::suggest::did_you_mean;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::eval::calendar::Calendar;
-use crate::eval::facts::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
-use crate::eval::result::{Bearer, Citation, Severity};
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{self, Text};
+use crate::vocab::{Bearer, Citation, Severity};
+use crate::vocab::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
 use ir::*;
 
 /// The file extension of rule files.
@@ -468,7 +468,7 @@ impl<'a> Lowering<'a> {
         Period { from, until }
     }
 
-    fn citations(&mut self, citations: &[ast::Citation]) -> Vec<Citation> {
+    fn citations(&mut self, citations: &[ast::CiteClause]) -> Vec<Citation> {
         let mut out = Vec::new();
         for c in citations {
             if self.resolve(&c.source, Kind::Source) {
@@ -1235,7 +1235,7 @@ impl<'a> Lowering<'a> {
                 }
             }
         };
-        let mut trigger: Option<Trigger> = None;
+        let mut trigger: Option<Start> = None;
         let mut trigger_failed = false;
         let mut limits = Vec::new();
         for l in &d.limits {
@@ -1247,7 +1247,7 @@ impl<'a> Lowering<'a> {
                     trigger_failed |= kinds.is_none();
                     (
                         Limit::Within { n: *n, unit: *unit },
-                        kinds.map(Trigger::Events),
+                        kinds.map(Start::Events),
                     )
                 }
                 ast::Limit::BeforeExpiry { n, unit, document } => {
@@ -1255,7 +1255,7 @@ impl<'a> Lowering<'a> {
                     trigger_failed |= kind.is_none();
                     (
                         Limit::Before { n: *n, unit: *unit },
-                        kind.map(Trigger::Expiry),
+                        kind.map(Start::Expiry),
                     )
                 }
                 ast::Limit::ByExpiry { document } => match self.document(document) {
@@ -1321,7 +1321,7 @@ impl<'a> Lowering<'a> {
         }
         let trigger = match (trigger, default_trigger) {
             (Some(t), _) => Some(t),
-            (None, Some(kinds)) => Some(Trigger::Events(kinds.clone())),
+            (None, Some(kinds)) => Some(Start::Events(kinds.clone())),
             (None, None) if trigger_failed => None,
             (None, None) => {
                 self.error(

@@ -3,8 +3,8 @@
 
 use crate::compile::ir::{Cond, Measure};
 pub use crate::english::{counted, plural_s, with_article};
-use crate::eval::facts::DocumentKind;
-use crate::syntax::ast::{Compare, PeriodUnit, Window};
+use crate::vocab::DocumentKind;
+use crate::vocab::{Compare, PeriodUnit, Window};
 
 /// A document kind in words: `employment contract`.
 pub fn document_words(kind: DocumentKind) -> String {

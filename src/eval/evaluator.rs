@@ -9,16 +9,16 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 
-use crate::compile::ir::{Cond, Duty, Fine, Limit, Measure, PenaltyCond, Program, Rule, Trigger};
+use crate::compile::ir::{Cond, Duty, Fine, Limit, Measure, PenaltyCond, Program, Rule, Start};
 use crate::eval::calendar::{
     calendar_days_before, within_calendar_days, CalendarError, SkippedDay,
 };
-use crate::eval::facts::{DocumentKind, EventKind, Facts};
+use crate::eval::facts::Facts;
 use crate::eval::result::{
-    Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Penalty, Status,
-    Trigger as TriggerOut,
+    Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Penalty, Status, Trigger,
 };
-use crate::syntax::ast::{PeriodUnit, Unit, Window};
+use crate::vocab::{DocumentKind, EventKind};
+use crate::vocab::{PeriodUnit, Unit, Window};
 
 /// Why a case could not be judged.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -94,7 +94,7 @@ struct Draft<'p> {
     rule: &'p Rule,
     fulfilment: EventKind,
     trigger_event: Option<usize>,
-    trigger: TriggerOut,
+    trigger: Trigger,
     earliest_fulfilment: NaiveDate,
     due: NaiveDate,
     steps: Vec<String>,
@@ -294,14 +294,14 @@ impl<'p> Run<'p, '_> {
         let mut expiry_kinds: Vec<DocumentKind> = Vec::new();
         for duty in &rule.duties {
             match &duty.trigger {
-                Trigger::Events(kinds) => {
+                Start::Events(kinds) => {
                     for k in kinds {
                         if !event_kinds.contains(k) {
                             event_kinds.push(*k);
                         }
                     }
                 }
-                Trigger::Expiry(kind) => {
+                Start::Expiry(kind) => {
                     if !expiry_kinds.contains(kind) {
                         expiry_kinds.push(*kind);
                     }
@@ -313,7 +313,7 @@ impl<'p> Run<'p, '_> {
             if !event_kinds.contains(&event.kind) || !rule.period.contains(event.date) {
                 continue;
             }
-            let trigger = TriggerOut {
+            let trigger = Trigger {
                 event: event.kind.as_str().to_string(),
                 date: event.date,
                 id: event.id.clone(),
@@ -324,7 +324,7 @@ impl<'p> Run<'p, '_> {
                 trigger,
                 event.date,
                 None,
-                |t| matches!(&t, Trigger::Events(kinds) if kinds.contains(&event.kind)),
+                |t| matches!(&t, Start::Events(kinds) if kinds.contains(&event.kind)),
             )?;
         }
         for kind in expiry_kinds {
@@ -350,14 +350,14 @@ impl<'p> Run<'p, '_> {
                     )),
                     None => None,
                 };
-                let trigger = TriggerOut {
+                let trigger = Trigger {
                     event: format!("{}_expiry", kind.as_str()),
                     date: end,
                     id: None,
                 };
                 let earliest = from.unwrap_or(NaiveDate::MIN);
                 self.trigger(rule, None, trigger, earliest, assumed, |t| {
-                    *t == Trigger::Expiry(kind)
+                    *t == Start::Expiry(kind)
                 })?;
             }
         }
@@ -369,10 +369,10 @@ impl<'p> Run<'p, '_> {
         &mut self,
         rule: &'p Rule,
         position: Option<usize>,
-        trigger: TriggerOut,
+        trigger: Trigger,
         earliest_fulfilment: NaiveDate,
         assumed: Option<String>,
-        matches: impl Fn(&Trigger) -> bool,
+        matches: impl Fn(&Start) -> bool,
     ) -> Result<(), EvalError> {
         let day = trigger.date;
         let context = Context {
@@ -1226,7 +1226,7 @@ impl<'p> Run<'p, '_> {
         &self,
         measure: &Measure,
         window: Option<Window>,
-        compare: crate::syntax::ast::Compare,
+        compare: crate::vocab::Compare,
         bound: u32,
         context: Context,
     ) -> (Truth, Option<String>) {
@@ -1414,7 +1414,7 @@ impl<'p> Run<'p, '_> {
         window: Option<Window>,
         (first, last): (NaiveDate, NaiveDate),
         ends: &[NaiveDate],
-        compare: crate::syntax::ast::Compare,
+        compare: crate::vocab::Compare,
         bound: i64,
         what: &str,
         value: impl Fn(NaiveDate, NaiveDate) -> i64,

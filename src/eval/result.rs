@@ -2,11 +2,11 @@
 //!
 //! Field names are a contract with users' scripts: they may be added to, never renamed.
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+pub use crate::vocab::{Bearer, Citation, Citations, Severity};
 
 /// Everything the rules say about one case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -36,46 +36,6 @@ pub struct Receipt {
     pub kzrules: String,
     /// SHA-256 over the rule files (names and contents, in name order).
     pub rules_sha256: String,
-}
-
-/// The citations of a rule, shared by every result that rule gives (a result holds a
-/// reference, not a copy).
-pub type Citations = Arc<[Citation]>;
-
-/// A legal source a result rests on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct Citation {
-    /// The legal act, e.g. "Law of the Republic of Kazakhstan On Population Migration".
-    pub source: String,
-    /// The article, paragraph or clause, e.g. "art. 6 para. 4".
-    #[serde(rename = "ref")]
-    pub reference: String,
-    /// The seed document the rule was taken from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seed: Option<String>,
-}
-
-/// Who carries a duty.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Bearer {
-    /// The receiving (host, inviting) party.
-    Host,
-    /// The foreigner.
-    Foreigner,
-    /// The employer.
-    Employer,
-}
-
-impl Bearer {
-    /// The name used in rule files and output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Bearer::Host => "host",
-            Bearer::Foreigner => "foreigner",
-            Bearer::Employer => "employer",
-        }
-    }
 }
 
 /// Where an obligation stands on the day the case is judged.
@@ -186,31 +146,6 @@ pub struct Exemption {
     pub trigger: Option<Trigger>,
     /// The exception's sources.
     pub citations: Citations,
-}
-
-/// How serious a finding is.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// For information.
-    Info,
-    /// Worth a look.
-    Warning,
-    /// A breach: makes `kzrules check` exit 1.
-    Error,
-}
-
-impl Severity {
-    /// The name used in rule files and output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
 }
 
 /// A result that is not a deadline.

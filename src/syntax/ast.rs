@@ -5,6 +5,7 @@
 //! them.
 
 pub use crate::source::{Span, Spanned};
+pub use crate::vocab::{Compare, PeriodUnit, Unit, Window};
 
 /// Text with its place.
 pub type Text = Spanned<String>;
@@ -64,7 +65,7 @@ pub struct InForce {
 
 /// `cite SOURCE "ref" seed "file"`
 #[derive(Debug, Clone, PartialEq)]
-pub struct Citation {
+pub struct CiteClause {
     /// The declared source's id.
     pub source: Text,
     /// Article, paragraph or clause.
@@ -87,7 +88,7 @@ pub struct SetDecl {
     /// Its members, ISO 3166-1 alpha-2 codes.
     pub members: Vec<Text>,
     /// Where the list comes from.
-    pub citations: Vec<Citation>,
+    pub citations: Vec<CiteClause>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -113,7 +114,7 @@ pub struct ParameterValue {
     /// The first day it is in force, as written.
     pub from: Text,
     /// Where it comes from.
-    pub citations: Vec<Citation>,
+    pub citations: Vec<CiteClause>,
     /// The whole clause.
     pub span: Span,
 }
@@ -128,7 +129,7 @@ pub struct PenaltyDecl {
     /// Its period in force.
     pub in_force: Vec<Spanned<InForce>>,
     /// Its legal sources.
-    pub citations: Vec<Citation>,
+    pub citations: Vec<CiteClause>,
     /// The branches, tried in order.
     pub branches: Vec<Branch>,
     /// The whole declaration.
@@ -146,41 +147,6 @@ pub struct Branch {
     pub sanction: Spanned<Sanction>,
     /// The whole branch.
     pub span: Span,
-}
-
-/// A comparison of a number with a bound.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compare {
-    /// `at_most N`: ≤ N
-    AtMost,
-    /// `at_least N`: ≥ N
-    AtLeast,
-    /// `over N`: > N
-    Over,
-    /// `under N`: < N
-    Under,
-}
-
-impl Compare {
-    /// Whether `value` passes the comparison with `bound`.
-    pub fn holds(self, value: i64, bound: i64) -> bool {
-        match self {
-            Compare::AtMost => value <= bound,
-            Compare::AtLeast => value >= bound,
-            Compare::Over => value > bound,
-            Compare::Under => value < bound,
-        }
-    }
-
-    /// The keyword.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Compare::AtMost => "at_most",
-            Compare::AtLeast => "at_least",
-            Compare::Over => "over",
-            Compare::Under => "under",
-        }
-    }
 }
 
 /// A condition of a penalty branch.
@@ -247,7 +213,7 @@ pub enum RuleClause {
     /// `in_force from ... until ...`
     InForce(InForce),
     /// `cite ...`
-    Cite(Citation),
+    Cite(CiteClause),
     /// `bearer host`
     Bearer(Text),
     /// `action "..."`
@@ -274,7 +240,7 @@ pub struct Unless {
     /// Why, in words for the exemption.
     pub because: Option<Text>,
     /// Its own sources, when they differ from the rule's.
-    pub citations: Vec<Citation>,
+    pub citations: Vec<CiteClause>,
     /// The whole clause.
     pub span: Span,
 }
@@ -293,7 +259,7 @@ pub struct Extension {
     /// Why, in words.
     pub because: Option<Text>,
     /// Its sources.
-    pub citations: Vec<Citation>,
+    pub citations: Vec<CiteClause>,
 }
 
 /// `finding SEVERITY "message" when COND`
@@ -327,25 +293,6 @@ pub enum Verb {
     Plain(String),
     /// `apply for temporary_residence_permit`
     ApplyFor(Text),
-}
-
-/// Day-counting unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    /// Business days on the calendar.
-    BusinessDays,
-    /// Calendar days.
-    CalendarDays,
-}
-
-impl Unit {
-    /// The keyword.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::BusinessDays => "business_days",
-            Unit::CalendarDays => "calendar_days",
-        }
-    }
 }
 
 /// One deadline of a duty.
@@ -451,15 +398,6 @@ pub struct DateExpr {
     pub span: Span,
 }
 
-/// Unit of a date offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PeriodUnit {
-    /// Months.
-    Months,
-    /// Days.
-    Days,
-}
-
 /// `MEASURE [under "ARTICLE"] [WINDOW] COMPARE N`
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeasureCond {
@@ -473,15 +411,4 @@ pub struct MeasureCond {
     pub compare: Compare,
     /// The bound.
     pub bound: u32,
-}
-
-/// The period a measure is taken over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Window {
-    /// `per calendar_year`
-    CalendarYear,
-    /// `in any N months`
-    AnyMonths(u32),
-    /// `in the last N months`: the N months that end on the day the case is judged on.
-    LastMonths(u32),
 }

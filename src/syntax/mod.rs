@@ -414,13 +414,13 @@ impl Builder<'_> {
         in_force
     }
 
-    fn citation(&self, pair: Pair<'_, Rule>) -> Option<Citation> {
+    fn citation(&self, pair: Pair<'_, Rule>) -> Option<CiteClause> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let source = self.text(&inner.next()?);
         let reference = self.string(&inner.next()?);
         let seed = inner.next().map(|p| self.string(&p));
-        Some(Citation {
+        Some(CiteClause {
             source,
             reference,
             seed,

@@ -12,14 +12,14 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::compile::ir::{
-    Branch, Cond, Duty, Fine, Limit, PenaltyCond, PenaltySchedule, Period, Program, Rule, Trigger,
+    Branch, Cond, Duty, Fine, Limit, PenaltyCond, PenaltySchedule, Period, Program, Rule, Start,
 };
 use crate::compile::words::{
     compare_words, condition_words, document_words, plural_s, with_article,
 };
-use crate::eval::facts::EventKind;
-use crate::eval::result::{Bearer, Citation};
-use crate::syntax::ast::Unit;
+use crate::vocab::EventKind;
+use crate::vocab::Unit;
+use crate::vocab::{Bearer, Citation};
 
 /// Output formats of `kzrules doc`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -227,20 +227,20 @@ fn events_words(kinds: &[EventKind]) -> String {
 }
 
 /// One deadline of a duty, in words.
-fn limit_words(limit: &Limit, trigger: &Trigger) -> String {
+fn limit_words(limit: &Limit, trigger: &Start) -> String {
     let from = match trigger {
-        Trigger::Events(kinds) => format!("of each {}", events_words(kinds)),
-        Trigger::Expiry(kind) => format!("of the end of the {}", document_words(*kind)),
+        Start::Events(kinds) => format!("of each {}", events_words(kinds)),
+        Start::Expiry(kind) => format!("of the end of the {}", document_words(*kind)),
     };
     match limit {
         Limit::Within { n, unit } => format!("within {n} {} {from}", unit_words(*unit)),
         Limit::Before { n, unit } => {
             let of = match trigger {
-                Trigger::Expiry(kind) => format!(
+                Start::Expiry(kind) => format!(
                     "the {} ends, for each one that ends while the stay goes on",
                     document_words(*kind)
                 ),
-                Trigger::Events(kinds) => format!("each {}", events_words(kinds)),
+                Start::Events(kinds) => format!("each {}", events_words(kinds)),
             };
             format!("no later than {n} {} before {of}", unit_words(*unit))
         }
@@ -248,8 +248,8 @@ fn limit_words(limit: &Limit, trigger: &Trigger) -> String {
             "by the last day of the {} valid on the day {}",
             document_words(*kind),
             match trigger {
-                Trigger::Events(kinds) => format!("of the {}", events_words(kinds)),
-                Trigger::Expiry(k) => format!("the {} ends", document_words(*k)),
+                Start::Events(kinds) => format!("of the {}", events_words(kinds)),
+                Start::Expiry(k) => format!("the {} ends", document_words(*k)),
             }
         ),
         Limit::Rolling { days, window } => {

@@ -35,7 +35,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::compile::ir::{Duty, Fine, Limit, PenaltyCond, Program, Trigger};
+use crate::compile::ir::{Duty, Fine, Limit, PenaltyCond, Program, Start};
 use crate::eval::facts::{parse_case_value, prepare, read_case, Facts};
 use crate::eval::{evaluate_with, EvalError, Explanation, Options};
 
@@ -1326,14 +1326,14 @@ pub struct Part {
     pub description: String,
 }
 
-fn limit_text(limit: &Limit, trigger: &Trigger) -> String {
+fn limit_text(limit: &Limit, trigger: &Start) -> String {
     let from = match trigger {
-        Trigger::Events(kinds) => kinds
+        Start::Events(kinds) => kinds
             .iter()
             .map(|k| k.as_str())
             .collect::<Vec<_>>()
             .join(" or "),
-        Trigger::Expiry(kind) => format!("the end of the {}", kind.as_str()),
+        Start::Expiry(kind) => format!("the end of the {}", kind.as_str()),
     };
     match limit {
         Limit::Within { n, unit } => format!("within {n} {} of {from}", unit.as_str()),

@@ -1,0 +1,306 @@
+//! The words of the law that every phase shares: the kinds of events, documents, hosts
+//! and purposes a case speaks of; who bears a duty; how serious a finding is; a
+//! citation; the units of a deadline; comparisons and windows, with their meaning.
+//!
+//! This module imports nothing of the crate: the syntax, the compiler, the IR, the case
+//! reader, the evaluator and the reports all speak these words.
+
+use std::fmt;
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+macro_rules! named_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident ($what:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident = $json:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            Serialize, Deserialize, JsonSchema,
+        )]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in the order of the declaration.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The JSON name of every value, in the order of `ALL`.
+            pub const NAMES: &'static [&'static str] = &[$($json),+];
+            /// What a value of this type is called in messages.
+            pub const WHAT: &'static str = $what;
+
+            /// The name used in JSON.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $json,)+
+                }
+            }
+
+            /// The value with the JSON name `name`, if there is one.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($json => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+named_enum! {
+    /// What a document is.
+    pub enum DocumentKind ("document kind") {
+        /// A national passport.
+        Passport = "passport",
+        /// A Kazakhstan visa.
+        Visa = "visa",
+        /// A permanent residence permit.
+        ResidencePermit = "residence_permit",
+        /// A temporary residence permit.
+        TemporaryResidencePermit = "temporary_residence_permit",
+        /// A work permit.
+        WorkPermit = "work_permit",
+        /// An employment contract.
+        EmploymentContract = "employment_contract",
+    }
+}
+
+named_enum! {
+    /// How many entries a visa allows.
+    pub enum Entries ("number of entries") {
+        /// One entry.
+        Single = "single",
+        /// Any number of entries.
+        Multiple = "multiple",
+    }
+}
+
+named_enum! {
+    /// What kind of party the host is.
+    pub enum HostKind ("host kind") {
+        /// A company or other organisation.
+        LegalEntity = "legal_entity",
+        /// A private person.
+        Individual = "individual",
+        /// A hotel or other accommodation provider.
+        Hotel = "hotel",
+    }
+}
+
+named_enum! {
+    /// The host's size class, which picks the fine column of the Administrative Offences Code.
+    pub enum HostSize ("host size") {
+        /// A small business.
+        Small = "small",
+        /// A medium-sized business.
+        Medium = "medium",
+        /// A large business.
+        Large = "large",
+        /// A non-profit organisation.
+        NonProfit = "non_profit",
+        /// An official.
+        Official = "official",
+    }
+}
+
+named_enum! {
+    /// The purpose of the stay.
+    pub enum Purpose ("purpose") {
+        /// Employment.
+        Work = "work",
+        /// Business trips and negotiations.
+        Business = "business",
+        /// Private visits.
+        Private = "private",
+        /// Tourism.
+        Tourism = "tourism",
+        /// Study.
+        Study = "study",
+        /// Family reunification.
+        Family = "family",
+        /// Medical treatment.
+        Treatment = "treatment",
+        /// Investment.
+        Investment = "investment",
+        /// Transit.
+        Transit = "transit",
+    }
+}
+
+named_enum! {
+    /// What happened.
+    pub enum EventKind ("event kind") {
+        /// Entry into Kazakhstan: opens a stay.
+        Entry = "entry",
+        /// Exit from Kazakhstan: closes a stay.
+        Exit = "exit",
+        /// The host's notification of the foreigner's arrival to the migration service.
+        Notification = "notification",
+        /// A change of address within Kazakhstan.
+        AddressChange = "address_change",
+        /// A trip to another region of Kazakhstan.
+        RegionTrip = "region_trip",
+        /// The return from a region trip.
+        Return = "return",
+        /// An application for a temporary residence permit.
+        TrpApplication = "trp_application",
+        /// A temporary residence permit issued.
+        TrpIssued = "trp_issued",
+        /// An application to extend a visa.
+        VisaExtensionApplication = "visa_extension_application",
+        /// An application to renew a work permit.
+        WorkPermitRenewalApplication = "work_permit_renewal_application",
+    }
+}
+
+/// The citations of a rule, shared by every result that rule gives (a result holds a
+/// reference, not a copy).
+pub type Citations = Arc<[Citation]>;
+
+/// A legal source a result rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Citation {
+    /// The legal act, e.g. "Law of the Republic of Kazakhstan On Population Migration".
+    pub source: String,
+    /// The article, paragraph or clause, e.g. "art. 6 para. 4".
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// The seed document the rule was taken from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<String>,
+}
+
+/// Who carries a duty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Bearer {
+    /// The receiving (host, inviting) party.
+    Host,
+    /// The foreigner.
+    Foreigner,
+    /// The employer.
+    Employer,
+}
+
+impl Bearer {
+    /// The name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bearer::Host => "host",
+            Bearer::Foreigner => "foreigner",
+            Bearer::Employer => "employer",
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// For information.
+    Info,
+    /// Worth a look.
+    Warning,
+    /// A breach: makes `kzrules check` exit 1.
+    Error,
+}
+
+impl Severity {
+    /// The name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A comparison of a number with a bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compare {
+    /// `at_most N`: ≤ N
+    AtMost,
+    /// `at_least N`: ≥ N
+    AtLeast,
+    /// `over N`: > N
+    Over,
+    /// `under N`: < N
+    Under,
+}
+
+impl Compare {
+    /// Whether `value` passes the comparison with `bound`.
+    pub fn holds(self, value: i64, bound: i64) -> bool {
+        match self {
+            Compare::AtMost => value <= bound,
+            Compare::AtLeast => value >= bound,
+            Compare::Over => value > bound,
+            Compare::Under => value < bound,
+        }
+    }
+
+    /// The keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compare::AtMost => "at_most",
+            Compare::AtLeast => "at_least",
+            Compare::Over => "over",
+            Compare::Under => "under",
+        }
+    }
+}
+
+/// Day-counting unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Business days on the calendar.
+    BusinessDays,
+    /// Calendar days.
+    CalendarDays,
+}
+
+impl Unit {
+    /// The keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::BusinessDays => "business_days",
+            Unit::CalendarDays => "calendar_days",
+        }
+    }
+}
+
+/// Unit of a date offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodUnit {
+    /// Months.
+    Months,
+    /// Days.
+    Days,
+}
+
+/// The period a measure is taken over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// `per calendar_year`
+    CalendarYear,
+    /// `in any N months`
+    AnyMonths(u32),
+    /// `in the last N months`: the N months that end on the day the case is judged on.
+    LastMonths(u32),
+}
