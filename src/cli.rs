@@ -920,7 +920,7 @@ fn calendar(args: &[String], rules: Option<&Path>) -> u8 {
                         2
                     }
                 },
-                "calendar_days" => match crate::eval::calendar::within_calendar_days(date, n) {
+                "calendar_days" => match crate::calendar::within_calendar_days(date, n) {
                     Some(due) => write_stdout(&format!(
                         "{due} (within {n} calendar days of {date}, {date} being day 1)\n"
                     )),

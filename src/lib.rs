@@ -39,6 +39,7 @@
 //! assert_eq!(penalty.fine_kzt, [73_840, 73_840]); // at the 2024 MCI of 3,692 tenge
 //! ```
 
+pub mod calendar;
 pub mod cli;
 pub mod compile;
 pub mod dates;

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use kzrules::eval::calendar::{
+use kzrules::calendar::{
     calendar_days_before, within_calendar_days, Calendar, CalendarError, DayKind,
 };
 use miette::Diagnostic;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::eval::calendar::Calendar;
+use crate::calendar::Calendar;
 use crate::source::{SourceFile, Span};
 use crate::vocab::{Bearer, Citations, Severity};
 use crate::vocab::{Compare, PeriodUnit, Unit};

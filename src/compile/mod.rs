@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::suggest::did_you_mean;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::eval::calendar::Calendar;
+use crate::calendar::Calendar;
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{self, Text};
 use crate::vocab::{Bearer, Citation, Severity};
@@ -135,7 +135,7 @@ fn rule_set_hash(files: &[SourceFile]) -> String {
         .collect()
 }
 
-/// The codes of the calendar data file's errors (src/eval/calendar.rs).
+/// The codes of the calendar data file's errors (src/calendar/mod.rs).
 const CALENDAR_CODES: &[&str] = &[
     "kzrules::calendar::bad_date",
     "kzrules::calendar::bad_range",

@@ -10,7 +10,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 
 use crate::compile::ir::{Cond, Duty, Fine, Limit, Measure, PenaltyCond, Program, Rule, Start};
-use crate::eval::calendar::{
+use crate::calendar::{
     calendar_days_before, within_calendar_days, CalendarError, SkippedDay,
 };
 use crate::eval::facts::Facts;

@@ -1,6 +1,5 @@
 //! Evaluation: case facts, the business-day calendar and the evaluator.
 
-pub mod calendar;
 pub mod evaluator;
 pub mod facts;
 pub mod result;
