@@ -28,8 +28,8 @@ use std::process::Command;
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use kzrules::case::{read_case, Facts};
 use kzrules::compile::{compile, ir::Program};
-use kzrules::eval::facts::{read_case, Facts};
 use kzrules::eval::{evaluate_with, Options};
 use rayon::prelude::*;
 

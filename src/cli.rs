@@ -10,10 +10,10 @@ use chrono::NaiveDate;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
+use crate::case::{read_case, CaseError, MAX_INPUT_BYTES};
 use crate::compile::ir::Program;
 use crate::compile::{compile, Compiled};
 use crate::diagnostic::Diagnostics;
-use crate::eval::facts::{read_case, CaseError, MAX_INPUT_BYTES};
 use crate::eval::result::Receipt;
 use crate::eval::{evaluate_with, Options};
 use crate::report::diagnostics::DiagnosticFormat;
@@ -950,7 +950,7 @@ fn calendar(args: &[String], rules: Option<&Path>) -> u8 {
 
 fn schema(which: SchemaKind) -> u8 {
     let schema = match which {
-        SchemaKind::Case => schemars::schema_for!(crate::eval::facts::Case),
+        SchemaKind::Case => schemars::schema_for!(crate::case::Case),
         SchemaKind::Result => schemars::schema_for!(crate::eval::result::CheckResult),
     };
     match serde_json::to_string_pretty(&schema) {

@@ -15,7 +15,7 @@
 //!     .program;
 //!
 //! // Seed 002's example: an arrival at 23:50 on a Friday, notified on the Wednesday.
-//! let facts = kzrules::eval::facts::read_case(r#"{
+//! let facts = kzrules::case::read_case(r#"{
 //!     "case": "friday-night",
 //!     "person": {"citizenship": "GB"},
 //!     "host": {"kind": "legal_entity", "size": "large"},
@@ -40,6 +40,7 @@
 //! ```
 
 pub mod calendar;
+pub mod case;
 pub mod cli;
 pub mod compile;
 pub mod dates;

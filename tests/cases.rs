@@ -41,8 +41,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
+use kzrules::case::read_case;
 use kzrules::compile::ir::Program;
-use kzrules::eval::facts::read_case;
 use kzrules::eval::result::{
     Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Severity, Status,
 };

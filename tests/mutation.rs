@@ -21,8 +21,8 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::NaiveDate;
+use kzrules::case::read_case;
 use kzrules::compile::{compile, ir::Program};
-use kzrules::eval::facts::read_case;
 use kzrules::eval::{evaluate_with, Options};
 use kzrules::source::SourceFile;
 use serde_json::{json, Value};

@@ -24,9 +24,9 @@
 use std::sync::OnceLock;
 
 use chrono::{Days, NaiveDate};
+use kzrules::case::read_case;
 use kzrules::compile::{compile, ir::Program};
 use kzrules::eval::evaluate;
-use kzrules::eval::facts::read_case;
 use kzrules::eval::result::{Bearer, CheckResult, Status};
 use proptest::prelude::*;
 use serde_json::{json, Value};

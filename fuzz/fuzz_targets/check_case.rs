@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use kzrules::compile::{compile, ir::Program};
-use kzrules::eval::facts::read_case;
+use kzrules::case::read_case;
 use kzrules::eval::{evaluate_with, Options};
 use libfuzzer_sys::fuzz_target;
 

@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
+use crate::calendar::Calendar;
 use crate::diagnostic::suggest::did_you_mean;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::calendar::Calendar;
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{self, Text};
 use crate::vocab::{Bearer, Citation, Severity};

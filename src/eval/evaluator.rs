@@ -9,11 +9,9 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 
+use crate::calendar::{calendar_days_before, within_calendar_days, CalendarError, SkippedDay};
+use crate::case::Facts;
 use crate::compile::ir::{Cond, Duty, Fine, Limit, Measure, PenaltyCond, Program, Rule, Start};
-use crate::calendar::{
-    calendar_days_before, within_calendar_days, CalendarError, SkippedDay,
-};
-use crate::eval::facts::Facts;
 use crate::eval::result::{
     Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Penalty, Status, Trigger,
 };

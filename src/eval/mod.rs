@@ -1,7 +1,6 @@
 //! Evaluation: case facts, the business-day calendar and the evaluator.
 
 pub mod evaluator;
-pub mod facts;
 pub mod result;
 
 pub use evaluator::{evaluate, evaluate_with, EvalError, Explanation, Options};

@@ -17,9 +17,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::case::{read_case, MAX_INPUT_BYTES};
 use crate::compile::ir::Program;
 use crate::compile::{compile, Compiled, CALENDAR_EXTENSION, RULE_EXTENSION};
-use crate::eval::facts::{read_case, MAX_INPUT_BYTES};
 use crate::eval::result::{CheckResult, Exemption, Finding, Obligation, Trigger};
 use crate::eval::{evaluate_with, Options};
 use crate::report::diagnostics::DiagnosticFormat;

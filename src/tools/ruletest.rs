@@ -35,8 +35,8 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::case::{parse_case_value, prepare, read_case, Facts};
 use crate::compile::ir::{Duty, Fine, Limit, PenaltyCond, Program, Start};
-use crate::eval::facts::{parse_case_value, prepare, read_case, Facts};
 use crate::eval::{evaluate_with, EvalError, Explanation, Options};
 
 /// The folder of a rule folder that holds its tests.
