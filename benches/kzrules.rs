@@ -29,8 +29,9 @@ use std::process::Command;
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use kzrules::case::{read_case, Facts};
-use kzrules::compile::{compile, ir::Program};
+use kzrules::compile::compile;
 use kzrules::eval::{evaluate_with, Options};
+use kzrules::ir::Program;
 use rayon::prelude::*;
 
 const BATCH: usize = 1000;

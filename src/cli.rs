@@ -11,11 +11,11 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::case::{read_case, CaseError, MAX_INPUT_BYTES};
-use crate::compile::ir::Program;
 use crate::compile::{compile, Compiled};
 use crate::diagnostic::Diagnostics;
 use crate::eval::result::Receipt;
 use crate::eval::{evaluate_with, Options};
+use crate::ir::Program;
 use crate::report::diagnostics::DiagnosticFormat;
 use crate::report::{CaseFailure, FailureDetail, Format, Outcome, Renderer};
 

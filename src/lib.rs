@@ -47,6 +47,7 @@ pub mod dates;
 pub mod diagnostic;
 pub mod english;
 pub mod eval;
+pub mod ir;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -23,8 +23,9 @@ use std::path::Path;
 use assert_cmd::Command;
 use chrono::NaiveDate;
 use kzrules::case::{read_case, MAX_EVENTS, MAX_INPUT_BYTES};
-use kzrules::compile::{compile, ir::Program};
+use kzrules::compile::compile;
 use kzrules::eval::evaluate;
+use kzrules::ir::Program;
 use kzrules::rules::{read_rule_file, MAX_RULE_FILE_BYTES};
 use kzrules::source::SourceFile;
 

@@ -42,10 +42,10 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use kzrules::case::read_case;
-use kzrules::compile::ir::Program;
 use kzrules::eval::result::{
     Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Severity, Status,
 };
+use kzrules::ir::Program;
 use serde::Deserialize;
 use serde_json::Value;
 

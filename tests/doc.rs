@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use kzrules::compile::compile;
-use kzrules::compile::ir::Program;
+use kzrules::ir::Program;
 use kzrules::source::SourceFile;
 use kzrules::tools::doc::{catalog_html, catalog_markdown, REGENERATE};
 

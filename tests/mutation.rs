@@ -22,8 +22,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::NaiveDate;
 use kzrules::case::read_case;
-use kzrules::compile::{compile, ir::Program};
+use kzrules::compile::compile;
 use kzrules::eval::{evaluate_with, Options};
+use kzrules::ir::Program;
 use kzrules::source::SourceFile;
 use serde_json::{json, Value};
 

@@ -25,9 +25,10 @@ use std::sync::OnceLock;
 
 use chrono::{Days, NaiveDate};
 use kzrules::case::read_case;
-use kzrules::compile::{compile, ir::Program};
+use kzrules::compile::compile;
 use kzrules::eval::evaluate;
 use kzrules::eval::result::{Bearer, CheckResult, Status};
+use kzrules::ir::Program;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 

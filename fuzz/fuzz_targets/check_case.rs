@@ -6,7 +6,8 @@
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use kzrules::compile::{compile, ir::Program};
+use kzrules::compile::compile;
+use kzrules::ir::Program;
 use kzrules::case::read_case;
 use kzrules::eval::{evaluate_with, Options};
 use libfuzzer_sys::fuzz_target;

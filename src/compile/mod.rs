@@ -1,10 +1,7 @@
-//! Compile: AST → names resolved, types and static checks → IR ([`ir::Program`]).
+//! Compile: AST → names resolved, types and static checks → IR ([`crate::ir::Program`]).
 //!
 //! Every problem in every file is reported at once, each with a stable code, the
 //! file, line and column, a label on the exact span and a help line.
-
-pub mod ir;
-pub mod words;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,11 +11,11 @@ use sha2::{Digest, Sha256};
 use crate::calendar::Calendar;
 use crate::diagnostic::suggest::did_you_mean;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ir::*;
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{self, Text};
 use crate::vocab::{Bearer, Citation, Severity};
 use crate::vocab::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
-use ir::*;
 
 /// The file extension of rule files.
 pub const RULE_EXTENSION: &str = "kzr";

@@ -11,10 +11,10 @@ use serde::Serialize;
 
 use crate::calendar::{calendar_days_before, within_calendar_days, CalendarError, SkippedDay};
 use crate::case::Facts;
-use crate::compile::ir::{Cond, Duty, Fine, Limit, Measure, PenaltyCond, Program, Rule, Start};
 use crate::eval::result::{
     Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Penalty, Status, Trigger,
 };
+use crate::ir::{Cond, Duty, Fine, Limit, Measure, PenaltyCond, Program, Rule, Start};
 use crate::vocab::{DocumentKind, EventKind};
 use crate::vocab::{PeriodUnit, Unit, Window};
 

@@ -18,10 +18,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::case::{read_case, MAX_INPUT_BYTES};
-use crate::compile::ir::Program;
 use crate::compile::{compile, Compiled, CALENDAR_EXTENSION, RULE_EXTENSION};
 use crate::eval::result::{CheckResult, Exemption, Finding, Obligation, Trigger};
 use crate::eval::{evaluate_with, Options};
+use crate::ir::Program;
 use crate::report::diagnostics::DiagnosticFormat;
 use crate::report::text::penalty_text;
 use crate::source::SourceFile;

@@ -11,11 +11,9 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::compile::ir::{
+use crate::ir::words::{compare_words, condition_words, document_words, plural_s, with_article};
+use crate::ir::{
     Branch, Cond, Duty, Fine, Limit, PenaltyCond, PenaltySchedule, Period, Program, Rule, Start,
-};
-use crate::compile::words::{
-    compare_words, condition_words, document_words, plural_s, with_article,
 };
 use crate::vocab::EventKind;
 use crate::vocab::Unit;

@@ -36,8 +36,8 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::case::{parse_case_value, prepare, read_case, Facts};
-use crate::compile::ir::{Duty, Fine, Limit, PenaltyCond, Program, Start};
 use crate::eval::{evaluate_with, EvalError, Explanation, Options};
+use crate::ir::{Duty, Fine, Limit, PenaltyCond, Program, Start};
 
 /// The folder of a rule folder that holds its tests.
 pub const TESTS_FOLDER: &str = "tests";
@@ -1357,7 +1357,7 @@ pub fn describe_duty(duty: &Duty) -> String {
     s
 }
 
-fn describe_branch(branch: &crate::compile::ir::Branch) -> String {
+fn describe_branch(branch: &crate::ir::Branch) -> String {
     let conditions: Vec<String> = branch
         .conditions
         .iter()

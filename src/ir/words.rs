@@ -1,8 +1,8 @@
 //! Conditions, measures and windows of the IR in words, for `kzrules doc`, `explain`,
 //! the coverage of `kzrules test`, and the reasons of exemptions that give none.
 
-use crate::compile::ir::{Cond, Measure};
 pub use crate::english::{counted, plural_s, with_article};
+use crate::ir::{Cond, Measure};
 use crate::vocab::DocumentKind;
 use crate::vocab::{Compare, PeriodUnit, Window};
 

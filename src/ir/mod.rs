@@ -2,6 +2,8 @@
 //! document kinds are enums, country sets are sorted code lists, dates are dates), so
 //! evaluation never touches rule text. Spans stay beside the IR for `explain`.
 
+pub mod words;
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
