@@ -295,7 +295,7 @@ pub(crate) fn is_plain_key(k: &str) -> bool {
         && !k.as_bytes().first().is_some_and(u8::is_ascii_digit)
 }
 
-pub(crate) fn render_path(segs: &[Seg]) -> String {
+pub fn render_path(segs: &[Seg]) -> String {
     const HEAD: usize = 8;
     const TAIL: usize = 4;
     if segs.len() > HEAD + TAIL + 4 {

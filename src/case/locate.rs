@@ -244,3 +244,40 @@ pub fn path_at(text: &str, offset: usize) -> Vec<Seg> {
         _ => Vec::new(),
     }
 }
+
+/// The end of the whole JSON value starting at `pos` (a container up to its closing
+/// bracket, however long), or `None` when the text ends first.
+fn value_end(b: &[u8], pos: usize) -> Option<usize> {
+    match b.get(pos)? {
+        b'"' => skip_string(b, pos),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut i = pos;
+            loop {
+                match b.get(i)? {
+                    b'"' => {
+                        i = skip_string(b, i)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        _ => Some(skip_scalar(b, pos)),
+    }
+}
+
+/// The byte range (start, end) of the whole value at `target` in `text`: a container
+/// from its opening to its closing bracket, so that the slice is that value's JSON text.
+pub fn value_range(text: &str, target: &[Seg]) -> Option<(usize, usize)> {
+    let (start, _) = find_span(text, target, false)?;
+    Some((start, value_end(text.as_bytes(), start)?))
+}

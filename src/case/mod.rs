@@ -45,8 +45,8 @@ mod stays;
 mod tests;
 mod validate;
 
-pub use error::{CaseError, CaseErrorDetail, CaseErrorKind, Seg};
-pub use locate::{find_span, path_at};
+pub use error::{render_path, CaseError, CaseErrorDetail, CaseErrorKind, Seg};
+pub use locate::{find_span, path_at, value_range};
 pub use model::{Case, Document, Event, Host, PenaltyRecord, Person};
 pub use read::{parse_case, parse_case_value, read_case};
 pub use stays::{prepare, Facts, SortedEvent, Stay};

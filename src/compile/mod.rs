@@ -869,7 +869,7 @@ impl<'a> Lowering<'a> {
         }
         let reason = match &u.because {
             Some(b) => b.node.clone(),
-            None => describe_condition(&condition),
+            None => crate::ir::words::condition_words(&condition),
         };
         Some(Exception {
             condition,
@@ -1505,10 +1505,4 @@ impl<'a> Lowering<'a> {
             );
         }
     }
-}
-
-/// A condition in words, for an exemption's reason when the rule gives none, for
-/// `kzrules explain` and for the coverage of `kzrules test`.
-pub fn describe_condition(cond: &Cond) -> String {
-    words::condition_words(cond)
 }

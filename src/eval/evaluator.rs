@@ -14,6 +14,7 @@ use crate::case::Facts;
 use crate::eval::result::{
     Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Penalty, Status, Trigger,
 };
+use crate::ir::coverage::{CoverageId, Item, Owner};
 use crate::ir::{Cond, Duty, Fine, Limit, Measure, PenaltyCond, Program, Rule, Start};
 use crate::vocab::{DocumentKind, EventKind};
 use crate::vocab::{PeriodUnit, Unit, Window};
@@ -49,7 +50,7 @@ pub struct Explanation {
     /// `RULE#V/duty#N`, `RULE#V/exception#N`, `RULE#V/finding#N`,
     /// `penalty SCHEDULE#V/branch#N`, where V numbers the versions of the rule or
     /// schedule from 0, the earliest.
-    pub covered: Vec<String>,
+    pub covered: Vec<CoverageId>,
 }
 
 /// Options of one evaluation.
@@ -96,7 +97,7 @@ struct Draft<'p> {
     earliest_fulfilment: NaiveDate,
     due: NaiveDate,
     steps: Vec<String>,
-    covered: Vec<String>,
+    covered: Vec<CoverageId>,
 }
 
 /// Judge a case: the second of the two calls of the library API.
@@ -169,7 +170,7 @@ fn title_of(rule: &Rule) -> String {
 }
 
 impl<'p> Run<'p, '_> {
-    fn explain(&mut self, kind: &str, rule: &Rule, steps: Vec<String>, covered: Vec<String>) {
+    fn explain(&mut self, kind: &str, rule: &Rule, steps: Vec<String>, covered: Vec<CoverageId>) {
         if self.trace {
             self.explanations.push(Explanation {
                 kind: kind.to_string(),
@@ -179,19 +180,6 @@ impl<'p> Run<'p, '_> {
                 covered,
             });
         }
-    }
-
-    /// `RULE#V`: the rule's id and the number of its version (0 the earliest), for
-    /// coverage ids.
-    fn version_id(&self, rule: &Rule) -> String {
-        let version = self
-            .program
-            .rules
-            .iter()
-            .take_while(|r| !std::ptr::eq(*r, rule))
-            .filter(|r| r.id == rule.id)
-            .count();
-        format!("{}#{version}", rule.id)
     }
 
     /// The facts of the case as they stand on a day, in one line, for `explain`.
@@ -397,7 +385,7 @@ impl<'p> Run<'p, '_> {
                     if self.trace {
                         steps.push(format!(
                             "condition holds: {}",
-                            crate::compile::describe_condition(cond)
+                            crate::ir::words::condition_words(cond)
                         ));
                     }
                 }
@@ -405,7 +393,7 @@ impl<'p> Run<'p, '_> {
                     if self.trace {
                         steps.push(format!(
                             "condition does not hold: {}",
-                            crate::compile::describe_condition(cond)
+                            crate::ir::words::condition_words(cond)
                         ));
                         self.explain("not_applicable", rule, steps, Vec::new());
                     }
@@ -442,13 +430,13 @@ impl<'p> Run<'p, '_> {
                         if let Some(c) = &duty.when {
                             steps.push(format!(
                                 "duty applies: {}",
-                                crate::compile::describe_condition(c)
+                                crate::ir::words::condition_words(c)
                             ));
                         }
                     }
                     applicable.push(duty);
                     if self.trace {
-                        covered.push(format!("{}/duty#{index}", self.version_id(rule)));
+                        covered.push(CoverageId::of_rule(self.program, rule, Item::Duty(index)));
                     }
                 }
                 Truth::False => {
@@ -456,7 +444,7 @@ impl<'p> Run<'p, '_> {
                         if let Some(c) = &duty.when {
                             steps.push(format!(
                                 "duty does not apply: not {}",
-                                crate::compile::describe_condition(c)
+                                crate::ir::words::condition_words(c)
                             ));
                         }
                     }
@@ -526,7 +514,11 @@ impl<'p> Run<'p, '_> {
                 Truth::True => {
                     if self.trace {
                         steps.push(format!("exception applies: {}", exception.reason));
-                        covered.push(format!("{}/exception#{index}", self.version_id(rule)));
+                        covered.push(CoverageId::of_rule(
+                            self.program,
+                            rule,
+                            Item::Exception(index),
+                        ));
                         self.explain("exemption", rule, steps, covered);
                     }
                     self.result.exemptions.push(Exemption {
@@ -901,7 +893,7 @@ impl<'p> Run<'p, '_> {
         due: NaiveDate,
         days_late: i64,
         steps: &mut Vec<String>,
-        covered: &mut Vec<String>,
+        covered: &mut Vec<CoverageId>,
     ) -> Option<Penalty> {
         let id = rule.penalty.as_deref()?;
         let violation = due.succ_opt().unwrap_or(due);
@@ -947,15 +939,18 @@ impl<'p> Run<'p, '_> {
             }
             chosen = Some(branch);
             if self.trace {
-                covered.push(format!(
-                    "penalty {}#{}/branch#{index}",
-                    schedule.id,
-                    self.program
-                        .penalties
-                        .get(&schedule.id)
-                        .and_then(|v| v.iter().position(|x| std::ptr::eq(x, schedule)))
-                        .unwrap_or(0)
-                ));
+                covered.push(CoverageId {
+                    owner: Owner::Penalty {
+                        id: schedule.id.clone(),
+                        version: self
+                            .program
+                            .penalties
+                            .get(&schedule.id)
+                            .and_then(|v| v.iter().position(|x| std::ptr::eq(x, schedule)))
+                            .unwrap_or(0),
+                    },
+                    item: Item::Branch(index),
+                });
             }
             break;
         }
@@ -1059,7 +1054,7 @@ impl<'p> Run<'p, '_> {
                         let mut steps = vec![format!(
                             "condition holds on {}: {}",
                             self.as_of,
-                            crate::compile::describe_condition(&finding.condition)
+                            crate::ir::words::condition_words(&finding.condition)
                         )];
                         if let Some(d) = &detail {
                             steps.push(d.clone());
@@ -1068,7 +1063,11 @@ impl<'p> Run<'p, '_> {
                             "finding",
                             rule,
                             steps,
-                            vec![format!("{}/finding#{index}", self.version_id(rule))],
+                            vec![CoverageId::of_rule(
+                                self.program,
+                                rule,
+                                Item::Finding(index),
+                            )],
                         );
                     }
                     self.result.findings.push(Finding {

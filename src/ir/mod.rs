@@ -2,6 +2,7 @@
 //! document kinds are enums, country sets are sorted code lists, dates are dates), so
 //! evaluation never touches rule text. Spans stay beside the IR for `explain`.
 
+pub mod coverage;
 pub mod words;
 
 use std::collections::BTreeMap;
@@ -368,6 +369,15 @@ impl Program {
             .get(id)?
             .iter()
             .find(|p| p.period.contains(date))
+    }
+
+    /// The number of `rule`'s version among the versions of its id, 0 the earliest.
+    pub fn rule_version(&self, rule: &Rule) -> usize {
+        self.rules
+            .iter()
+            .take_while(|r| !std::ptr::eq(*r, rule))
+            .filter(|r| r.id == rule.id)
+            .count()
     }
 
     /// The distinct rule ids, in order.

@@ -1,10 +1,11 @@
-//! Conditions, measures and windows of the IR in words, for `kzrules doc`, `explain`,
-//! the coverage of `kzrules test`, and the reasons of exemptions that give none.
+//! The IR in words: the one describer of rules, conditions, deadlines, penalties and
+//! periods, used by `kzrules doc`, `explain`, the coverage of `kzrules test` and the
+//! reasons of exemptions that give none. Two registers: English for readers
+//! (`*_words`), and the rule language's own syntax for coverage reports (`*_syntax`).
 
-pub use crate::english::{counted, plural_s, with_article};
-use crate::ir::{Cond, Measure};
-use crate::vocab::DocumentKind;
-use crate::vocab::{Compare, PeriodUnit, Window};
+use crate::english::{plural_s, with_article};
+use crate::ir::{Branch, Cond, Duty, Fine, Limit, Measure, PenaltyCond, Period, Start};
+use crate::vocab::{Bearer, Compare, DocumentKind, EventKind, PeriodUnit, Unit, Window};
 
 /// A document kind in words: `employment contract`.
 pub fn document_words(kind: DocumentKind) -> String {
@@ -152,4 +153,224 @@ pub fn condition_words(cond: &Cond) -> String {
             compare_words(*compare)
         ),
     }
+}
+
+/// Who bears a duty, as a sentence begins.
+pub fn bearer_words(bearer: Bearer) -> &'static str {
+    match bearer {
+        Bearer::Host => "The host party",
+        Bearer::Foreigner => "The foreigner",
+        Bearer::Employer => "The employer",
+    }
+}
+
+/// A unit of days in words.
+pub fn unit_words(unit: Unit) -> &'static str {
+    match unit {
+        Unit::BusinessDays => "business days",
+        Unit::CalendarDays => "calendar days",
+    }
+}
+
+/// Event kinds as code, joined by "or".
+pub fn events_words(kinds: &[EventKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| format!("`{}`", k.as_str()))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// One deadline of a duty, in words.
+pub fn limit_words(limit: &Limit, trigger: &Start) -> String {
+    let from = match trigger {
+        Start::Events(kinds) => format!("of each {}", events_words(kinds)),
+        Start::Expiry(kind) => format!("of the end of the {}", document_words(*kind)),
+    };
+    match limit {
+        Limit::Within { n, unit } => format!("within {n} {} {from}", unit_words(*unit)),
+        Limit::Before { n, unit } => {
+            let of = match trigger {
+                Start::Expiry(kind) => format!(
+                    "the {} ends, for each one that ends while the stay goes on",
+                    document_words(*kind)
+                ),
+                Start::Events(kinds) => format!("each {}", events_words(kinds)),
+            };
+            format!("no later than {n} {} before {of}", unit_words(*unit))
+        }
+        Limit::ByExpiry(kind) => format!(
+            "by the last day of the {} valid on the day {}",
+            document_words(*kind),
+            match trigger {
+                Start::Events(kinds) => format!("of the {}", events_words(kinds)),
+                Start::Expiry(k) => format!("the {} ends", document_words(*k)),
+            }
+        ),
+        Limit::Rolling { days, window } => {
+            format!("so that the days in Kazakhstan are at most {days} in any {window} days")
+        }
+    }
+}
+
+/// A fine range in MCI: `20` or `10 to 20`.
+pub fn amount(range: [u32; 2]) -> String {
+    let [min, max] = range;
+    if min == max {
+        format!("{min}")
+    } else {
+        format!("{min} to {max}")
+    }
+}
+
+/// The sanction of a penalty branch in words.
+pub fn sanction_words(branch: &Branch) -> String {
+    let fine = match &branch.fine {
+        Fine::None => None,
+        Fine::Flat(range) => Some(format!("fine {} MCI", amount(*range))),
+        Fine::BySize(sizes) => Some(format!(
+            "fine {} MCI",
+            sizes
+                .iter()
+                .map(|(size, range)| format!("{} {}", size.as_str(), amount(*range)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    };
+    match (branch.warning, fine) {
+        (true, Some(f)) => format!("warning or {f}"),
+        (false, Some(f)) => f,
+        (_, None) => String::from("warning"),
+    }
+}
+
+/// A condition of a penalty branch in words.
+pub fn penalty_condition_words(cond: &PenaltyCond) -> String {
+    match cond {
+        PenaltyCond::DaysLate(compare, n) => {
+            format!("{} {n} day{} late", compare_words(*compare), plural_s(*n))
+        }
+        PenaltyCond::Repeated { article, months } => format!(
+            "repeated: the bearer was penalised under art. {article} in the {months} month{} before the violation",
+            plural_s(*months)
+        ),
+        PenaltyCond::HostKind(kinds) => format!(
+            "the host is {}",
+            kinds
+                .iter()
+                .map(|k| with_article(&k.as_str().replace('_', " ")))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+        PenaltyCond::HostSize(sizes) => format!(
+            "the host's size is {}",
+            sizes
+                .iter()
+                .map(|s| s.as_str().replace('_', " "))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    }
+}
+
+/// A period in force in words.
+pub fn period_words(period: &Period) -> String {
+    match (period.from, period.until) {
+        (None, None) => String::from("always in force"),
+        _ => format!("in force {}", period.describe()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The IR as the rule language writes it (coverage reports).
+
+/// One deadline as the rule language writes it: `within 3 business_days of entry`.
+pub fn limit_syntax(limit: &Limit, trigger: &Start) -> String {
+    let from = match trigger {
+        Start::Events(kinds) => kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(" or "),
+        Start::Expiry(kind) => format!("the end of the {}", kind.as_str()),
+    };
+    match limit {
+        Limit::Within { n, unit } => format!("within {n} {} of {from}", unit.as_str()),
+        Limit::Before { n, unit } => format!("no later than {n} {} before {from}", unit.as_str()),
+        Limit::ByExpiry(kind) => format!("by the end of the {}", kind.as_str()),
+        Limit::Rolling { days, window } => format!("within {days} days in any {window} days"),
+    }
+}
+
+/// A duty as the rule language writes it: `exit within 30 calendar_days of entry when a citizen of ...`.
+pub fn duty_syntax(duty: &Duty) -> String {
+    let limits: Vec<String> = duty
+        .limits
+        .iter()
+        .map(|l| limit_syntax(l, &duty.trigger))
+        .collect();
+    let mut s = format!("{} {}", duty.fulfilment.as_str(), limits.join(" and "));
+    if let Some(c) = &duty.when {
+        s.push_str(&format!(" when {}", condition_words(c)));
+    }
+    s
+}
+
+/// A penalty branch as the rule language writes it.
+pub fn branch_syntax(branch: &Branch) -> String {
+    let conditions: Vec<String> = branch
+        .conditions
+        .iter()
+        .map(|c| match c {
+            PenaltyCond::DaysLate(cmp, n) => format!("days_late {} {n}", cmp.as_str()),
+            PenaltyCond::Repeated { article, months } => {
+                format!("repeated \"{article}\" within {months} months")
+            }
+            PenaltyCond::HostKind(kinds) => format!(
+                "host is {}",
+                kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+            PenaltyCond::HostSize(sizes) => format!(
+                "host size {}",
+                sizes
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        })
+        .collect();
+    let when = if conditions.is_empty() {
+        String::from("otherwise")
+    } else {
+        format!("when {}", conditions.join(" and "))
+    };
+    let fine = match &branch.fine {
+        Fine::None => String::new(),
+        Fine::Flat([a, b]) if a == b => format!(" fine {a} MCI"),
+        Fine::Flat([a, b]) => format!(" fine {a}-{b} MCI"),
+        Fine::BySize(sizes) => {
+            format!(
+                " fine {}",
+                sizes
+                    .iter()
+                    .map(|(s, [a, b])| if a == b {
+                        format!("{} {a}", s.as_str())
+                    } else {
+                        format!("{} {a}-{b}", s.as_str())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ) + " MCI"
+        }
+    };
+    format!(
+        "{when}: article \"{}\"{}{fine}",
+        branch.article,
+        if branch.warning { " warning" } else { "" }
+    )
 }

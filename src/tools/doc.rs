@@ -11,13 +11,12 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::ir::words::{compare_words, condition_words, document_words, plural_s, with_article};
-use crate::ir::{
-    Branch, Cond, Duty, Fine, Limit, PenaltyCond, PenaltySchedule, Period, Program, Rule, Start,
+use crate::ir::words::{
+    bearer_words, condition_words, limit_words, penalty_condition_words, period_words,
+    sanction_words,
 };
-use crate::vocab::EventKind;
-use crate::vocab::Unit;
-use crate::vocab::{Bearer, Citation};
+use crate::ir::{Branch, Cond, Duty, PenaltySchedule, Period, Program, Rule};
+use crate::vocab::Citation;
 
 /// Output formats of `kzrules doc`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -201,61 +200,6 @@ fn load_tests(rules_dir: Option<&Path>) -> RuleTests {
 // ---------------------------------------------------------------------------------------
 // The law in words.
 
-fn bearer_words(bearer: Bearer) -> &'static str {
-    match bearer {
-        Bearer::Host => "The host party",
-        Bearer::Foreigner => "The foreigner",
-        Bearer::Employer => "The employer",
-    }
-}
-
-fn unit_words(unit: Unit) -> &'static str {
-    match unit {
-        Unit::BusinessDays => "business days",
-        Unit::CalendarDays => "calendar days",
-    }
-}
-
-fn events_words(kinds: &[EventKind]) -> String {
-    kinds
-        .iter()
-        .map(|k| format!("`{}`", k.as_str()))
-        .collect::<Vec<_>>()
-        .join(" or ")
-}
-
-/// One deadline of a duty, in words.
-fn limit_words(limit: &Limit, trigger: &Start) -> String {
-    let from = match trigger {
-        Start::Events(kinds) => format!("of each {}", events_words(kinds)),
-        Start::Expiry(kind) => format!("of the end of the {}", document_words(*kind)),
-    };
-    match limit {
-        Limit::Within { n, unit } => format!("within {n} {} {from}", unit_words(*unit)),
-        Limit::Before { n, unit } => {
-            let of = match trigger {
-                Start::Expiry(kind) => format!(
-                    "the {} ends, for each one that ends while the stay goes on",
-                    document_words(*kind)
-                ),
-                Start::Events(kinds) => format!("each {}", events_words(kinds)),
-            };
-            format!("no later than {n} {} before {of}", unit_words(*unit))
-        }
-        Limit::ByExpiry(kind) => format!(
-            "by the last day of the {} valid on the day {}",
-            document_words(*kind),
-            match trigger {
-                Start::Events(kinds) => format!("of the {}", events_words(kinds)),
-                Start::Expiry(k) => format!("the {} ends", document_words(*k)),
-            }
-        ),
-        Limit::Rolling { days, window } => {
-            format!("so that the days in Kazakhstan are at most {days} in any {window} days")
-        }
-    }
-}
-
 /// A duty in words: its trigger, its deadlines, its condition and what fulfils it.
 fn duty_words(duty: &Duty) -> Vec<Inline> {
     let mut words = String::new();
@@ -333,63 +277,6 @@ fn citation_table(citations: &[Citation]) -> Block {
     )
 }
 
-fn amount(range: [u32; 2]) -> String {
-    let [min, max] = range;
-    if min == max {
-        format!("{min}")
-    } else {
-        format!("{min} to {max}")
-    }
-}
-
-fn sanction_words(branch: &Branch) -> String {
-    let fine = match &branch.fine {
-        Fine::None => None,
-        Fine::Flat(range) => Some(format!("fine {} MCI", amount(*range))),
-        Fine::BySize(sizes) => Some(format!(
-            "fine {} MCI",
-            sizes
-                .iter()
-                .map(|(size, range)| format!("{} {}", size.as_str(), amount(*range)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    };
-    match (branch.warning, fine) {
-        (true, Some(f)) => format!("warning or {f}"),
-        (false, Some(f)) => f,
-        (_, None) => String::from("warning"),
-    }
-}
-
-fn penalty_condition_words(cond: &PenaltyCond) -> String {
-    match cond {
-        PenaltyCond::DaysLate(compare, n) => {
-            format!("{} {n} day{} late", compare_words(*compare), plural_s(*n))
-        }
-        PenaltyCond::Repeated { article, months } => format!(
-            "repeated: the bearer was penalised under art. {article} in the {months} month{} before the violation",
-            plural_s(*months)
-        ),
-        PenaltyCond::HostKind(kinds) => format!(
-            "the host is {}",
-            kinds
-                .iter()
-                .map(|k| with_article(&k.as_str().replace('_', " ")))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ),
-        PenaltyCond::HostSize(sizes) => format!(
-            "the host's size is {}",
-            sizes
-                .iter()
-                .map(|s| s.as_str().replace('_', " "))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ),
-    }
-}
-
 fn branch_table(branches: &[Branch]) -> Block {
     Block::Table(
         vec!["when", "article", "sanction"],
@@ -413,13 +300,6 @@ fn branch_table(branches: &[Branch]) -> Block {
             })
             .collect(),
     )
-}
-
-fn period_words(period: &Period) -> String {
-    match (period.from, period.until) {
-        (None, None) => String::from("always in force"),
-        _ => format!("in force {}", period.describe()),
-    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -35,9 +35,12 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::case::{find_span, render_path, value_range, Seg};
 use crate::case::{parse_case_value, prepare, read_case, Facts};
 use crate::eval::{evaluate_with, EvalError, Explanation, Options};
-use crate::ir::{Duty, Fine, Limit, PenaltyCond, Program, Start};
+use crate::ir::coverage::{parts, CoverageId, Part};
+use crate::ir::Program;
+use crate::source::{line_column as line_col, strip_bom};
 
 /// The folder of a rule folder that holds its tests.
 pub const TESTS_FOLDER: &str = "tests";
@@ -187,29 +190,6 @@ impl TestFileError {
         };
         failure.one_line()
     }
-}
-
-/// A step of a JSON path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-fn render_path(segs: &[Seg]) -> String {
-    let mut out = String::new();
-    for seg in segs {
-        match seg {
-            Seg::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Seg::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
 }
 
 /// Builds test-file errors located in one text.
@@ -659,188 +639,20 @@ fn check_fields(
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Locating a JSON path in the text, for line and column numbers.
-// ---------------------------------------------------------------------------------------
-
-/// The 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    (line, column)
-}
-
-struct Scanner<'t> {
-    bytes: &'t [u8],
-    text: &'t str,
-    pos: usize,
-    /// Find the last key of the path itself rather than its value.
-    want_key: bool,
-}
-
-impl Scanner<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
-        }
-    }
-
-    /// Skips a string starting at `pos` (on the quote); returns its decoded text.
-    fn string(&mut self) -> Option<String> {
-        let start = self.pos;
-        if self.peek() != Some(b'"') {
-            return None;
-        }
-        self.pos += 1;
-        loop {
-            match self.peek()? {
-                b'\\' => self.pos += 2,
-                b'"' => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => self.pos += 1,
-            }
-        }
-        serde_json::from_str(self.text.get(start..self.pos)?).ok()
-    }
-
-    /// Skips one value; returns its byte span.
-    fn value(&mut self, depth: usize) -> Option<(usize, usize)> {
-        if depth > 128 {
-            return None;
-        }
-        self.skip_ws();
-        let start = self.pos;
-        match self.peek()? {
-            b'"' => {
-                self.string()?;
-            }
-            b'{' | b'[' => {
-                let close = if self.peek()? == b'{' { b'}' } else { b']' };
-                let object = close == b'}';
-                self.pos += 1;
-                loop {
-                    self.skip_ws();
-                    if self.peek()? == close {
-                        self.pos += 1;
-                        break;
-                    }
-                    if object {
-                        self.string()?;
-                        self.skip_ws();
-                        if self.peek()? != b':' {
-                            return None;
-                        }
-                        self.pos += 1;
-                    }
-                    self.value(depth + 1)?;
-                    self.skip_ws();
-                    if self.peek()? == b',' {
-                        self.pos += 1;
-                    }
-                }
-            }
-            _ => {
-                while let Some(b) = self.peek() {
-                    if matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
-                        break;
-                    }
-                    self.pos += 1;
-                }
-                // Not JSON (a stray `}` in a list): stop rather than loop.
-                if self.pos == start {
-                    return None;
-                }
-            }
-        }
-        Some((start, self.pos))
-    }
-
-    /// Finds the value at `path` from the value starting at `pos`.
-    fn find(&mut self, path: &[Seg]) -> Option<(usize, usize)> {
-        self.skip_ws();
-        let Some((first, rest)) = path.split_first() else {
-            return self.value(0);
-        };
-        match (first, self.peek()?) {
-            (Seg::Key(key), b'{') => {
-                self.pos += 1;
-                loop {
-                    self.skip_ws();
-                    if self.peek()? == b'}' {
-                        return None;
-                    }
-                    let key_start = self.pos;
-                    let name = self.string()?;
-                    let key_end = self.pos;
-                    self.skip_ws();
-                    if self.peek()? != b':' {
-                        return None;
-                    }
-                    self.pos += 1;
-                    if name == *key {
-                        if rest.is_empty() && self.want_key {
-                            return Some((key_start, key_end));
-                        }
-                        return self.find(rest);
-                    }
-                    self.value(0)?;
-                    self.skip_ws();
-                    if self.peek()? == b',' {
-                        self.pos += 1;
-                    }
-                }
-            }
-            (Seg::Index(index), b'[') => {
-                self.pos += 1;
-                let mut i = 0;
-                loop {
-                    self.skip_ws();
-                    if self.peek()? == b']' {
-                        return None;
-                    }
-                    if i == *index {
-                        return self.find(rest);
-                    }
-                    self.value(0)?;
-                    self.skip_ws();
-                    if self.peek()? == b',' {
-                        self.pos += 1;
-                    }
-                    i += 1;
-                }
-            }
-            _ => None,
-        }
-    }
-}
-
-/// The byte span of the value at `path` in the JSON `text`, if the text has it.
+/// The byte range (start, end) of the whole value at `path` in the JSON `text`.
 fn json_locate(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
-    locate_in(text, path, false)
+    let (body, base) = strip_bom(text);
+    value_range(body, path).map(|(start, end)| (base + start, base + end))
 }
 
-/// The byte span of the last key of `path` (an object field's name), if the text has it.
+/// The byte span (start, end) of the last key of `path` (an object field's name).
 fn json_locate_key(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
     locate_in(text, path, true)
 }
 
-fn locate_in(text: &str, path: &[Seg], want_key: bool) -> Option<(usize, usize)> {
-    let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut scanner = Scanner {
-        bytes: text.as_bytes(),
-        text,
-        pos: base,
-        want_key,
-    };
-    scanner.find(path)
+fn locate_in(text: &str, path: &[Seg], key: bool) -> Option<(usize, usize)> {
+    let (body, base) = strip_bom(text);
+    find_span(body, path, key).map(|(start, len)| (base + start, base + start + len))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1304,226 +1116,11 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
 // Coverage.
 // ---------------------------------------------------------------------------------------
 
-/// Where a part of the program is.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Owner {
-    /// A rule version: its index in [`Program::rules`].
-    Rule(usize),
-    /// A penalty schedule version: its id and index in [`Program::penalties`].
-    Penalty(String, usize),
-}
-
-/// One part of the program a test can exercise.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Part {
-    /// Where it is.
-    pub owner: Owner,
-    /// `duty#N`, `exception#N`, `finding#N` or `branch#N`.
-    pub item: String,
-    /// The rule or schedule id, with its period in force when it has several versions.
-    pub label: String,
-    /// What the part says, in words.
-    pub description: String,
-}
-
-fn limit_text(limit: &Limit, trigger: &Start) -> String {
-    let from = match trigger {
-        Start::Events(kinds) => kinds
-            .iter()
-            .map(|k| k.as_str())
-            .collect::<Vec<_>>()
-            .join(" or "),
-        Start::Expiry(kind) => format!("the end of the {}", kind.as_str()),
-    };
-    match limit {
-        Limit::Within { n, unit } => format!("within {n} {} of {from}", unit.as_str()),
-        Limit::Before { n, unit } => format!("no later than {n} {} before {from}", unit.as_str()),
-        Limit::ByExpiry(kind) => format!("by the end of the {}", kind.as_str()),
-        Limit::Rolling { days, window } => format!("within {days} days in any {window} days"),
-    }
-}
-
-/// A duty in words: `exit within 30 calendar_days of entry when a citizen of ...`.
-pub fn describe_duty(duty: &Duty) -> String {
-    let limits: Vec<String> = duty
-        .limits
-        .iter()
-        .map(|l| limit_text(l, &duty.trigger))
-        .collect();
-    let mut s = format!("{} {}", duty.fulfilment.as_str(), limits.join(" and "));
-    if let Some(c) = &duty.when {
-        s.push_str(&format!(" when {}", crate::compile::describe_condition(c)));
-    }
-    s
-}
-
-fn describe_branch(branch: &crate::ir::Branch) -> String {
-    let conditions: Vec<String> = branch
-        .conditions
-        .iter()
-        .map(|c| match c {
-            PenaltyCond::DaysLate(cmp, n) => format!("days_late {} {n}", cmp.as_str()),
-            PenaltyCond::Repeated { article, months } => {
-                format!("repeated \"{article}\" within {months} months")
-            }
-            PenaltyCond::HostKind(kinds) => format!(
-                "host is {}",
-                kinds
-                    .iter()
-                    .map(|k| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ),
-            PenaltyCond::HostSize(sizes) => format!(
-                "host size {}",
-                sizes
-                    .iter()
-                    .map(|k| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ),
-        })
-        .collect();
-    let when = if conditions.is_empty() {
-        String::from("otherwise")
-    } else {
-        format!("when {}", conditions.join(" and "))
-    };
-    let fine = match &branch.fine {
-        Fine::None => String::new(),
-        Fine::Flat([a, b]) if a == b => format!(" fine {a} MCI"),
-        Fine::Flat([a, b]) => format!(" fine {a}-{b} MCI"),
-        Fine::BySize(sizes) => {
-            format!(
-                " fine {}",
-                sizes
-                    .iter()
-                    .map(|(s, [a, b])| if a == b {
-                        format!("{} {a}", s.as_str())
-                    } else {
-                        format!("{} {a}-{b}", s.as_str())
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ) + " MCI"
-        }
-    };
-    format!(
-        "{when}: article \"{}\"{}{fine}",
-        branch.article,
-        if branch.warning { " warning" } else { "" }
-    )
-}
-
-/// Every duty, exception, finding and penalty branch of the program.
-pub fn parts(program: &Program) -> Vec<Part> {
-    let mut out = Vec::new();
-    for (index, rule) in program.rules.iter().enumerate() {
-        let versions = program.rules.iter().filter(|r| r.id == rule.id).count();
-        let label = if versions > 1 {
-            format!("{} (in force {})", rule.id, rule.period.describe())
-        } else {
-            rule.id.clone()
-        };
-        let mut push = |item: String, description: String| {
-            out.push(Part {
-                owner: Owner::Rule(index),
-                item,
-                label: label.clone(),
-                description,
-            });
-        };
-        for (n, duty) in rule.duties.iter().enumerate() {
-            push(format!("duty#{n}"), describe_duty(duty));
-        }
-        for (n, exception) in rule.exceptions.iter().enumerate() {
-            push(
-                format!("exception#{n}"),
-                format!(
-                    "unless {} (\"{}\")",
-                    crate::compile::describe_condition(&exception.condition),
-                    exception.reason
-                ),
-            );
-        }
-        for (n, finding) in rule.findings.iter().enumerate() {
-            push(
-                format!("finding#{n}"),
-                format!(
-                    "{} \"{}\" when {}",
-                    finding.severity.as_str(),
-                    finding.message,
-                    crate::compile::describe_condition(&finding.condition)
-                ),
-            );
-        }
-    }
-    for (id, versions) in &program.penalties {
-        for (v, schedule) in versions.iter().enumerate() {
-            let label = if versions.len() > 1 {
-                format!("penalty {id} (in force {})", schedule.period.describe())
-            } else {
-                format!("penalty {id}")
-            };
-            for (n, branch) in schedule.branches.iter().enumerate() {
-                out.push(Part {
-                    owner: Owner::Penalty(id.clone(), v),
-                    item: format!("branch#{n}"),
-                    label: label.clone(),
-                    description: describe_branch(branch),
-                });
-            }
-        }
-    }
-    out
-}
-
-/// The parts an explanation exercised, by owner and item. The evaluator names each
-/// part by its rule or schedule, the version's number and the item
-/// (`visa_free_stay#1/duty#0`, `penalty host_party#0/branch#2`).
-pub fn covered_parts(program: &Program, explanation: &Explanation) -> Vec<(Owner, String)> {
-    let mut out = Vec::new();
-    for id in &explanation.covered {
-        let (owner, item) = match id.rsplit_once('/') {
-            Some(split) => split,
-            None => continue,
-        };
-        let Some((name, version)) = owner.rsplit_once('#') else {
-            continue;
-        };
-        let Ok(version) = version.parse::<usize>() else {
-            continue;
-        };
-        if let Some(schedule) = name.strip_prefix("penalty ") {
-            out.push((
-                Owner::Penalty(schedule.to_string(), version),
-                item.to_string(),
-            ));
-        } else if let Some(index) = program
-            .rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.id == name)
-            .map(|(i, _)| i)
-            .nth(version)
-        {
-            out.push((Owner::Rule(index), item.to_string()));
-        }
-    }
-    out
-}
-
 /// The coverage report: how many parts the tests exercised, and every part they did not.
 pub fn coverage_report(program: &Program, explanations: &[&Explanation]) -> String {
     let all = parts(program);
-    let covered: BTreeSet<(Owner, String)> = explanations
-        .iter()
-        .flat_map(|e| covered_parts(program, e))
-        .collect();
-    let missed: Vec<&Part> = all
-        .iter()
-        .filter(|p| !covered.contains(&(p.owner.clone(), p.item.clone())))
-        .collect();
+    let covered: BTreeSet<&CoverageId> = explanations.iter().flat_map(|e| &e.covered).collect();
+    let missed: Vec<&Part> = all.iter().filter(|p| !covered.contains(&p.id)).collect();
     let total = all.len();
     let hit = total - missed.len();
     let percent = if total == 0 {
@@ -1539,7 +1136,7 @@ pub fn coverage_report(program: &Program, explanations: &[&Explanation]) -> Stri
     } else {
         out.push_str("not exercised by any test:\n");
         for p in missed {
-            out.push_str(&format!("  {} {}: {}\n", p.label, p.item, p.description));
+            out.push_str(&format!("  {} {}: {}\n", p.label, p.id.item, p.description));
         }
     }
     out
