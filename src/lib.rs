@@ -36,7 +36,7 @@
 //! let penalty = arrival.penalty.as_ref().expect("a penalty");
 //! assert_eq!(penalty.article, "518 part 1");
 //! assert_eq!(penalty.fine_mci, [20, 20]); // a large business
-//! assert_eq!(penalty.fine_kzt, [73_840, 73_840]); // at the 2024 MCI of 3,692 tenge
+//! assert_eq!(penalty.fine_kzt, Some([73_840, 73_840])); // at the 2024 MCI of 3,692 tenge
 //! ```
 
 pub mod calendar;

@@ -171,7 +171,7 @@ impl ObligationCheck {
                 same(&self.article, &p.article)
                     && same(&self.warning, &p.warning)
                     && same(&self.fine_mci, &p.fine_mci)
-                    && same(&self.fine_kzt, &p.fine_kzt)
+                    && same(&self.fine_kzt.map(Some), &p.fine_kzt)
             }
             None => {
                 self.article.is_none()

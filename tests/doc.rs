@@ -104,7 +104,8 @@ fn the_catalog_shows_each_rule_as_written_and_in_words() {
     assert!(catalog.contains("| at most 3 days late | 517 part 3 | warning |"));
     // The parameter table.
     assert!(catalog.contains("### Parameter `mci`"));
-    assert!(catalog.contains("| 2024-01-01 | 3692 |"));
+    assert!(catalog.contains("| from 2024-01-01 | 3692 |"));
+    assert!(catalog.contains("| 2026-01-01 to 2026-12-31 | 4325 |"));
 }
 
 /// A rule whose texts need escaping, added to the built-in rules.

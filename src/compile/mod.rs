@@ -562,13 +562,37 @@ impl<'a> Lowering<'a> {
     }
 
     fn parameter(&mut self, p: &ast::ParameterDecl) {
-        let mut values: Vec<(ParameterValue, Span)> = Vec::new();
+        // Each value with the places of the clause, its `from` and its end (`until`, or
+        // the clause).
+        let mut values: Vec<(ParameterValue, (Span, Span, Span))> = Vec::new();
         for v in &p.values {
             let Some(from) = self.date(&v.from) else {
                 continue;
             };
+            let until = match &v.until {
+                None => None,
+                Some(text) => {
+                    let Some(until) = self.date(text) else {
+                        continue;
+                    };
+                    if until < from {
+                        self.error(
+                            "kzrules::empty_period",
+                            text.span,
+                            format!(
+                                "the value of `{}` ends on {until}, before it starts on {from}",
+                                p.id.node
+                            ),
+                            "ends before it starts",
+                            String::from("write an `until` date on or after the `from` date"),
+                        );
+                        continue;
+                    }
+                    Some(until)
+                }
+            };
             let citations = self.citations(&v.citations);
-            if let Some((_, earlier)) = values.iter().find(|(e, _)| e.from == from) {
+            if let Some((_, (earlier, _, _))) = values.iter().find(|(e, _)| e.from == from) {
                 let first = self
                     .at("kzrules::overlap", *earlier, "the other value")
                     .label("also in force from this day");
@@ -588,13 +612,41 @@ impl<'a> Lowering<'a> {
                 ParameterValue {
                     value: v.value.node,
                     from,
+                    until,
                     citations: citations.into(),
                 },
-                v.span,
+                (
+                    v.span,
+                    v.from.span,
+                    v.until.as_ref().map_or(v.span, |u| u.span),
+                ),
             ));
         }
-        let mut values: Vec<ParameterValue> = values.into_iter().map(|(v, _)| v).collect();
-        values.sort_by_key(|v| v.from);
+        values.sort_by_key(|(v, _)| v.from);
+        for pair in values.windows(2) {
+            let [(first, (_, _, until_span)), (next, (_, next_from, _))] = pair else {
+                continue;
+            };
+            if first.until.is_some_and(|until| until >= next.from) {
+                let other = self
+                    .at("kzrules::overlap", *next_from, "the next value starts here")
+                    .label("the next value's first day");
+                let d = self
+                    .at(
+                        "kzrules::overlap",
+                        *until_span,
+                        format!(
+                            "a value of `{}` is still in force on {}, when the next one starts",
+                            p.id.node, next.from
+                        ),
+                    )
+                    .label("its `until` reaches into the next value")
+                    .help("end the value (`until`) before the next value's `from` date")
+                    .with_related(other);
+                self.diagnostics.push(d);
+            }
+        }
+        let values: Vec<ParameterValue> = values.into_iter().map(|(v, _)| v).collect();
         self.parameters.insert(p.id.node.clone(), values);
     }
 

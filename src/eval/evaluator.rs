@@ -978,14 +978,19 @@ impl<'p> Run<'p, '_> {
         };
         let mci = self.program.parameter("mci", violation);
         let mci_kzt = mci.and_then(|m| u32::try_from(m.value).ok());
-        if mci.is_none() && fine_mci != [0, 0] {
-            self.need(
-                rule,
-                String::from("mci"),
-                format!("no MCI value in force on {violation}: add one to `parameter mci`"),
-            );
-        }
-        let kzt = |n: u32| u64::from(n) * u64::from(mci_kzt.unwrap_or(0));
+        // A fine in MCI whose tenge value is not known: never another year's value.
+        let unknown_mci = mci_kzt.is_none() && fine_mci != [0, 0];
+        let note = unknown_mci.then(|| {
+            format!(
+                "the MCI in force on {violation} is not known yet (the republican budget law for {} sets it): the fine is known in MCI only",
+                violation.year()
+            )
+        });
+        let fine_kzt = match mci_kzt {
+            Some(m) => Some(fine_mci.map(|n| u64::from(n) * u64::from(m))),
+            None if fine_mci == [0, 0] => Some([0, 0]),
+            None => None,
+        };
         if self.trace {
             let host_words = match host {
                 Some(h) => format!(
@@ -1035,8 +1040,9 @@ impl<'p> Run<'p, '_> {
             article: branch.article.clone(),
             warning: branch.warning,
             fine_mci,
-            fine_kzt: [kzt(fine_mci[0]), kzt(fine_mci[1])],
+            fine_kzt,
             mci_kzt,
+            note,
             citations: schedule.citations.clone(),
         })
     }

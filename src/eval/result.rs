@@ -124,11 +124,16 @@ pub struct Penalty {
     pub warning: bool,
     /// The fine in monthly calculation indices, `[min, max]`; `[0, 0]` for a warning alone.
     pub fine_mci: [u32; 2],
-    /// The fine in tenge at the MCI of the violation's year, `[min, max]`.
-    pub fine_kzt: [u64; 2],
+    /// The fine in tenge at the MCI of the violation's year, `[min, max]`; `null` (with
+    /// `note` saying why) when that year's MCI is not known yet: never another year's.
+    pub fine_kzt: Option<[u64; 2]>,
     /// The MCI value in tenge used for `fine_kzt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mci_kzt: Option<u32>,
+    /// Why a part of the penalty is not known, e.g. the tenge amount of a fine in a year
+    /// whose MCI is not set yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// The penalty schedule's sources.
     #[serde(default, skip_serializing_if = "<[Citation]>::is_empty")]
     pub citations: Citations,

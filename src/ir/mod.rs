@@ -349,6 +349,8 @@ pub struct ParameterValue {
     pub value: u64,
     /// The first day it is in force.
     pub from: NaiveDate,
+    /// The last day it is in force; without it, until the next value.
+    pub until: Option<NaiveDate>,
     /// Its sources.
     pub citations: Citations,
 }
@@ -361,6 +363,7 @@ impl Program {
             .iter()
             .rev()
             .find(|v| v.from <= date)
+            .filter(|v| v.until.is_none_or(|until| date <= until))
     }
 
     /// The version of a penalty schedule in force on a day.

@@ -53,16 +53,11 @@ pub fn penalty_text(o: &Obligation) -> Option<String> {
         } else {
             format!("{}-{}", p.fine_mci[0], p.fine_mci[1])
         };
-        let kzt = if p.mci_kzt.is_none() {
-            String::new()
-        } else if p.fine_kzt[0] == p.fine_kzt[1] {
-            format!(" ({} tenge)", thousands(p.fine_kzt[0]))
-        } else {
-            format!(
-                " ({}-{} tenge)",
-                thousands(p.fine_kzt[0]),
-                thousands(p.fine_kzt[1])
-            )
+        let kzt = match p.fine_kzt {
+            None => String::from(" (tenge not known yet: the year's MCI is not set)"),
+            Some(_) if p.mci_kzt.is_none() => String::new(),
+            Some([min, max]) if min == max => format!(" ({} tenge)", thousands(min)),
+            Some([min, max]) => format!(" ({}-{} tenge)", thousands(min), thousands(max)),
         };
         parts.push(format!("fine {mci} MCI{kzt}"));
     }

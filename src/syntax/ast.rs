@@ -113,6 +113,8 @@ pub struct ParameterValue {
     pub value: Spanned<u64>,
     /// The first day it is in force, as written.
     pub from: Text,
+    /// The last day it is in force, as written; without it, until the next value.
+    pub until: Option<Text>,
     /// Where it comes from.
     pub citations: Vec<CiteClause>,
     /// The whole clause.

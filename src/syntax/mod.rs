@@ -182,6 +182,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::in_force => "`in_force`",
         Rule::members => "`members`",
         Rule::parameter_value => "`value`",
+        Rule::value_until => "`until DATE`",
         Rule::branch => "a penalty branch (`when ...:` or `otherwise:`)",
         Rule::otherwise => "`otherwise`",
         Rule::penalty_cond | Rule::days_late_cond | Rule::repeated_cond => {
@@ -483,10 +484,19 @@ impl Builder<'_> {
                     let number = parts.next()?;
                     let value = Spanned::new(u64::from(self.number(&number)), self.span(&number));
                     let from = self.text(&parts.next()?);
-                    let citations = parts.filter_map(|c| self.citation(c)).collect();
+                    let mut until = None;
+                    let mut citations = Vec::new();
+                    for part in parts {
+                        if part.as_rule() == Rule::value_until {
+                            until = part.into_inner().next().map(|d| self.text(&d));
+                        } else {
+                            citations.extend(self.citation(part));
+                        }
+                    }
                     decl.values.push(ParameterValue {
                         value,
                         from,
+                        until,
                         citations,
                         span,
                     });

@@ -786,12 +786,16 @@ impl Catalog<'_> {
                 vec![text("Parameter "), code(id.clone())],
             ));
             self.push(Block::Table(
-                vec!["from", "value", "sources"],
+                vec!["in force", "value", "sources"],
                 values
                     .iter()
                     .map(|v| {
+                        let days = match v.until {
+                            None => format!("from {}", v.from),
+                            Some(until) => format!("{} to {until}", v.from),
+                        };
                         vec![
-                            vec![text(v.from.to_string())],
+                            vec![text(days)],
                             vec![text(v.value.to_string())],
                             citations_inline(&v.citations),
                         ]
