@@ -304,3 +304,54 @@ pub enum Window {
     /// `in the last N months`: the N months that end on the day the case is judged on.
     LastMonths(u32),
 }
+
+// ---------------------------------------------------------------------------------------
+// Countries
+
+/// Codes that ISO 3166-1 reserves for a country without assigning them, and the assigned
+/// code of that country (`UK` is the United Kingdom's reserved code; its code is `GB`).
+const RESERVED_COUNTRY_CODES: &[(&str, &str)] =
+    &[("UK", "GB"), ("EL", "GR"), ("FX", "FR"), ("EW", "EE")];
+
+/// Whether `code` is an assigned ISO 3166-1 alpha-2 country code, written in capitals.
+pub fn is_country(code: &str) -> bool {
+    code.len() == 2
+        && code.bytes().all(|b| b.is_ascii_uppercase())
+        && celes::Country::from_alpha2(code).is_ok()
+}
+
+/// The country's English name, for an assigned code: `the Russian Federation`.
+pub fn country_name(code: &str) -> Option<String> {
+    let name = celes::Country::from_alpha2(code).ok()?.long_name;
+    let words: Vec<String> = name
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| match w {
+            "The" if i == 0 => String::from("the"),
+            "Of" | "And" | "The" | "Da" | "De" => w.to_lowercase(),
+            _ => w.to_string(),
+        })
+        .collect();
+    Some(words.join(" "))
+}
+
+/// The assigned alpha-2 code that someone who wrote `written` most likely meant: a
+/// reserved code (`UK` → `GB`), a code in small letters (`gb` → `GB`), an alpha-3 code
+/// (`GBR` → `GB`) or a country's name (`Russia` → `RU`).
+pub fn country_suggestion(written: &str) -> Option<&'static str> {
+    let upper = written.trim().to_ascii_uppercase();
+    if let Some((_, code)) = RESERVED_COUNTRY_CODES.iter().find(|(r, _)| *r == upper) {
+        return Some(code);
+    }
+    let squeezed: String = written
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_' && *c != '.')
+        .collect();
+    written
+        .trim()
+        .parse::<celes::Country>()
+        .or_else(|_| squeezed.parse::<celes::Country>())
+        .ok()
+        .map(|c| c.alpha2)
+        .filter(|code| *code != written)
+}

@@ -1,6 +1,7 @@
 //! Checks of the fields that serde cannot express: formats, date order, limits, `meta`.
 
 use super::*;
+use crate::vocab::{country_name, country_suggestion, is_country};
 
 /// Checks of the parsed case that do not need the whole event list: sizes, formats and the
 /// date order within one record. In the order of the fields in the text, as far as possible.
@@ -146,27 +147,32 @@ pub(crate) fn validate_event(event: &Event, i: usize) -> Result<(), CaseError> {
 }
 
 pub(crate) fn check_citizenship(code: &str, segs: Vec<Seg>) -> Result<(), CaseError> {
-    let ok = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
-    if ok {
+    if is_country(code) {
         return Ok(());
     }
-    let help = if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
-        format!(
-            "did you mean `{}`? Country codes are written in capitals",
-            code.to_ascii_uppercase()
-        )
-    } else if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
-        "this looks like a three-letter code; give the two-letter ISO 3166-1 code, e.g. `GB` for `GBR`".to_string()
+    let two_capitals = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+    let help = match country_suggestion(code) {
+        Some(better) => format!(
+            "did you mean `{better}` ({})? Give the country's two-letter ISO 3166-1 code",
+            country_name(better).unwrap_or_default()
+        ),
+        None if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            "this looks like a three-letter code; give the two-letter ISO 3166-1 code, e.g. `GB` for `GBR`".to_string()
+        }
+        None => "give the two-letter ISO 3166-1 code, e.g. `KZ`, `RU`, `KG`, `GB`, `US`".to_string(),
+    };
+    let message = if two_capitals {
+        format!("`{code}` is not a country: no country has that ISO 3166-1 alpha-2 code")
     } else {
-        "give the two-letter ISO 3166-1 code, e.g. `KZ`, `RU`, `KG`, `GB`, `US`".to_string()
+        format!(
+            "`{}` is not a two-letter country code (ISO 3166-1 alpha-2)",
+            shorten(code, 40)
+        )
     };
     Err(CaseError::new(
         CaseErrorKind::BadValue,
         segs,
-        format!(
-            "`{}` is not a two-letter country code (ISO 3166-1 alpha-2)",
-            shorten(code, 40)
-        ),
+        message,
         Some(help),
     ))
 }

@@ -513,9 +513,39 @@ impl<'a> Lowering<'a> {
             .sort_by(|a, b| (&a.id, a.period.from).cmp(&(&b.id, b.period.from)));
     }
 
+    /// An error for a country code that no country has (`UK`, `XX`).
+    fn check_country(&mut self, code: &Text) -> bool {
+        if crate::vocab::is_country(&code.node) {
+            return true;
+        }
+        let help = match crate::vocab::country_suggestion(&code.node) {
+            Some(better) => format!(
+                "did you mean `{better}` ({})? Write the country's ISO 3166-1 alpha-2 code",
+                crate::vocab::country_name(better).unwrap_or_default()
+            ),
+            None => {
+                String::from("write an assigned ISO 3166-1 alpha-2 code, e.g. `KZ`, `RU`, `GB`")
+            }
+        };
+        self.error(
+            "kzrules::unknown_country",
+            code.span,
+            format!(
+                "`{}` is not a country: no country has that ISO 3166-1 code",
+                code.node
+            ),
+            "not an assigned country code",
+            help,
+        );
+        false
+    }
+
     fn set(&mut self, s: &ast::SetDecl) {
         let mut members = Vec::new();
         for m in &s.members {
+            if !self.check_country(m) {
+                continue;
+            }
             if members.contains(&m.node) {
                 self.error(
                     "kzrules::duplicate_member",
@@ -808,6 +838,9 @@ impl<'a> Lowering<'a> {
                     })
                 }
                 ast::CountryRef::Literal(codes) => {
+                    for code in codes {
+                        self.check_country(code);
+                    }
                     let mut members: Vec<String> = codes.iter().map(|c| c.node.clone()).collect();
                     let name = members.join(", ");
                     members.sort();
