@@ -15,22 +15,20 @@
 //! Counting ("within N business days of X", "no later than N business days before
 //! Y") never leaves the covered years: a date or a count outside them is an
 //! [`CalendarError::OutOfRange`] error, never a year without holidays.
+//!
+//! Every problem in the data file is a [`Diagnostic`] with a stable code
+//! `kzrules::calendar::...`, the exact place, a label and a help text.
 
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
-use std::sync::Arc;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use miette::{Diagnostic as _, NamedSource, SourceSpan};
 use serde::Serialize;
 
 use crate::dates::month_problem;
-
-/// The widest range of years one data file may cover.
-const MAX_COVERED_YEARS: i32 = 200;
-
-/// The name given to the first day of Kurban Ait.
-const KURBAN_AIT: &str = "Kurban Ait";
+use crate::diagnostic::suggest::nearest;
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceFile, Span};
 
 /// What a date is in the calendar, with the reason when it is not an ordinary day.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -135,255 +133,12 @@ pub struct Count {
     pub counted: Vec<NaiveDate>,
 }
 
-/// An error in the calendar data file, or a date the calendar cannot answer for.
+/// A date the calendar cannot answer for, or a count it cannot make.
 ///
-/// Every parse error carries the file as a miette [`NamedSource`] (shared by all the
-/// errors of one parse), a label on the exact place and a help text; every variant has a stable code `kzrules::calendar::...`.
+/// Problems in the data file itself are [`Diagnostic`]s returned by
+/// [`Calendar::parse`].
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum CalendarError {
-    /// A line starts with a word that is not a keyword of the format.
-    #[error("unknown keyword `{keyword}`")]
-    #[diagnostic(code(kzrules::calendar::unknown_keyword))]
-    UnknownKeyword {
-        /// The word found.
-        keyword: String,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// Where the word is.
-        #[label("not a keyword of the calendar format")]
-        span: SourceSpan,
-        /// What to write instead.
-        #[help]
-        help: String,
-    },
-    /// A line does not have the shape its keyword requires.
-    #[error("{message}")]
-    #[diagnostic(code(kzrules::calendar::syntax))]
-    Syntax {
-        /// What is wrong.
-        message: String,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// Where.
-        #[label("{label}")]
-        span: SourceSpan,
-        /// The label's text.
-        label: String,
-        /// The shape the line should have.
-        #[help]
-        help: String,
-    },
-    /// A date, month-day or year that is malformed or does not exist.
-    #[error("bad {what} `{text}`: {problem}")]
-    #[diagnostic(code(kzrules::calendar::bad_date))]
-    BadDate {
-        /// "date", "month-day" or "year".
-        what: String,
-        /// The text found.
-        text: String,
-        /// What is wrong with it.
-        problem: String,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// Where.
-        #[label("not a valid {what}")]
-        span: SourceSpan,
-        /// The expected form.
-        #[help]
-        help: String,
-    },
-    /// A period or range whose start is after its end, or that is too wide.
-    #[error("{message}")]
-    #[diagnostic(code(kzrules::calendar::bad_range))]
-    BadRange {
-        /// What is wrong.
-        message: String,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// Where.
-        #[label("this range")]
-        span: SourceSpan,
-        /// How to fix it.
-        #[help]
-        help: String,
-    },
-    /// The same thing defined twice (or two holidays on one day in overlapping periods).
-    #[error("{what} is defined twice")]
-    #[diagnostic(
-        code(kzrules::calendar::duplicate),
-        help("keep one definition; to change a holiday from a date on, end the old one with `until` and start the new one with `from`")
-    )]
-    Duplicate {
-        /// What is duplicated.
-        what: String,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// The second definition.
-        #[label("defined again here")]
-        span: SourceSpan,
-        /// The first definition.
-        #[label("first defined here")]
-        first: SourceSpan,
-    },
-    /// A `year` or `transfer` line without its `source` (or an empty one).
-    #[error("{what} has no source")]
-    #[diagnostic(
-        code(kzrules::calendar::missing_source),
-        help("add `source \"...\"` naming the act or public page the fact was read from")
-    )]
-    MissingSource {
-        /// The line's subject, e.g. "year 2024".
-        what: String,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// The line.
-        #[label("needs a `source`")]
-        span: SourceSpan,
-    },
-    /// A line without a value its keyword requires (other than `source`).
-    #[error("`{keyword}` line without `{field}`")]
-    #[diagnostic(code(kzrules::calendar::missing_field))]
-    MissingField {
-        /// The line's keyword.
-        keyword: String,
-        /// The missing option.
-        field: String,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// The line.
-        #[label("needs `{field}`")]
-        span: SourceSpan,
-        /// The full shape of the line.
-        #[help]
-        help: String,
-    },
-    /// The file has no `covers FIRST to LAST` line.
-    #[error("the calendar data has no `covers` line")]
-    #[diagnostic(
-        code(kzrules::calendar::missing_covers),
-        help("add a line `covers FIRST to LAST` naming the years the data covers")
-    )]
-    MissingCovers {
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// The start of the file.
-        #[label("no `covers` line in this file")]
-        span: SourceSpan,
-    },
-    /// A covered year without its `year` line.
-    #[error("covered year {year} has no `year` line")]
-    #[diagnostic(
-        code(kzrules::calendar::missing_year),
-        help("add `year {year} source \"...\"` naming where the year's calendar was checked, or narrow `covers`")
-    )]
-    MissingYear {
-        /// The year.
-        year: i32,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// The `covers` line.
-        #[label("covers {year}")]
-        span: SourceSpan,
-    },
-    /// A covered year without the date of the first day of Kurban Ait.
-    #[error("covered year {year} has no `kurban_ait` date")]
-    #[diagnostic(
-        code(kzrules::calendar::missing_kurban_ait),
-        help("add `kurban_ait {year}-MM-DD source \"...\"` with the first day of Kurban Ait announced by the Spiritual Administration of Muslims of Kazakhstan")
-    )]
-    MissingKurbanAit {
-        /// The year.
-        year: i32,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// The `covers` line.
-        #[label("covers {year}")]
-        span: SourceSpan,
-    },
-    /// A dated line outside the covered years.
-    #[error("{what} is outside the covered years {first} to {last}")]
-    #[diagnostic(
-        code(kzrules::calendar::outside_covers),
-        help("extend the `covers` line (and add the year's `year` and `kurban_ait` lines) or correct the date")
-    )]
-    OutsideCovers {
-        /// What is outside.
-        what: String,
-        /// The first covered year.
-        first: i32,
-        /// The last covered year.
-        last: i32,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// Where.
-        #[label("outside {first} to {last}")]
-        span: SourceSpan,
-    },
-    /// A transfer whose `working` day is an ordinary weekday.
-    #[error("transfer: working day {date} is a {weekday}, not a Saturday or Sunday")]
-    #[diagnostic(
-        code(kzrules::calendar::transfer_working_not_weekend),
-        help("a decree makes a Saturday or Sunday a working day (or, as in 2020, a weekday that was off only because a weekend holiday moved there); check the date")
-    )]
-    TransferWorkingNotWeekend {
-        /// The working day given.
-        date: NaiveDate,
-        /// Its weekday.
-        weekday: String,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// Where.
-        #[label("a {weekday}")]
-        span: SourceSpan,
-    },
-    /// A transfer whose `working` day is a holiday.
-    #[error("transfer: working day {date} is a holiday ({name})")]
-    #[diagnostic(
-        code(kzrules::calendar::transfer_working_is_holiday),
-        help("a decree moves ordinary days off; a holiday stays a day off. Check the date")
-    )]
-    TransferWorkingIsHoliday {
-        /// The working day given.
-        date: NaiveDate,
-        /// The holiday.
-        name: String,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// Where.
-        #[label("{name}")]
-        span: SourceSpan,
-    },
-    /// A transfer whose `day_off` is not an ordinary working weekday.
-    #[error("transfer: day off {date} is not a working weekday: {reason}")]
-    #[diagnostic(
-        code(kzrules::calendar::transfer_day_off_not_workday),
-        help("`day_off` is the weekday the decree makes a day off; it must be an ordinary working Monday to Friday")
-    )]
-    TransferDayOffNotWorkday {
-        /// The day off given.
-        date: NaiveDate,
-        /// What it already is.
-        reason: String,
-        /// The data file.
-        #[source_code]
-        src: Arc<NamedSource<String>>,
-        /// Where.
-        #[label("{reason}")]
-        span: SourceSpan,
-    },
     /// A date (or a count reaching a date) outside the covered years.
     #[error("no calendar data for year {year}: {file} covers {first} to {last}; extend the data file {file} to cover {year}")]
     #[diagnostic(
@@ -427,34 +182,6 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    /// Parses and checks the calendar data `text` of the file `file_name` (the name is
-    /// used in diagnostics and in [`CalendarError::OutOfRange`]). Returns every error
-    /// found in the file, not only the first, in file order.
-    pub fn parse(file_name: &str, text: &str) -> Result<Calendar, Vec<CalendarError>> {
-        let mut cx = Cx {
-            file: file_name,
-            text,
-            source: Arc::new(NamedSource::new(file_name, text.to_string())),
-            errors: Vec::new(),
-        };
-        let data = parse_statements(&mut cx);
-        let calendar = build(&mut cx, data);
-        match calendar {
-            Some(calendar) if cx.errors.is_empty() => Ok(calendar),
-            _ => {
-                // In file order (a stable sort keeps the order of errors at one place).
-                let mut errors = cx.errors;
-                errors.sort_by_key(|error| {
-                    error
-                        .labels()
-                        .and_then(|mut labels| labels.next())
-                        .map_or(usize::MAX, |label| label.offset())
-                });
-                Err(errors)
-            }
-        }
-    }
-
     /// The data file's name, as given to [`Calendar::parse`].
     pub fn file_name(&self) -> &str {
         &self.file_name
@@ -625,46 +352,87 @@ fn weekday_name(weekday: Weekday) -> &'static str {
 // Parsing
 // ---------------------------------------------------------------------------
 
-/// The parse context: the file and the errors found so far.
+/// The widest range of years one data file may cover.
+const MAX_COVERED_YEARS: i32 = 200;
+
+impl Calendar {
+    /// Parses and checks the calendar data `file`, number `file_index` in the rule set
+    /// (the index goes into the diagnostics' spans; the file's name into them and into
+    /// [`CalendarError::OutOfRange`]). Returns every
+    /// error found in the file, not only the first, in file order.
+    pub fn parse(file: &SourceFile, file_index: u32) -> Result<Calendar, Vec<Diagnostic>> {
+        let mut cx = Cx {
+            file,
+            index: file_index,
+            errors: Vec::new(),
+        };
+        let facts = parse_statements(&mut cx);
+        let calendar = build(file, file_index, &facts, &mut cx.errors);
+        match calendar {
+            Some(calendar) if cx.errors.is_empty() => Ok(calendar),
+            _ => {
+                // In file order (a stable sort keeps the order of errors at one place).
+                let mut errors = cx.errors;
+                errors.sort_by_key(|error| error.offset);
+                Err(errors)
+            }
+        }
+    }
+}
+
+/// The reading context: the file and the errors found so far.
 struct Cx<'a> {
-    file: &'a str,
-    text: &'a str,
-    /// The file as a miette source, shared by every error.
-    source: Arc<NamedSource<String>>,
-    errors: Vec<CalendarError>,
+    file: &'a SourceFile,
+    /// The file's index in the rule set, for spans.
+    index: u32,
+    errors: Vec<Diagnostic>,
 }
 
 impl Cx<'_> {
-    fn src(&self) -> Arc<NamedSource<String>> {
-        Arc::clone(&self.source)
+    fn error(&self, code: &'static str, span: Span, message: String) -> Diagnostic {
+        Diagnostic::error(code, self.file, span, message)
     }
 
-    fn syntax(&mut self, span: SourceSpan, message: String, label: &str, help: &str) {
-        let src = self.src();
-        self.errors.push(CalendarError::Syntax {
-            message,
-            src,
-            span,
-            label: label.to_string(),
-            help: help.to_string(),
-        });
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.errors.push(diagnostic);
+    }
+
+    fn syntax(&mut self, span: Span, message: String, label: &str, help: &str) {
+        let d = self
+            .error("kzrules::calendar::syntax", span, message)
+            .label(label)
+            .help(help);
+        self.push(d);
     }
 
     fn bad_date(&mut self, tok: &Tok, what: &str, problem: String, help: &str) {
-        let src = self.src();
-        self.errors.push(CalendarError::BadDate {
-            what: what.to_string(),
-            text: tok.text.clone(),
-            problem,
-            src,
-            span: tok.span(),
-            help: help.to_string(),
-        });
+        let message = format!("bad {what} `{}`: {problem}", tok.text);
+        let d = self
+            .error("kzrules::calendar::bad_date", tok.span, message)
+            .label(format!("not a valid {what}"))
+            .help(help);
+        self.push(d);
     }
-}
 
-fn span(start: usize, end: usize) -> SourceSpan {
-    (start, end.saturating_sub(start)).into()
+    fn bad_range(&mut self, span: Span, message: String, help: String) {
+        let d = self
+            .error("kzrules::calendar::bad_range", span, message)
+            .label("this range")
+            .help(help);
+        self.push(d);
+    }
+
+    fn missing_source(&mut self, what: String, span: Span) {
+        let d = self
+            .error(
+                "kzrules::calendar::missing_source",
+                span,
+                format!("{what} has no source"),
+            )
+            .label("needs a `source`")
+            .help("add `source \"...\"` naming the act or public page the fact was read from");
+        self.push(d);
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -678,19 +446,12 @@ struct Tok {
     kind: TokKind,
     /// The word, or the quoted text without quotes and escapes.
     text: String,
-    start: usize,
-    end: usize,
+    span: Span,
 }
 
-impl Tok {
-    fn span(&self) -> SourceSpan {
-        span(self.start, self.end)
-    }
-}
-
-/// Splits one line (starting at byte `base` of the file) into tokens. On an
-/// unterminated quoted text, returns the byte range from the quote to the line end.
-fn tokenize(line: &str, base: usize) -> Result<Vec<Tok>, (usize, usize)> {
+/// Splits one line (starting at byte `base` of file number `file`) into tokens. On an
+/// unterminated quoted text, returns the span from the quote to the line end.
+fn tokenize(line: &str, base: usize, file: u32) -> Result<Vec<Tok>, Span> {
     let mut toks = Vec::new();
     let mut chars = line.char_indices().peekable();
     while let Some(&(i, c)) = chars.peek() {
@@ -716,13 +477,12 @@ fn tokenize(line: &str, base: usize) -> Result<Vec<Tok>, (usize, usize)> {
                 }
             }
             let Some(end) = closed else {
-                return Err((base + i, base + line.len()));
+                return Err(Span::new(file, base + i, base + line.len()));
             };
             toks.push(Tok {
                 kind: TokKind::Text,
                 text,
-                start: base + i,
-                end: base + end,
+                span: Span::new(file, base + i, base + end),
             });
         } else {
             let mut end = line.len();
@@ -736,8 +496,7 @@ fn tokenize(line: &str, base: usize) -> Result<Vec<Tok>, (usize, usize)> {
             toks.push(Tok {
                 kind: TokKind::Word,
                 text: line.get(i..end).unwrap_or_default().to_string(),
-                start: base + i,
-                end: base + end,
+                span: Span::new(file, base + i, base + end),
             });
         }
     }
@@ -755,70 +514,20 @@ const TRANSFER_SHAPE: &str =
 const DATE_HELP: &str = "write dates as YYYY-MM-DD, e.g. 2024-05-08";
 const MONTH_DAY_HELP: &str = "write a holiday's day as MM-DD, e.g. 03-21";
 
-#[derive(Debug, Clone)]
-struct CoversDef {
-    first: i32,
-    last: i32,
-    span: SourceSpan,
-}
-
-#[derive(Debug, Clone)]
-struct YearDef {
-    year: i32,
-    source: String,
-    span: SourceSpan,
-}
-
-#[derive(Debug, Clone)]
-struct HolidayDef {
-    name: String,
-    month: u32,
-    day: u32,
-    never_moves: bool,
-    from: Option<NaiveDate>,
-    until: Option<NaiveDate>,
-    span: SourceSpan,
-}
-
-#[derive(Debug, Clone)]
-struct KurbanDef {
-    date: NaiveDate,
-    span: SourceSpan,
-}
-
-#[derive(Debug, Clone)]
-struct TransferDef {
-    day_off: NaiveDate,
-    day_off_span: SourceSpan,
-    working: NaiveDate,
-    working_span: SourceSpan,
-    decree: String,
-}
-
-#[derive(Debug, Default)]
-struct Data {
-    /// Whether any line starts with `covers` (even a bad one).
-    covers_seen: bool,
-    covers: Vec<CoversDef>,
-    years: Vec<YearDef>,
-    holidays: Vec<HolidayDef>,
-    kurban: Vec<KurbanDef>,
-    transfers: Vec<TransferDef>,
-}
-
 /// Parses every line; errors go to `cx`, good lines to the returned data.
-fn parse_statements(cx: &mut Cx<'_>) -> Data {
-    let mut data = Data::default();
+fn parse_statements(cx: &mut Cx<'_>) -> Facts {
+    let mut data = Facts::default();
     let mut offset = 0;
-    for raw in cx.text.split_inclusive('\n') {
+    let file = cx.file;
+    for raw in file.text.split_inclusive('\n') {
         let base = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
-        let toks = match tokenize(line, base) {
+        let toks = match tokenize(line, base, cx.index) {
             Ok(toks) => toks,
-            Err((start, end)) => {
+            Err(span) => {
                 cx.syntax(
-                    span(start, end),
+                    span,
                     "unterminated quoted text".to_string(),
                     "this text has no closing quote",
                     "close the text with `\"`; write a quote inside it as `\\\"`",
@@ -830,10 +539,12 @@ fn parse_statements(cx: &mut Cx<'_>) -> Data {
             continue;
         };
         let rest = toks.get(1..).unwrap_or_default();
-        let line_span = span(first.start, toks.last().map_or(first.end, |t| t.end));
+        let line_span = toks
+            .last()
+            .map_or(first.span, |last| first.span.to(last.span));
         if first.kind != TokKind::Word {
             cx.syntax(
-                first.span(),
+                first.span,
                 "a line must start with a keyword".to_string(),
                 "quoted text where a keyword belongs",
                 "a line starts with one of: covers, year, holiday, kurban_ait, transfer",
@@ -868,8 +579,7 @@ fn parse_statements(cx: &mut Cx<'_>) -> Data {
                 }
             }
             other => {
-                let suggestion =
-                    crate::diagnostic::suggest::nearest(other, KEYWORDS.iter().copied());
+                let suggestion = nearest(other, KEYWORDS.iter().copied());
                 let help = match suggestion {
                     Some(k) => format!(
                         "did you mean `{k}`? A line starts with one of: {}",
@@ -877,13 +587,15 @@ fn parse_statements(cx: &mut Cx<'_>) -> Data {
                     ),
                     None => format!("a line starts with one of: {}", KEYWORDS.join(", ")),
                 };
-                let src = cx.src();
-                cx.errors.push(CalendarError::UnknownKeyword {
-                    keyword: other.to_string(),
-                    src,
-                    span: first.span(),
-                    help,
-                });
+                let d = cx
+                    .error(
+                        "kzrules::calendar::unknown_keyword",
+                        first.span,
+                        format!("unknown keyword `{other}`"),
+                    )
+                    .label("not a keyword of the calendar format")
+                    .help(help);
+                cx.push(d);
             }
         }
     }
@@ -893,7 +605,7 @@ fn parse_statements(cx: &mut Cx<'_>) -> Data {
 /// Reports a missing value after `after` (or at the line end).
 fn missing_value(cx: &mut Cx<'_>, after: &Tok, what: &str, shape: &str) {
     cx.syntax(
-        after.span(),
+        after.span,
         format!("expected {what} after `{}`", after.text),
         &format!("{what} expected after this"),
         shape,
@@ -902,19 +614,14 @@ fn missing_value(cx: &mut Cx<'_>, after: &Tok, what: &str, shape: &str) {
 
 fn unexpected(cx: &mut Cx<'_>, tok: &Tok, keyword: &str, shape: &str) {
     cx.syntax(
-        tok.span(),
+        tok.span,
         format!("unexpected `{}` in a `{keyword}` line", tok.text),
         "not expected here",
         shape,
     );
 }
 
-fn parse_covers(
-    cx: &mut Cx<'_>,
-    kw: &Tok,
-    rest: &[Tok],
-    line_span: SourceSpan,
-) -> Option<CoversDef> {
+fn parse_covers(cx: &mut Cx<'_>, kw: &Tok, rest: &[Tok], line_span: Span) -> Option<CoversDef> {
     let Some(first_tok) = rest.first() else {
         missing_value(cx, kw, "a year", COVERS_SHAPE);
         return None;
@@ -942,15 +649,13 @@ fn parse_covers(
     }
     let (first, last) = (first?, last?);
     if first > last || last - first >= MAX_COVERED_YEARS {
-        let src = cx.src();
-        cx.errors.push(CalendarError::BadRange {
-            message: format!("`covers {first} to {last}` is not a valid range of years"),
-            src,
-            span: line_span,
-            help: format!(
+        cx.bad_range(
+            line_span,
+            format!("`covers {first} to {last}` is not a valid range of years"),
+            format!(
                 "the first year must not be after the last, and at most {MAX_COVERED_YEARS} years are covered"
             ),
-        });
+        );
         return None;
     }
     Some(CoversDef {
@@ -960,12 +665,7 @@ fn parse_covers(
     })
 }
 
-fn parse_year_line(
-    cx: &mut Cx<'_>,
-    kw: &Tok,
-    rest: &[Tok],
-    line_span: SourceSpan,
-) -> Option<YearDef> {
+fn parse_year_line(cx: &mut Cx<'_>, kw: &Tok, rest: &[Tok], line_span: Span) -> Option<YearDef> {
     let Some(year_tok) = rest.first() else {
         missing_value(cx, kw, "a year", YEAR_SHAPE);
         return None;
@@ -981,12 +681,7 @@ fn parse_year_line(
     let year = year?;
     let source = text_option(&opts, "source");
     let Some(source) = source else {
-        let src = cx.src();
-        cx.errors.push(CalendarError::MissingSource {
-            what: format!("year {year}"),
-            src,
-            span: line_span,
-        });
+        cx.missing_source(format!("year {year}"), line_span);
         return None;
     };
     Some(YearDef {
@@ -996,17 +691,12 @@ fn parse_year_line(
     })
 }
 
-fn parse_holiday(
-    cx: &mut Cx<'_>,
-    kw: &Tok,
-    rest: &[Tok],
-    line_span: SourceSpan,
-) -> Option<HolidayDef> {
+fn parse_holiday(cx: &mut Cx<'_>, kw: &Tok, rest: &[Tok], line_span: Span) -> Option<HolidayDef> {
     let name = match rest.first() {
         Some(t) if t.kind == TokKind::Text && !t.text.trim().is_empty() => t.text.clone(),
         Some(t) if t.kind == TokKind::Text => {
             cx.syntax(
-                t.span(),
+                t.span,
                 "a holiday needs a name".to_string(),
                 "empty name",
                 HOLIDAY_SHAPE,
@@ -1015,7 +705,7 @@ fn parse_holiday(
         }
         Some(t) => {
             cx.syntax(
-                t.span(),
+                t.span,
                 format!("expected the holiday's name in quotes, found `{}`", t.text),
                 "name expected here",
                 HOLIDAY_SHAPE,
@@ -1056,13 +746,11 @@ fn parse_holiday(
     let until = until.ok()?;
     if let (Some(f), Some(u)) = (from, until) {
         if f > u {
-            let src = cx.src();
-            cx.errors.push(CalendarError::BadRange {
-                message: format!("holiday \"{name}\": `from {f}` is after `until {u}`"),
-                src,
-                span: line_span,
-                help: "the period in force runs from `from` to `until`, both included".to_string(),
-            });
+            cx.bad_range(
+                line_span,
+                format!("holiday \"{name}\": `from {f}` is after `until {u}`"),
+                "the period in force runs from `from` to `until`, both included".to_string(),
+            );
             return None;
         }
     }
@@ -1077,12 +765,7 @@ fn parse_holiday(
     })
 }
 
-fn parse_kurban(
-    cx: &mut Cx<'_>,
-    kw: &Tok,
-    rest: &[Tok],
-    line_span: SourceSpan,
-) -> Option<KurbanDef> {
+fn parse_kurban(cx: &mut Cx<'_>, kw: &Tok, rest: &[Tok], line_span: Span) -> Option<KurbanDef> {
     let Some(date_tok) = rest.first() else {
         missing_value(cx, kw, "a date", KURBAN_SHAPE);
         return None;
@@ -1101,7 +784,7 @@ fn parse_kurban(
     })
 }
 
-fn parse_transfer(cx: &mut Cx<'_>, rest: &[Tok], line_span: SourceSpan) -> Option<TransferDef> {
+fn parse_transfer(cx: &mut Cx<'_>, rest: &[Tok], line_span: Span) -> Option<TransferDef> {
     let opts = parse_options(
         cx,
         rest,
@@ -1126,14 +809,15 @@ fn parse_transfer(cx: &mut Cx<'_>, rest: &[Tok], line_span: SourceSpan) -> Optio
     ] {
         if !present {
             complete = false;
-            let src = cx.src();
-            cx.errors.push(CalendarError::MissingField {
-                keyword: "transfer".to_string(),
-                field: field.to_string(),
-                src,
-                span: line_span,
-                help: TRANSFER_SHAPE.to_string(),
-            });
+            let d = cx
+                .error(
+                    "kzrules::calendar::missing_field",
+                    line_span,
+                    format!("`transfer` line without `{field}`"),
+                )
+                .label(format!("needs `{field}`"))
+                .help(TRANSFER_SHAPE);
+            cx.push(d);
         }
     }
     if source.is_none() {
@@ -1142,12 +826,7 @@ fn parse_transfer(cx: &mut Cx<'_>, rest: &[Tok], line_span: SourceSpan) -> Optio
             Ok(Some(d)) => format!("transfer of the day off {d}"),
             _ => "transfer".to_string(),
         };
-        let src = cx.src();
-        cx.errors.push(CalendarError::MissingSource {
-            what,
-            src,
-            span: line_span,
-        });
+        cx.missing_source(what, line_span);
     }
     let (Ok(Some(day_off)), Ok(Some(working)), Some(decree), true) =
         (day_off, working, decree, complete)
@@ -1157,7 +836,7 @@ fn parse_transfer(cx: &mut Cx<'_>, rest: &[Tok], line_span: SourceSpan) -> Optio
     let value_span = |key: &str| {
         opts.get(key)
             .and_then(|found| found.value)
-            .map_or(line_span, Tok::span)
+            .map_or(line_span, |tok| tok.span)
     };
     Some(TransferDef {
         day_off,
@@ -1192,7 +871,7 @@ fn parse_options<'t>(
     shape: &str,
 ) -> Option<Opts<'t>> {
     let mut found: Opts<'t> = BTreeMap::new();
-    let mut key_spans: BTreeMap<&'static str, SourceSpan> = BTreeMap::new();
+    let mut key_spans: BTreeMap<&'static str, Span> = BTreeMap::new();
     let mut i = 0;
     while let Some(key_tok) = toks.get(i) {
         let spec = allowed
@@ -1201,7 +880,7 @@ fn parse_options<'t>(
         let Some(&(name, opt)) = spec else {
             let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
             cx.syntax(
-                key_tok.span(),
+                key_tok.span,
                 format!("unexpected `{}` in a `{keyword}` line", key_tok.text),
                 &format!("expected one of: {}", names.join(", ")),
                 shape,
@@ -1209,16 +888,12 @@ fn parse_options<'t>(
             return None;
         };
         if let Some(first) = key_spans.get(name) {
-            let src = cx.src();
-            cx.errors.push(CalendarError::Duplicate {
-                what: format!("option `{name}` of this `{keyword}` line"),
-                src,
-                span: key_tok.span(),
-                first: *first,
-            });
+            let what = format!("option `{name}` of this `{keyword}` line");
+            let d = duplicate(cx.file, &what, key_tok.span, *first);
+            cx.push(d);
             return None;
         }
-        key_spans.insert(name, key_tok.span());
+        key_spans.insert(name, key_tok.span);
         if opt == Opt::Flag {
             found.insert(name, Found { value: None });
             i += 1;
@@ -1239,7 +914,7 @@ fn parse_options<'t>(
             }
             Some(v) => {
                 cx.syntax(
-                    v.span(),
+                    v.span,
                     format!("`{name}` needs {expected}, found `{}`", v.text),
                     &format!("{expected} expected"),
                     shape,
@@ -1360,49 +1035,166 @@ fn parse_year_number(cx: &mut Cx<'_>, tok: &Tok) -> Option<i32> {
 // Checking and building
 // ---------------------------------------------------------------------------
 
-/// Checks the parsed data as a whole and computes the calendar. Returns `None` when
-/// it cannot be computed (no valid `covers` line); other errors are pushed to `cx`.
-fn build(cx: &mut Cx<'_>, data: Data) -> Option<Calendar> {
-    let mut covers_iter = data.covers.iter();
-    let Some(covers) = covers_iter.next().cloned() else {
+/// The name given to the first day of Kurban Ait.
+const KURBAN_AIT: &str = "Kurban Ait";
+
+/// The help of every duplicate definition.
+const DUPLICATE_HELP: &str = "keep one definition; to change a holiday from a date on, end the old one with `until` and start the new one with `from`";
+
+/// A `covers FIRST to LAST` line.
+#[derive(Debug, Clone)]
+struct CoversDef {
+    first: i32,
+    last: i32,
+    span: Span,
+}
+
+/// A `year YYYY source "..."` line.
+#[derive(Debug, Clone)]
+struct YearDef {
+    year: i32,
+    source: String,
+    span: Span,
+}
+
+/// A `holiday "NAME" MM-DD ...` line: a holiday and the period it is in force.
+#[derive(Debug, Clone)]
+struct HolidayDef {
+    name: String,
+    month: u32,
+    day: u32,
+    /// Its day off stays on the date even on a Saturday or Sunday.
+    never_moves: bool,
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    span: Span,
+}
+
+/// A `kurban_ait YYYY-MM-DD` line.
+#[derive(Debug, Clone)]
+struct KurbanDef {
+    date: NaiveDate,
+    span: Span,
+}
+
+/// A `transfer day_off ... working ... decree "..."` line.
+#[derive(Debug, Clone)]
+struct TransferDef {
+    day_off: NaiveDate,
+    day_off_span: Span,
+    working: NaiveDate,
+    working_span: Span,
+    decree: String,
+}
+
+/// Every well-formed line of the data file, in file order.
+#[derive(Debug, Default)]
+struct Facts {
+    /// Whether any line starts with `covers` (even a bad one).
+    covers_seen: bool,
+    covers: Vec<CoversDef>,
+    years: Vec<YearDef>,
+    holidays: Vec<HolidayDef>,
+    kurban: Vec<KurbanDef>,
+    transfers: Vec<TransferDef>,
+}
+
+/// "`what` is defined twice", at `span`, with the first definition at `first` as a
+/// related diagnostic.
+fn duplicate(file: &SourceFile, what: &str, span: Span, first: Span) -> Diagnostic {
+    let code = "kzrules::calendar::duplicate";
+    let first =
+        Diagnostic::error(code, file, first, "first defined here").label("first defined here");
+    Diagnostic::error(code, file, span, format!("{what} is defined twice"))
+        .label("defined again here")
+        .help(DUPLICATE_HELP)
+        .with_related(first)
+}
+
+/// Where the checks report: the data file and its errors so far.
+struct Checks<'a> {
+    file: &'a SourceFile,
+    errors: &'a mut Vec<Diagnostic>,
+}
+
+impl Checks<'_> {
+    fn error(&self, code: &'static str, span: Span, message: String) -> Diagnostic {
+        Diagnostic::error(code, self.file, span, message)
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.errors.push(diagnostic);
+    }
+
+    fn duplicate(&mut self, what: &str, span: Span, first: Span) {
+        let d = duplicate(self.file, what, span, first);
+        self.push(d);
+    }
+
+    fn outside_covers(&mut self, covers: &CoversDef, what: String, span: Span) {
+        let (first, last) = (covers.first, covers.last);
+        let d = self
+            .error(
+                "kzrules::calendar::outside_covers",
+                span,
+                format!("{what} is outside the covered years {first} to {last}"),
+            )
+            .label(format!("outside {first} to {last}"))
+            .help("extend the `covers` line (and add the year's `year` and `kurban_ait` lines) or correct the date");
+        self.push(d);
+    }
+}
+
+/// Checks the facts of file `file` (number `file_index` in the rule set) as a whole
+/// and computes the calendar. Returns `None` when it cannot be computed (no valid
+/// `covers` line); every problem is pushed to `errors`.
+fn build(
+    file: &SourceFile,
+    file_index: u32,
+    facts: &Facts,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Calendar> {
+    let mut cx = Checks { file, errors };
+    let mut covers_iter = facts.covers.iter();
+    let Some(covers) = covers_iter.next() else {
         // Only when the file has no `covers` line at all (a bad one is reported).
-        if !data.covers_seen {
-            let src = cx.src();
-            cx.errors.push(CalendarError::MissingCovers {
-                src,
-                span: span(0, 0),
-            });
+        if !facts.covers_seen {
+            let d = cx
+                .error(
+                    "kzrules::calendar::missing_covers",
+                    Span::new(file_index, 0, 0),
+                    "the calendar data has no `covers` line".to_string(),
+                )
+                .label("no `covers` line in this file")
+                .help("add a line `covers FIRST to LAST` naming the years the data covers");
+            cx.push(d);
         }
         return None;
     };
     for again in covers_iter {
-        let src = cx.src();
-        cx.errors.push(CalendarError::Duplicate {
-            what: "`covers`".to_string(),
-            src,
-            span: again.span,
-            first: covers.span,
-        });
+        cx.duplicate("`covers`", again.span, covers.span);
     }
     let (first, last) = (covers.first, covers.last);
     let (Some(range_start), Some(range_end)) = (
         NaiveDate::from_ymd_opt(first, 1, 1),
         NaiveDate::from_ymd_opt(last, 12, 31),
     ) else {
-        let src = cx.src();
-        cx.errors.push(CalendarError::BadRange {
-            message: format!("years {first} to {last} cannot be represented"),
-            src,
-            span: covers.span,
-            help: "use years between 1 and 9999".to_string(),
-        });
+        let d = cx
+            .error(
+                "kzrules::calendar::bad_range",
+                covers.span,
+                format!("years {first} to {last} cannot be represented"),
+            )
+            .label("this range")
+            .help("use years between 1 and 9999");
+        cx.push(d);
         return None;
     };
     let range = range_start..=range_end;
 
-    let year_sources = check_years(cx, &covers, &data.years);
-    let kurban = check_kurban_ait(cx, &covers, &data.kurban);
-    let holidays = check_holidays(cx, &data.holidays);
+    let year_sources = check_years(&mut cx, covers, &facts.years);
+    let kurban = check_kurban_ait(&mut cx, covers, &facts.kurban);
+    let holidays = check_holidays(&mut cx, &facts.holidays);
 
     // Mechanism 1: holidays (and Kurban Ait) as days off.
     let on_date = holiday_dates(first, last, &holidays, &kurban);
@@ -1430,12 +1222,12 @@ fn build(cx: &mut Cx<'_>, data: Data) -> Option<Calendar> {
     }
 
     // Mechanism 3: decree transfers, checked against the days off of mechanisms 1-2.
-    let applied = check_transfers(cx, &covers, &data.transfers, &special);
+    let applied = check_transfers(&mut cx, covers, &facts.transfers, &special);
     special.extend(applied);
     special.retain(|date, _| range.contains(date));
 
     Some(Calendar {
-        file_name: cx.file.to_string(),
+        file_name: file.name.clone(),
         first,
         last,
         business: business_bits(first, last, &special),
@@ -1444,40 +1236,19 @@ fn build(cx: &mut Cx<'_>, data: Data) -> Option<Calendar> {
     })
 }
 
-fn outside_covers(cx: &mut Cx<'_>, covers: &CoversDef, what: String, span: SourceSpan) {
-    let src = cx.src();
-    cx.errors.push(CalendarError::OutsideCovers {
-        what,
-        first: covers.first,
-        last: covers.last,
-        src,
-        span,
-    });
-}
-
-fn duplicate(cx: &mut Cx<'_>, what: String, span: SourceSpan, first: SourceSpan) {
-    let src = cx.src();
-    cx.errors.push(CalendarError::Duplicate {
-        what,
-        src,
-        span,
-        first,
-    });
-}
-
 fn is_covered(covers: &CoversDef, year: i32) -> bool {
     (covers.first..=covers.last).contains(&year)
 }
 
 /// One `year` line per covered year; returns the sources by year.
-fn check_years(cx: &mut Cx<'_>, covers: &CoversDef, defs: &[YearDef]) -> BTreeMap<i32, String> {
+fn check_years(cx: &mut Checks<'_>, covers: &CoversDef, defs: &[YearDef]) -> BTreeMap<i32, String> {
     let mut sources: BTreeMap<i32, String> = BTreeMap::new();
-    let mut spans: BTreeMap<i32, SourceSpan> = BTreeMap::new();
+    let mut spans: BTreeMap<i32, Span> = BTreeMap::new();
     for def in defs {
         if !is_covered(covers, def.year) {
-            outside_covers(cx, covers, format!("year {}", def.year), def.span);
+            cx.outside_covers(covers, format!("year {}", def.year), def.span);
         } else if let Some(first_span) = spans.get(&def.year) {
-            duplicate(cx, format!("year {}", def.year), def.span, *first_span);
+            cx.duplicate(&format!("year {}", def.year), def.span, *first_span);
         } else {
             spans.insert(def.year, def.span);
             sources.insert(def.year, def.source.clone());
@@ -1485,12 +1256,15 @@ fn check_years(cx: &mut Cx<'_>, covers: &CoversDef, defs: &[YearDef]) -> BTreeMa
     }
     for year in covers.first..=covers.last {
         if !sources.contains_key(&year) {
-            let src = cx.src();
-            cx.errors.push(CalendarError::MissingYear {
-                year,
-                src,
-                span: covers.span,
-            });
+            let d = cx
+                .error(
+                    "kzrules::calendar::missing_year",
+                    covers.span,
+                    format!("covered year {year} has no `year` line"),
+                )
+                .label(format!("covers {year}"))
+                .help(format!("add `year {year} source \"...\"` naming where the year's calendar was checked, or narrow `covers`"));
+            cx.push(d);
         }
     }
     sources
@@ -1498,19 +1272,19 @@ fn check_years(cx: &mut Cx<'_>, covers: &CoversDef, defs: &[YearDef]) -> BTreeMa
 
 /// One `kurban_ait` line per covered year; returns the dates by year.
 fn check_kurban_ait(
-    cx: &mut Cx<'_>,
+    cx: &mut Checks<'_>,
     covers: &CoversDef,
     defs: &[KurbanDef],
 ) -> BTreeMap<i32, NaiveDate> {
     let mut dates: BTreeMap<i32, NaiveDate> = BTreeMap::new();
-    let mut spans: BTreeMap<i32, SourceSpan> = BTreeMap::new();
+    let mut spans: BTreeMap<i32, Span> = BTreeMap::new();
     for def in defs {
         let year = def.date.year();
         if !is_covered(covers, year) {
-            outside_covers(cx, covers, format!("kurban_ait {}", def.date), def.span);
+            cx.outside_covers(covers, format!("kurban_ait {}", def.date), def.span);
         } else if let Some(first_span) = spans.get(&year) {
             let what = format!("the first day of Kurban Ait of {year}");
-            duplicate(cx, what, def.span, *first_span);
+            cx.duplicate(&what, def.span, *first_span);
         } else {
             spans.insert(year, def.span);
             dates.insert(year, def.date);
@@ -1518,19 +1292,22 @@ fn check_kurban_ait(
     }
     for year in covers.first..=covers.last {
         if !dates.contains_key(&year) {
-            let src = cx.src();
-            cx.errors.push(CalendarError::MissingKurbanAit {
-                year,
-                src,
-                span: covers.span,
-            });
+            let d = cx
+                .error(
+                    "kzrules::calendar::missing_kurban_ait",
+                    covers.span,
+                    format!("covered year {year} has no `kurban_ait` date"),
+                )
+                .label(format!("covers {year}"))
+                .help(format!("add `kurban_ait {year}-MM-DD source \"...\"` with the first day of Kurban Ait announced by the Spiritual Administration of Muslims of Kazakhstan"));
+            cx.push(d);
         }
     }
     dates
 }
 
 /// Two definitions of one month-day must not overlap in time; returns the others.
-fn check_holidays<'d>(cx: &mut Cx<'_>, defs: &'d [HolidayDef]) -> Vec<&'d HolidayDef> {
+fn check_holidays<'d>(cx: &mut Checks<'_>, defs: &'d [HolidayDef]) -> Vec<&'d HolidayDef> {
     let mut holidays: Vec<&HolidayDef> = Vec::new();
     for def in defs {
         let clash = holidays.iter().find(|other| {
@@ -1543,7 +1320,7 @@ fn check_holidays<'d>(cx: &mut Cx<'_>, defs: &'d [HolidayDef]) -> Vec<&'d Holida
                 "a holiday on {:02}-{:02} (periods in force overlap)",
                 def.month, def.day
             );
-            duplicate(cx, what, def.span, other.span);
+            cx.duplicate(&what, def.span, other.span);
         } else {
             holidays.push(def);
         }
@@ -1630,14 +1407,14 @@ fn weekend_moves(
 /// Mechanism 3: checks every transfer against the days off of mechanisms 1-2
 /// (`special`) and returns the day kinds of the valid ones.
 fn check_transfers(
-    cx: &mut Cx<'_>,
+    cx: &mut Checks<'_>,
     covers: &CoversDef,
     defs: &[TransferDef],
     special: &BTreeMap<NaiveDate, DayKind>,
 ) -> Vec<(NaiveDate, DayKind)> {
     let mut applied: Vec<(NaiveDate, DayKind)> = Vec::new();
-    let mut day_off_spans: BTreeMap<NaiveDate, SourceSpan> = BTreeMap::new();
-    let mut working_spans: BTreeMap<NaiveDate, SourceSpan> = BTreeMap::new();
+    let mut day_off_spans: BTreeMap<NaiveDate, Span> = BTreeMap::new();
+    let mut working_spans: BTreeMap<NaiveDate, Span> = BTreeMap::new();
     for def in defs {
         let mut ok = true;
         for (date, date_span, role) in [
@@ -1645,7 +1422,7 @@ fn check_transfers(
             (def.working, def.working_span, "working day"),
         ] {
             if !is_covered(covers, date.year()) {
-                outside_covers(cx, covers, format!("transfer {role} {date}"), date_span);
+                cx.outside_covers(covers, format!("transfer {role} {date}"), date_span);
                 ok = false;
             }
         }
@@ -1654,12 +1431,12 @@ fn check_transfers(
         }
         if let Some(first_span) = day_off_spans.get(&def.day_off) {
             let what = format!("a transfer of the day off {}", def.day_off);
-            duplicate(cx, what, def.day_off_span, *first_span);
+            cx.duplicate(&what, def.day_off_span, *first_span);
             ok = false;
         }
         if let Some(first_span) = working_spans.get(&def.working) {
             let what = format!("a transfer of the working day {}", def.working);
-            duplicate(cx, what, def.working_span, *first_span);
+            cx.duplicate(&what, def.working_span, *first_span);
             ok = false;
         }
         day_off_spans.entry(def.day_off).or_insert(def.day_off_span);
@@ -1676,13 +1453,18 @@ fn check_transfers(
             _ => None,
         };
         if let Some(reason) = day_off_problem {
-            let src = cx.src();
-            cx.errors.push(CalendarError::TransferDayOffNotWorkday {
-                date: def.day_off,
-                reason,
-                src,
-                span: def.day_off_span,
-            });
+            let d = cx
+                .error(
+                    "kzrules::calendar::transfer_day_off_not_workday",
+                    def.day_off_span,
+                    format!(
+                        "transfer: day off {} is not a working weekday: {reason}",
+                        def.day_off
+                    ),
+                )
+                .label(reason)
+                .help("`day_off` is the weekday the decree makes a day off; it must be an ordinary working Monday to Friday");
+            cx.push(d);
             ok = false;
         }
 
@@ -1690,13 +1472,18 @@ fn check_transfers(
         // because a weekend holiday moved there.
         let working_reason = match special.get(&def.working) {
             Some(DayKind::Holiday { name }) => {
-                let src = cx.src();
-                cx.errors.push(CalendarError::TransferWorkingIsHoliday {
-                    date: def.working,
-                    name: name.clone(),
-                    src,
-                    span: def.working_span,
-                });
+                let d = cx
+                    .error(
+                        "kzrules::calendar::transfer_working_is_holiday",
+                        def.working_span,
+                        format!(
+                            "transfer: working day {} is a holiday ({name})",
+                            def.working
+                        ),
+                    )
+                    .label(name.clone())
+                    .help("a decree moves ordinary days off; a holiday stays a day off. Check the date");
+                cx.push(d);
                 None
             }
             Some(DayKind::MovedHoliday { name, from }) => Some(format!(
@@ -1715,14 +1502,19 @@ fn check_transfers(
                 def.day_off
             )),
             _ => {
-                let weekday = weekday_name(def.working.weekday()).to_string();
-                let src = cx.src();
-                cx.errors.push(CalendarError::TransferWorkingNotWeekend {
-                    date: def.working,
-                    weekday,
-                    src,
-                    span: def.working_span,
-                });
+                let weekday = weekday_name(def.working.weekday());
+                let d = cx
+                    .error(
+                        "kzrules::calendar::transfer_working_not_weekend",
+                        def.working_span,
+                        format!(
+                            "transfer: working day {} is a {weekday}, not a Saturday or Sunday",
+                            def.working
+                        ),
+                    )
+                    .label(format!("a {weekday}"))
+                    .help("a decree makes a Saturday or Sunday a working day (or, as in 2020, a weekday that was off only because a weekend holiday moved there); check the date");
+                cx.push(d);
                 None
             }
         };
