@@ -1,5 +1,5 @@
 //! The law applied to what the calendar data file states: from the [`Facts`] that
-//! the reader in `mod.rs` reads, [`build`] computes the [`Calendar`].
+//! `file.rs` reads, [`build`] computes the [`Calendar`].
 //!
 //! It first checks the facts as a whole (one `covers` line, one `year` and one
 //! `kurban_ait` line per covered year, nothing defined twice, nothing outside the
