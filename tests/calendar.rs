@@ -15,14 +15,16 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use kzrules::calendar::{
     calendar_days_before, within_calendar_days, Calendar, CalendarError, DayKind,
 };
-use miette::Diagnostic;
+use kzrules::diagnostic::Diagnostic;
+use kzrules::source::SourceFile;
 use proptest::prelude::*;
 
 const DATA: &str = include_str!("../rules/calendar.kzcal");
 const DATA_NAME: &str = "rules/calendar.kzcal";
 const FACTS: &str = include_str!("data/calendar_facts.txt");
 
-fn render(error: &CalendarError) -> String {
+/// A diagnostic as miette draws it, without colour.
+fn render(error: &dyn miette::Diagnostic) -> String {
     let mut out = String::new();
     miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
         .render_report(&mut out, error)
@@ -32,10 +34,10 @@ fn render(error: &CalendarError) -> String {
 
 fn calendar() -> &'static Calendar {
     static CALENDAR: OnceLock<Calendar> = OnceLock::new();
-    CALENDAR.get_or_init(|| match Calendar::parse(DATA_NAME, DATA) {
+    CALENDAR.get_or_init(|| match parse(DATA_NAME, DATA) {
         Ok(calendar) => calendar,
         Err(errors) => {
-            let rendered: Vec<String> = errors.iter().map(render).collect();
+            let rendered: Vec<String> = errors.iter().map(|e| render(e)).collect();
             panic!(
                 "{} errors in the data:\n{}",
                 errors.len(),
@@ -49,8 +51,16 @@ fn d(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
+/// The calendar of the data `text` of a file named `name`, or its diagnostics.
+fn parse(name: &str, text: &str) -> Result<Calendar, Vec<Diagnostic>> {
+    Calendar::parse(&SourceFile::new(name, text), 0)
+}
+
+/// The code of a counting error.
 fn code(error: &CalendarError) -> String {
-    error.code().map(|c| c.to_string()).unwrap_or_default()
+    miette::Diagnostic::code(error)
+        .map(|c| c.to_string())
+        .unwrap_or_default()
 }
 
 fn is_weekend(date: NaiveDate) -> bool {
@@ -527,20 +537,20 @@ holiday "Victory Day" 05-09
 kurban_ait 2024-06-16
 "#;
 
-fn errors_of(text: &str) -> Vec<CalendarError> {
-    match Calendar::parse("broken.kzcal", text) {
+fn errors_of(text: &str) -> Vec<Diagnostic> {
+    match parse("broken.kzcal", text) {
         Ok(_) => panic!("expected errors in:\n{text}"),
         Err(errors) => errors,
     }
 }
 
-fn codes(errors: &[CalendarError]) -> Vec<String> {
-    errors.iter().map(code).collect()
+fn codes(errors: &[Diagnostic]) -> Vec<String> {
+    errors.iter().map(|e| e.code.to_string()).collect()
 }
 
 #[test]
 fn the_base_snippet_is_valid() {
-    let cal = Calendar::parse("base.kzcal", BASE).unwrap();
+    let cal = parse("base.kzcal", BASE).unwrap();
     assert_eq!(cal.years(), 2024..=2024);
     assert!(!cal.is_business_day(d("2024-05-09")).unwrap());
 }
@@ -564,23 +574,27 @@ fn every_error_of_a_file_is_reported() {
         ]
     );
     for error in &errors {
-        assert!(error.source_code().is_some(), "{error:?}");
+        assert_eq!(error.file, "broken.kzcal", "{error:?}");
         assert!(
-            error.labels().is_some_and(|mut l| l.next().is_some()),
+            miette::Diagnostic::source_code(error).is_some(),
             "{error:?}"
         );
-        assert!(error.help().is_some(), "{error:?}");
+        assert!(!error.label.is_empty(), "{error:?}");
+        assert!(error.help.is_some(), "{error:?}");
     }
     // The unknown keyword gets a suggestion; the bad date says why.
-    assert!(errors[0].help().unwrap().to_string().contains("`holiday`"));
+    assert!(errors[0].help.as_ref().unwrap().contains("`holiday`"));
     let bad_date = render(&errors[1]);
     assert!(bad_date.contains("broken.kzcal"), "{bad_date}");
     assert!(bad_date.contains("2024-02-30"), "{bad_date}");
     assert!(bad_date.contains("February 2024 has 29 days"), "{bad_date}");
     // The label is on the exact place.
-    let label = errors[1].labels().unwrap().next().unwrap();
     let at = text.find("2024-02-30").unwrap();
-    assert_eq!((label.offset(), label.len()), (at, "2024-02-30".len()));
+    assert_eq!(
+        (errors[1].offset, errors[1].length),
+        (at, "2024-02-30".len())
+    );
+    assert_eq!(errors[1].line, 7);
 }
 
 #[test]
@@ -600,14 +614,18 @@ fn duplicates_and_overlaps() {
         codes.iter().all(|c| c == "kzrules::calendar::duplicate"),
         "{codes:?}"
     );
+    // Each points at the second definition and, as a related diagnostic, the first.
     for error in &errors {
-        assert_eq!(error.labels().unwrap().count(), 2, "{error:?}");
+        assert_eq!(error.label, "defined again here", "{error:?}");
+        let first = error.related.as_deref().unwrap();
+        assert_eq!(first.label, "first defined here", "{error:?}");
+        assert!(first.offset < error.offset, "{error:?}");
     }
     // A holiday replaced at a date is fine when the periods do not overlap.
     let fine = format!(
         "{BASE}holiday \"Old\" 10-25 until 2008-12-31\nholiday \"Republic Day\" 10-25 from 2022-09-29\n"
     );
-    let cal = Calendar::parse("fine.kzcal", &fine).unwrap();
+    let cal = parse("fine.kzcal", &fine).unwrap();
     assert!(!cal.is_business_day(d("2024-10-25")).unwrap());
 }
 

@@ -55,13 +55,9 @@ pub fn compile(mut files: Vec<SourceFile>) -> Result<Compiled, Diagnostics> {
                 );
                 continue;
             }
-            match Calendar::parse(&file.name, &file.text) {
+            match Calendar::parse(file, index) {
                 Ok(c) => calendar = Some(c),
-                Err(errors) => {
-                    for e in &errors {
-                        diagnostics.push(from_miette(e, file, index));
-                    }
-                }
+                Err(errors) => diagnostics.list.extend(errors),
             }
         } else {
             let (ast, errors) = crate::syntax::parse_recovering(index, file);
@@ -130,54 +126,6 @@ fn rule_set_hash(files: &[SourceFile]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// The codes of the calendar data file's errors (src/calendar/mod.rs).
-const CALENDAR_CODES: &[&str] = &[
-    "kzrules::calendar::bad_date",
-    "kzrules::calendar::bad_range",
-    "kzrules::calendar::duplicate",
-    "kzrules::calendar::invalid_count",
-    "kzrules::calendar::missing_covers",
-    "kzrules::calendar::missing_field",
-    "kzrules::calendar::missing_kurban_ait",
-    "kzrules::calendar::missing_source",
-    "kzrules::calendar::missing_year",
-    "kzrules::calendar::out_of_range",
-    "kzrules::calendar::outside_covers",
-    "kzrules::calendar::syntax",
-    "kzrules::calendar::transfer_day_off_not_workday",
-    "kzrules::calendar::transfer_working_is_holiday",
-    "kzrules::calendar::transfer_working_not_weekend",
-    "kzrules::calendar::unknown_keyword",
-];
-
-/// Turn any miette diagnostic about `file` (the calendar's) into ours.
-fn from_miette(error: &dyn miette::Diagnostic, file: &SourceFile, index: u32) -> Diagnostic {
-    let code = error
-        .code()
-        .map(|c| c.to_string())
-        .unwrap_or_else(|| String::from("kzrules::calendar::syntax"));
-    let code: &'static str = CALENDAR_CODES
-        .iter()
-        .copied()
-        .find(|c| *c == code)
-        .unwrap_or("kzrules::calendar::syntax");
-    let label = error.labels().and_then(|mut l| l.next());
-    let mut d = match &label {
-        Some(l) => Diagnostic::error(
-            code,
-            file,
-            Span::new(index, l.offset(), l.offset() + l.len()),
-            error.to_string(),
-        )
-        .label(l.label().unwrap_or("here").to_string()),
-        None => Diagnostic::without_place(code, &file.name, error.to_string()),
-    };
-    if let Some(help) = error.help() {
-        d = d.help(help.to_string());
-    }
-    d
 }
 
 /// Names of things a rule file can declare, for "is a ..., not a ..." messages.

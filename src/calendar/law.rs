@@ -1,0 +1,566 @@
+//! The law applied to what the calendar data file states: from the [`Facts`] that
+//! `file.rs` reads, [`build`] computes the [`Calendar`].
+//!
+//! It first checks the facts as a whole (one `covers` line, one `year` and one
+//! `kurban_ait` line per covered year, nothing defined twice, nothing outside the
+//! covered years), then applies the three mechanisms of the law in order:
+//!
+//! 1. [`holiday_dates`]: a holiday in force on a date makes it a day off (Law "On
+//!    holidays" art. 5), and so does the first day of Kurban Ait;
+//! 2. [`weekend_moves`]: a holiday on a Saturday or Sunday moves its day off to the
+//!    next free working day, except 7 January and Kurban Ait (Labour Code art. 84
+//!    p. 5);
+//! 3. [`check_transfers`]: a decree moves a day off from a Saturday or Sunday to a
+//!    weekday (Labour Code art. 85 p. 3), checked against the days off of 1 and 2;
+//!
+//! and finally keeps the business days of every year as a bit set
+//! ([`business_bits`]). Every problem is a [`Diagnostic`] at its place in the file.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{is_weekend, weekday_name, Calendar, DayKind};
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceFile, Span};
+
+/// The name given to the first day of Kurban Ait.
+const KURBAN_AIT: &str = "Kurban Ait";
+
+/// The help of every duplicate definition.
+const DUPLICATE_HELP: &str = "keep one definition; to change a holiday from a date on, end the old one with `until` and start the new one with `from`";
+
+/// A `covers FIRST to LAST` line.
+#[derive(Debug, Clone)]
+pub(super) struct CoversDef {
+    pub(super) first: i32,
+    pub(super) last: i32,
+    pub(super) span: Span,
+}
+
+/// A `year YYYY source "..."` line.
+#[derive(Debug, Clone)]
+pub(super) struct YearDef {
+    pub(super) year: i32,
+    pub(super) source: String,
+    pub(super) span: Span,
+}
+
+/// A `holiday "NAME" MM-DD ...` line: a holiday and the period it is in force.
+#[derive(Debug, Clone)]
+pub(super) struct HolidayDef {
+    pub(super) name: String,
+    pub(super) month: u32,
+    pub(super) day: u32,
+    /// Its day off stays on the date even on a Saturday or Sunday.
+    pub(super) never_moves: bool,
+    pub(super) from: Option<NaiveDate>,
+    pub(super) until: Option<NaiveDate>,
+    pub(super) span: Span,
+}
+
+/// A `kurban_ait YYYY-MM-DD` line.
+#[derive(Debug, Clone)]
+pub(super) struct KurbanDef {
+    pub(super) date: NaiveDate,
+    pub(super) span: Span,
+}
+
+/// A `transfer day_off ... working ... decree "..."` line.
+#[derive(Debug, Clone)]
+pub(super) struct TransferDef {
+    pub(super) day_off: NaiveDate,
+    pub(super) day_off_span: Span,
+    pub(super) working: NaiveDate,
+    pub(super) working_span: Span,
+    pub(super) decree: String,
+}
+
+/// Every well-formed line of the data file, in file order.
+#[derive(Debug, Default)]
+pub(super) struct Facts {
+    /// Whether any line starts with `covers` (even a bad one).
+    pub(super) covers_seen: bool,
+    pub(super) covers: Vec<CoversDef>,
+    pub(super) years: Vec<YearDef>,
+    pub(super) holidays: Vec<HolidayDef>,
+    pub(super) kurban: Vec<KurbanDef>,
+    pub(super) transfers: Vec<TransferDef>,
+}
+
+/// "`what` is defined twice", at `span`, with the first definition at `first` as a
+/// related diagnostic.
+pub(super) fn duplicate(file: &SourceFile, what: &str, span: Span, first: Span) -> Diagnostic {
+    let code = "kzrules::calendar::duplicate";
+    let first =
+        Diagnostic::error(code, file, first, "first defined here").label("first defined here");
+    Diagnostic::error(code, file, span, format!("{what} is defined twice"))
+        .label("defined again here")
+        .help(DUPLICATE_HELP)
+        .with_related(first)
+}
+
+/// Where the checks report: the data file and its errors so far.
+struct Checks<'a> {
+    file: &'a SourceFile,
+    errors: &'a mut Vec<Diagnostic>,
+}
+
+impl Checks<'_> {
+    fn error(&self, code: &'static str, span: Span, message: String) -> Diagnostic {
+        Diagnostic::error(code, self.file, span, message)
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.errors.push(diagnostic);
+    }
+
+    fn duplicate(&mut self, what: &str, span: Span, first: Span) {
+        let d = duplicate(self.file, what, span, first);
+        self.push(d);
+    }
+
+    fn outside_covers(&mut self, covers: &CoversDef, what: String, span: Span) {
+        let (first, last) = (covers.first, covers.last);
+        let d = self
+            .error(
+                "kzrules::calendar::outside_covers",
+                span,
+                format!("{what} is outside the covered years {first} to {last}"),
+            )
+            .label(format!("outside {first} to {last}"))
+            .help("extend the `covers` line (and add the year's `year` and `kurban_ait` lines) or correct the date");
+        self.push(d);
+    }
+}
+
+/// Checks the facts of file `file` (number `file_index` in the rule set) as a whole
+/// and computes the calendar. Returns `None` when it cannot be computed (no valid
+/// `covers` line); every problem is pushed to `errors`.
+pub(super) fn build(
+    file: &SourceFile,
+    file_index: u32,
+    facts: &Facts,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Calendar> {
+    let mut cx = Checks { file, errors };
+    let mut covers_iter = facts.covers.iter();
+    let Some(covers) = covers_iter.next() else {
+        // Only when the file has no `covers` line at all (a bad one is reported).
+        if !facts.covers_seen {
+            let d = cx
+                .error(
+                    "kzrules::calendar::missing_covers",
+                    Span::new(file_index, 0, 0),
+                    "the calendar data has no `covers` line".to_string(),
+                )
+                .label("no `covers` line in this file")
+                .help("add a line `covers FIRST to LAST` naming the years the data covers");
+            cx.push(d);
+        }
+        return None;
+    };
+    for again in covers_iter {
+        cx.duplicate("`covers`", again.span, covers.span);
+    }
+    let (first, last) = (covers.first, covers.last);
+    let (Some(range_start), Some(range_end)) = (
+        NaiveDate::from_ymd_opt(first, 1, 1),
+        NaiveDate::from_ymd_opt(last, 12, 31),
+    ) else {
+        let d = cx
+            .error(
+                "kzrules::calendar::bad_range",
+                covers.span,
+                format!("years {first} to {last} cannot be represented"),
+            )
+            .label("this range")
+            .help("use years between 1 and 9999");
+        cx.push(d);
+        return None;
+    };
+    let range = range_start..=range_end;
+
+    let year_sources = check_years(&mut cx, covers, &facts.years);
+    let kurban = check_kurban_ait(&mut cx, covers, &facts.kurban);
+    let holidays = check_holidays(&mut cx, &facts.holidays);
+
+    // Mechanism 1: holidays (and Kurban Ait) as days off.
+    let on_date = holiday_dates(first, last, &holidays, &kurban);
+    // Mechanism 2: weekend holidays move their days off.
+    let moved = weekend_moves(&on_date, range_end);
+
+    let mut special: BTreeMap<NaiveDate, DayKind> = BTreeMap::new();
+    for (date, hits) in &on_date {
+        let names: Vec<&str> = hits.iter().map(|hit| hit.name.as_str()).collect();
+        special.insert(
+            *date,
+            DayKind::Holiday {
+                name: names.join(" and "),
+            },
+        );
+    }
+    for (date, (name, from)) in &moved {
+        special.insert(
+            *date,
+            DayKind::MovedHoliday {
+                name: name.clone(),
+                from: *from,
+            },
+        );
+    }
+
+    // Mechanism 3: decree transfers, checked against the days off of mechanisms 1-2.
+    let applied = check_transfers(&mut cx, covers, &facts.transfers, &special);
+    special.extend(applied);
+    special.retain(|date, _| range.contains(date));
+
+    Some(Calendar {
+        file_name: file.name.clone(),
+        first,
+        last,
+        business: business_bits(first, last, &special),
+        special,
+        year_sources,
+    })
+}
+
+fn is_covered(covers: &CoversDef, year: i32) -> bool {
+    (covers.first..=covers.last).contains(&year)
+}
+
+/// One `year` line per covered year; returns the sources by year.
+fn check_years(cx: &mut Checks<'_>, covers: &CoversDef, defs: &[YearDef]) -> BTreeMap<i32, String> {
+    let mut sources: BTreeMap<i32, String> = BTreeMap::new();
+    let mut spans: BTreeMap<i32, Span> = BTreeMap::new();
+    for def in defs {
+        if !is_covered(covers, def.year) {
+            cx.outside_covers(covers, format!("year {}", def.year), def.span);
+        } else if let Some(first_span) = spans.get(&def.year) {
+            cx.duplicate(&format!("year {}", def.year), def.span, *first_span);
+        } else {
+            spans.insert(def.year, def.span);
+            sources.insert(def.year, def.source.clone());
+        }
+    }
+    for year in covers.first..=covers.last {
+        if !sources.contains_key(&year) {
+            let d = cx
+                .error(
+                    "kzrules::calendar::missing_year",
+                    covers.span,
+                    format!("covered year {year} has no `year` line"),
+                )
+                .label(format!("covers {year}"))
+                .help(format!("add `year {year} source \"...\"` naming where the year's calendar was checked, or narrow `covers`"));
+            cx.push(d);
+        }
+    }
+    sources
+}
+
+/// One `kurban_ait` line per covered year; returns the dates by year.
+fn check_kurban_ait(
+    cx: &mut Checks<'_>,
+    covers: &CoversDef,
+    defs: &[KurbanDef],
+) -> BTreeMap<i32, NaiveDate> {
+    let mut dates: BTreeMap<i32, NaiveDate> = BTreeMap::new();
+    let mut spans: BTreeMap<i32, Span> = BTreeMap::new();
+    for def in defs {
+        let year = def.date.year();
+        if !is_covered(covers, year) {
+            cx.outside_covers(covers, format!("kurban_ait {}", def.date), def.span);
+        } else if let Some(first_span) = spans.get(&year) {
+            let what = format!("the first day of Kurban Ait of {year}");
+            cx.duplicate(&what, def.span, *first_span);
+        } else {
+            spans.insert(year, def.span);
+            dates.insert(year, def.date);
+        }
+    }
+    for year in covers.first..=covers.last {
+        if !dates.contains_key(&year) {
+            let d = cx
+                .error(
+                    "kzrules::calendar::missing_kurban_ait",
+                    covers.span,
+                    format!("covered year {year} has no `kurban_ait` date"),
+                )
+                .label(format!("covers {year}"))
+                .help(format!("add `kurban_ait {year}-MM-DD source \"...\"` with the first day of Kurban Ait announced by the Spiritual Administration of Muslims of Kazakhstan"));
+            cx.push(d);
+        }
+    }
+    dates
+}
+
+/// Two definitions of one month-day must not overlap in time; returns the others.
+fn check_holidays<'d>(cx: &mut Checks<'_>, defs: &'d [HolidayDef]) -> Vec<&'d HolidayDef> {
+    let mut holidays: Vec<&HolidayDef> = Vec::new();
+    for def in defs {
+        let clash = holidays.iter().find(|other| {
+            other.month == def.month
+                && other.day == def.day
+                && periods_overlap((other.from, other.until), (def.from, def.until))
+        });
+        if let Some(other) = clash {
+            let what = format!(
+                "a holiday on {:02}-{:02} (periods in force overlap)",
+                def.month, def.day
+            );
+            cx.duplicate(&what, def.span, other.span);
+        } else {
+            holidays.push(def);
+        }
+    }
+    holidays
+}
+
+/// A holiday falling on a date.
+#[derive(Debug, Clone)]
+struct HolidayHit {
+    name: String,
+    /// Whether its day off moves when it falls on a weekend.
+    moves: bool,
+}
+
+/// Mechanism 1: the holidays in force (and Kurban Ait) on each date of the years.
+fn holiday_dates(
+    first: i32,
+    last: i32,
+    holidays: &[&HolidayDef],
+    kurban: &BTreeMap<i32, NaiveDate>,
+) -> BTreeMap<NaiveDate, Vec<HolidayHit>> {
+    let mut on_date: BTreeMap<NaiveDate, Vec<HolidayHit>> = BTreeMap::new();
+    for year in first..=last {
+        for def in holidays {
+            let Some(date) = NaiveDate::from_ymd_opt(year, def.month, def.day) else {
+                continue; // 02-29 in a common year
+            };
+            let after_from = match def.from {
+                Some(from) => from <= date,
+                None => true,
+            };
+            let before_until = match def.until {
+                Some(until) => date <= until,
+                None => true,
+            };
+            if after_from && before_until {
+                on_date.entry(date).or_default().push(HolidayHit {
+                    name: def.name.clone(),
+                    moves: !def.never_moves,
+                });
+            }
+        }
+        if let Some(date) = kurban.get(&year) {
+            on_date.entry(*date).or_default().push(HolidayHit {
+                name: KURBAN_AIT.to_string(),
+                moves: false,
+            });
+        }
+    }
+    on_date
+}
+
+/// Mechanism 2: in date order, each movable holiday on a Saturday or Sunday moves its
+/// day off to the next free working day (Monday to Friday, not a holiday, not taken
+/// by an earlier move), up to `range_end`. Returns moved day -> (holiday, its date).
+fn weekend_moves(
+    on_date: &BTreeMap<NaiveDate, Vec<HolidayHit>>,
+    range_end: NaiveDate,
+) -> BTreeMap<NaiveDate, (String, NaiveDate)> {
+    let mut moved: BTreeMap<NaiveDate, (String, NaiveDate)> = BTreeMap::new();
+    for (date, hits) in on_date {
+        if !is_weekend(*date) {
+            continue;
+        }
+        for hit in hits.iter().filter(|hit| hit.moves) {
+            // Each step moves one day on; the range end bounds the search.
+            let mut candidate = date.succ_opt().filter(|c| *c <= range_end);
+            while let Some(c) = candidate {
+                if is_weekend(c) || on_date.contains_key(&c) || moved.contains_key(&c) {
+                    candidate = c.succ_opt().filter(|c| *c <= range_end);
+                } else {
+                    break;
+                }
+            }
+            if let Some(c) = candidate {
+                moved.insert(c, (hit.name.clone(), *date));
+            }
+        }
+    }
+    moved
+}
+
+/// Mechanism 3: checks every transfer against the days off of mechanisms 1-2
+/// (`special`) and returns the day kinds of the valid ones.
+fn check_transfers(
+    cx: &mut Checks<'_>,
+    covers: &CoversDef,
+    defs: &[TransferDef],
+    special: &BTreeMap<NaiveDate, DayKind>,
+) -> Vec<(NaiveDate, DayKind)> {
+    let mut applied: Vec<(NaiveDate, DayKind)> = Vec::new();
+    let mut day_off_spans: BTreeMap<NaiveDate, Span> = BTreeMap::new();
+    let mut working_spans: BTreeMap<NaiveDate, Span> = BTreeMap::new();
+    for def in defs {
+        let mut ok = true;
+        for (date, date_span, role) in [
+            (def.day_off, def.day_off_span, "day off"),
+            (def.working, def.working_span, "working day"),
+        ] {
+            if !is_covered(covers, date.year()) {
+                cx.outside_covers(covers, format!("transfer {role} {date}"), date_span);
+                ok = false;
+            }
+        }
+        if !ok {
+            continue;
+        }
+        if let Some(first_span) = day_off_spans.get(&def.day_off) {
+            let what = format!("a transfer of the day off {}", def.day_off);
+            cx.duplicate(&what, def.day_off_span, *first_span);
+            ok = false;
+        }
+        if let Some(first_span) = working_spans.get(&def.working) {
+            let what = format!("a transfer of the working day {}", def.working);
+            cx.duplicate(&what, def.working_span, *first_span);
+            ok = false;
+        }
+        day_off_spans.entry(def.day_off).or_insert(def.day_off_span);
+        working_spans.entry(def.working).or_insert(def.working_span);
+
+        // The day off must be an ordinary working weekday.
+        let day_off_problem = match special.get(&def.day_off) {
+            _ if is_weekend(def.day_off) => {
+                Some(format!("it is a {}", weekday_name(def.day_off.weekday())))
+            }
+            Some(kind) if !kind.is_business() => {
+                Some(format!("it is already a day off ({})", kind.reason()))
+            }
+            _ => None,
+        };
+        if let Some(reason) = day_off_problem {
+            let d = cx
+                .error(
+                    "kzrules::calendar::transfer_day_off_not_workday",
+                    def.day_off_span,
+                    format!(
+                        "transfer: day off {} is not a working weekday: {reason}",
+                        def.day_off
+                    ),
+                )
+                .label(reason)
+                .help("`day_off` is the weekday the decree makes a day off; it must be an ordinary working Monday to Friday");
+            cx.push(d);
+            ok = false;
+        }
+
+        // The working day must be an ordinary weekend day, or a weekday off only
+        // because a weekend holiday moved there.
+        let working_reason = match special.get(&def.working) {
+            Some(DayKind::Holiday { name }) => {
+                let d = cx
+                    .error(
+                        "kzrules::calendar::transfer_working_is_holiday",
+                        def.working_span,
+                        format!(
+                            "transfer: working day {} is a holiday ({name})",
+                            def.working
+                        ),
+                    )
+                    .label(name.clone())
+                    .help("a decree moves ordinary days off; a holiday stays a day off. Check the date");
+                cx.push(d);
+                None
+            }
+            Some(DayKind::MovedHoliday { name, from }) => Some(format!(
+                "{} made a working day by decree ({}): the day off of {name} (from {} {from}) was moved on to {} {}",
+                weekday_name(def.working.weekday()),
+                def.decree,
+                weekday_name(from.weekday()),
+                weekday_name(def.day_off.weekday()),
+                def.day_off
+            )),
+            _ if is_weekend(def.working) => Some(format!(
+                "working {} by decree ({}): its day off moved to {} {}",
+                weekday_name(def.working.weekday()),
+                def.decree,
+                weekday_name(def.day_off.weekday()),
+                def.day_off
+            )),
+            _ => {
+                let weekday = weekday_name(def.working.weekday());
+                let d = cx
+                    .error(
+                        "kzrules::calendar::transfer_working_not_weekend",
+                        def.working_span,
+                        format!(
+                            "transfer: working day {} is a {weekday}, not a Saturday or Sunday",
+                            def.working
+                        ),
+                    )
+                    .label(format!("a {weekday}"))
+                    .help("a decree makes a Saturday or Sunday a working day (or, as in 2020, a weekday that was off only because a weekend holiday moved there); check the date");
+                cx.push(d);
+                None
+            }
+        };
+        let (true, Some(reason)) = (ok, working_reason) else {
+            continue;
+        };
+        applied.push((
+            def.day_off,
+            DayKind::DecreeDayOff {
+                working_day: def.working,
+                source: def.decree.clone(),
+            },
+        ));
+        applied.push((def.working, DayKind::WorkingWeekend { reason }));
+    }
+    applied
+}
+
+/// The bit sets of business days, one per year (bit `ordinal0` of the year).
+fn business_bits(first: i32, last: i32, special: &BTreeMap<NaiveDate, DayKind>) -> Vec<[u64; 6]> {
+    let mut business = Vec::new();
+    for year in first..=last {
+        let mut bits = [0u64; 6];
+        let mut date = NaiveDate::from_ymd_opt(year, 1, 1);
+        while let Some(d) = date.filter(|d| d.year() == year) {
+            let is_business = match special.get(&d) {
+                Some(kind) => kind.is_business(),
+                None => !is_weekend(d),
+            };
+            if is_business {
+                let ordinal = usize::try_from(d.ordinal0()).unwrap_or(0);
+                if let Some(word) = bits.get_mut(ordinal / 64) {
+                    *word |= 1u64 << (ordinal % 64);
+                }
+            }
+            date = d.succ_opt();
+        }
+        business.push(bits);
+    }
+    business
+}
+
+/// Whether two periods `[from, until]` (open where `None`) share a day.
+fn periods_overlap(
+    a: (Option<NaiveDate>, Option<NaiveDate>),
+    b: (Option<NaiveDate>, Option<NaiveDate>),
+) -> bool {
+    let start = match (a.0, b.0) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    };
+    let end = match (a.1, b.1) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    match (start, end) {
+        (Some(s), Some(e)) => s <= e,
+        _ => true,
+    }
+}
