@@ -40,11 +40,13 @@ pub fn compile(mut files: Vec<SourceFile>) -> Result<Compiled, Diagnostics> {
     let sha256 = rule_set_hash(&files);
 
     let mut calendar = None;
+    let mut calendar_files = 0usize;
     let mut parsed = Vec::new();
     for (index, file) in files.iter().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX);
         if file.name.ends_with(&format!(".{CALENDAR_EXTENSION}")) {
-            if calendar.is_some() {
+            calendar_files += 1;
+            if calendar_files > 1 {
                 diagnostics.push(
                     Diagnostic::without_place(
                         "kzrules::calendar_twice",
@@ -75,6 +77,8 @@ pub fn compile(mut files: Vec<SourceFile>) -> Result<Compiled, Diagnostics> {
 
     let calendar = match calendar {
         Some(c) => Some(c),
+        // A calendar file with errors has been reported already.
+        None if calendar_files > 0 => None,
         None => {
             diagnostics.push(
                 Diagnostic::without_place(
