@@ -816,39 +816,10 @@ fn explain(
         .into_iter()
         .filter(|e| rule.is_none_or(|r| e.rule == r))
         .collect();
+    let explanations: Vec<&crate::eval::Explanation> = explanations.iter().collect();
     let out = match format {
-        ExplainFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&serde_json::json!({
-                "case": result.case,
-                "as_of": result.as_of,
-                "explanations": explanations,
-            }))
-            .unwrap_or_default();
-            s.push('\n');
-            s
-        }
-        ExplainFormat::Text => {
-            let mut s = format!("case {} (as of {})\n", result.case, result.as_of);
-            for e in &explanations {
-                let citation = program
-                    .rules
-                    .iter()
-                    .find(|r| r.id == e.rule)
-                    .map(|r| crate::report::text::cite(&r.citations))
-                    .unwrap_or_default();
-                s.push_str(&format!(
-                    "\n{} {}: {}\n  cites {}\n",
-                    e.kind, e.rule, e.title, citation
-                ));
-                for step in &e.steps {
-                    s.push_str(&format!("  - {step}\n"));
-                }
-            }
-            if explanations.is_empty() {
-                s.push_str("\nno rule applies to this case\n");
-            }
-            s
-        }
+        ExplainFormat::Json => crate::report::explain::json(&result, &explanations),
+        ExplainFormat::Text => crate::report::explain::text(&program, &result, &explanations),
     };
     write_stdout(&out).max(result.exit_code())
 }

@@ -7,12 +7,14 @@
 //! `kzrules explain`.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
-use serde::Serialize;
 
-use crate::calendar::{calendar_days_before, within_calendar_days, CalendarError, SkippedDay};
+use crate::calendar::{calendar_days_before, within_calendar_days, CalendarError};
 use crate::case::Facts;
 use crate::eval::result::{
     Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Penalty, Status, Trigger,
+};
+use crate::eval::trace::{
+    DocumentOnDay, ExceptionOutcome, Explanation, FactsOnDay, StayEnd, StayOnDay, Step,
 };
 use crate::ir::coverage::{CoverageId, Item, Owner};
 use crate::ir::{Cond, Duty, Fine, Limit, Measure, PenaltyCond, Program, Rule, Start};
@@ -33,24 +35,6 @@ pub enum EvalError {
         /// What to do.
         help: String,
     },
-}
-
-/// How one result was derived, for `kzrules explain`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Explanation {
-    /// `obligation`, `exemption`, `finding` or `fact_needed`.
-    pub kind: String,
-    /// The rule's id.
-    pub rule: String,
-    /// The rule's title and its period in force.
-    pub title: String,
-    /// The derivation, step by step.
-    pub steps: Vec<String>,
-    /// The parts of the rules this result exercised, for test coverage:
-    /// `RULE#V/duty#N`, `RULE#V/exception#N`, `RULE#V/finding#N`,
-    /// `penalty SCHEDULE#V/branch#N`, where V numbers the versions of the rule or
-    /// schedule from 0, the earliest.
-    pub covered: Vec<CoverageId>,
 }
 
 /// Options of one evaluation.
@@ -96,7 +80,7 @@ struct Draft<'p> {
     trigger: Trigger,
     earliest_fulfilment: NaiveDate,
     due: NaiveDate,
-    steps: Vec<String>,
+    steps: Vec<Step>,
     covered: Vec<CoverageId>,
 }
 
@@ -170,7 +154,7 @@ fn title_of(rule: &Rule) -> String {
 }
 
 impl<'p> Run<'p, '_> {
-    fn explain(&mut self, kind: &str, rule: &Rule, steps: Vec<String>, covered: Vec<CoverageId>) {
+    fn explain(&mut self, kind: &str, rule: &Rule, steps: Vec<Step>, covered: Vec<CoverageId>) {
         if self.trace {
             self.explanations.push(Explanation {
                 kind: kind.to_string(),
@@ -182,63 +166,38 @@ impl<'p> Run<'p, '_> {
         }
     }
 
-    /// The facts of the case as they stand on a day, in one line, for `explain`.
-    fn facts_on(&self, day: NaiveDate) -> String {
+    /// The facts of the case as they stand on a day, for `explain`.
+    fn facts_on(&self, day: NaiveDate) -> FactsOnDay {
         let facts = self.facts;
-        let mut parts = vec![format!("citizenship {}", facts.person.citizenship)];
-        if let Some(birth) = facts.person.birth_date {
-            let age = facts
-                .age_on(day)
-                .map_or(String::new(), |a| format!(", {a} years old on {day}"));
-            parts.push(format!("born {birth}{age}"));
-        }
-        if let Some(purpose) = facts.purpose {
-            parts.push(format!("purpose {}", purpose.as_str()));
-        }
-        if let Some(host) = &facts.host {
-            parts.push(format!(
-                "host {}{}",
-                host.kind.as_str(),
-                host.size
-                    .map_or(String::new(), |s| format!(" ({})", s.as_str()))
-            ));
-        }
-        let documents: Vec<String> = facts
+        let documents = facts
             .person
             .documents
             .iter()
             .filter(|d| d.valid_on(day))
-            .map(|d| {
-                let mut words = d.kind.as_str().replace('_', " ");
-                if let Some(category) = &d.category {
-                    words.push_str(&format!(" {category}"));
-                }
-                if let Some(entries) = d.entries {
-                    words.push_str(&format!(" {}-entry", entries.as_str()));
-                }
-                if let Some(until) = d.valid_until {
-                    words.push_str(&format!(" until {until}"));
-                }
-                words
+            .map(|d| DocumentOnDay {
+                kind: d.kind,
+                category: d.category.clone(),
+                entries: d.entries,
+                until: d.valid_until,
             })
             .collect();
-        parts.push(if documents.is_empty() {
-            format!("no document valid on {day}")
-        } else {
-            format!("valid on {day}: {}", documents.join(", "))
+        let stay = facts.stay_containing(day).map(|stay| StayOnDay {
+            start: stay.start,
+            end: match (stay.end, facts.stay_end_or_planned(stay)) {
+                (Some(exit), _) => StayEnd::Exit(exit),
+                (None, Some(planned)) => StayEnd::Planned(planned),
+                (None, None) => StayEnd::Unknown,
+            },
         });
-        if let Some(stay) = facts.stay_containing(day) {
-            let start = stay
-                .start
-                .map_or(String::from("before the records"), |s| s.to_string());
-            let end = match (stay.end, facts.stay_end_or_planned(stay)) {
-                (Some(exit), _) => format!("exit {exit}"),
-                (None, Some(planned)) => format!("planned to {planned}"),
-                (None, None) => String::from("no exit known"),
-            };
-            parts.push(format!("stay from {start}, {end}"));
+        FactsOnDay {
+            day,
+            citizenship: facts.person.citizenship.clone(),
+            birth: facts.person.birth_date.map(|b| (b, facts.age_on(day))),
+            purpose: facts.purpose,
+            host: facts.host.as_ref().map(|h| (h.kind, h.size)),
+            documents,
+            stay,
         }
-        format!("facts: {}", parts.join("; "))
     }
 
     fn need(&mut self, rule: &Rule, fact: String, reason: String) {
@@ -253,7 +212,10 @@ impl<'p> Run<'p, '_> {
                     kind: String::from("fact_needed"),
                     rule: rule.id.clone(),
                     title: title_of(rule),
-                    steps: vec![format!("`{}` is needed: {}", item.fact, item.reason)],
+                    steps: vec![Step::Needed {
+                        fact: item.fact.clone(),
+                        reason: item.reason.clone(),
+                    }],
                     covered: Vec::new(),
                 });
             }
@@ -367,34 +329,26 @@ impl<'p> Run<'p, '_> {
         };
         let mut steps = Vec::new();
         if self.trace {
-            steps.push(format!(
-                "trigger: {}{}",
-                trigger.words(),
-                trigger
-                    .id
-                    .as_ref()
-                    .map(|i| format!(" (id `{i}`)"))
-                    .unwrap_or_default()
-            ));
-            steps.push(format!("rule version in force {}", rule.period.describe()));
-            steps.push(self.facts_on(day));
+            steps.push(Step::Trigger(trigger.clone()));
+            steps.push(Step::Version(rule.period));
+            steps.push(Step::Facts(self.facts_on(day)));
         }
         for cond in &rule.when {
             match self.truth(cond, context) {
                 Truth::True => {
                     if self.trace {
-                        steps.push(format!(
-                            "condition holds: {}",
-                            crate::ir::words::condition_words(cond)
-                        ));
+                        steps.push(Step::Condition {
+                            cond: cond.clone(),
+                            holds: true,
+                        });
                     }
                 }
                 Truth::False => {
                     if self.trace {
-                        steps.push(format!(
-                            "condition does not hold: {}",
-                            crate::ir::words::condition_words(cond)
-                        ));
+                        steps.push(Step::Condition {
+                            cond: cond.clone(),
+                            holds: false,
+                        });
                         self.explain("not_applicable", rule, steps, Vec::new());
                     }
                     return Ok(());
@@ -428,10 +382,10 @@ impl<'p> Run<'p, '_> {
                 Truth::True => {
                     if self.trace {
                         if let Some(c) = &duty.when {
-                            steps.push(format!(
-                                "duty applies: {}",
-                                crate::ir::words::condition_words(c)
-                            ));
+                            steps.push(Step::DutyCondition {
+                                cond: c.clone(),
+                                applies: true,
+                            });
                         }
                     }
                     applicable.push(duty);
@@ -442,10 +396,10 @@ impl<'p> Run<'p, '_> {
                 Truth::False => {
                     if self.trace {
                         if let Some(c) = &duty.when {
-                            steps.push(format!(
-                                "duty does not apply: not {}",
-                                crate::ir::words::condition_words(c)
-                            ));
+                            steps.push(Step::DutyCondition {
+                                cond: c.clone(),
+                                applies: false,
+                            });
                         }
                     }
                 }
@@ -461,7 +415,7 @@ impl<'p> Run<'p, '_> {
         }
         let Some(first) = applicable.first() else {
             if self.trace && !steps.is_empty() {
-                steps.push(String::from("no duty applies"));
+                steps.push(Step::NoDuty);
                 self.explain("not_applicable", rule, steps, Vec::new());
             }
             return Ok(());
@@ -483,16 +437,19 @@ impl<'p> Run<'p, '_> {
         for extension in &rule.extensions {
             if due >= extension.from && due <= extension.to {
                 if self.trace {
-                    steps.push(format!(
-                        "amnesty: due day {due} falls from {} to {}, moved to {} ({})",
-                        extension.from, extension.to, extension.until, extension.reason
-                    ));
+                    steps.push(Step::Amnesty {
+                        due,
+                        from: extension.from,
+                        to: extension.to,
+                        until: extension.until,
+                        reason: extension.reason.clone(),
+                    });
                 }
                 due = extension.until;
             }
         }
         if self.trace {
-            steps.push(format!("due: {due}"));
+            steps.push(Step::Due(due));
         }
 
         // Exceptions, on the trigger's day and on the due day.
@@ -513,7 +470,10 @@ impl<'p> Run<'p, '_> {
             match holds {
                 Truth::True => {
                     if self.trace {
-                        steps.push(format!("exception applies: {}", exception.reason));
+                        steps.push(Step::Exception {
+                            reason: exception.reason.clone(),
+                            outcome: ExceptionOutcome::Applies,
+                        });
                         covered.push(CoverageId::of_rule(
                             self.program,
                             rule,
@@ -531,15 +491,18 @@ impl<'p> Run<'p, '_> {
                 }
                 Truth::False => {
                     if self.trace {
-                        steps.push(format!("exception does not apply: {}", exception.reason));
+                        steps.push(Step::Exception {
+                            reason: exception.reason.clone(),
+                            outcome: ExceptionOutcome::DoesNotApply,
+                        });
                     }
                 }
                 Truth::Unknown(fact) => {
                     if self.trace {
-                        steps.push(format!(
-                            "exception undecided for want of `{fact}`: {} (the duty is kept)",
-                            exception.reason
-                        ));
+                        steps.push(Step::Exception {
+                            reason: exception.reason.clone(),
+                            outcome: ExceptionOutcome::Undecided { fact: fact.clone() },
+                        });
                     }
                     self.need(
                         rule,
@@ -574,20 +537,9 @@ impl<'p> Run<'p, '_> {
         rule: &Rule,
         limit: Limit,
         day: NaiveDate,
-        steps: &mut Vec<String>,
+        steps: &mut Vec<Step>,
     ) -> Result<Option<NaiveDate>, EvalError> {
         let trace = self.trace;
-        let skipped_text = |skipped: &[SkippedDay]| -> String {
-            if skipped.is_empty() {
-                String::from("no day skipped")
-            } else {
-                let list: Vec<String> = skipped
-                    .iter()
-                    .map(|s| format!("{} ({})", s.date, s.reason))
-                    .collect();
-                format!("skipped {}", list.join(", "))
-            }
-        };
         match limit {
             Limit::Within {
                 n,
@@ -598,21 +550,15 @@ impl<'p> Run<'p, '_> {
                     .calendar
                     .within_business_days(day, n)
                     .map_err(|e| self.calendar_error(e))?;
+                let due = count.due;
                 if trace {
-                    let counted: Vec<String> = count
-                        .counted
-                        .iter()
-                        .enumerate()
-                        .map(|(i, d)| format!("day {} {} ({})", i + 1, d, d.weekday()))
-                        .collect();
-                    steps.push(format!(
-                        "within {n} business days of {day}: {}; {}; last day {}",
-                        counted.join(", "),
-                        skipped_text(&count.skipped),
-                        count.due
-                    ));
+                    steps.push(Step::WithinBusinessDays {
+                        n,
+                        start: day,
+                        count,
+                    });
                 }
-                Ok(Some(count.due))
+                Ok(Some(due))
             }
             Limit::Within {
                 n,
@@ -621,9 +567,11 @@ impl<'p> Run<'p, '_> {
                 let due = within_calendar_days(day, n);
                 if trace {
                     if let Some(d) = due {
-                        steps.push(format!(
-                            "within {n} calendar days of {day} (day 1): last day {d}"
-                        ));
+                        steps.push(Step::WithinCalendarDays {
+                            n,
+                            start: day,
+                            due: d,
+                        });
                     }
                 }
                 Ok(due)
@@ -637,14 +585,11 @@ impl<'p> Run<'p, '_> {
                     .calendar
                     .business_days_before(day, n)
                     .map_err(|e| self.calendar_error(e))?;
+                let due = count.due;
                 if trace {
-                    steps.push(format!(
-                        "no later than {n} business days before {day}: {}; last day {}",
-                        skipped_text(&count.skipped),
-                        count.due
-                    ));
+                    steps.push(Step::BusinessDaysBefore { n, end: day, count });
                 }
-                Ok(Some(count.due))
+                Ok(Some(due))
             }
             Limit::Before {
                 n,
@@ -653,9 +598,11 @@ impl<'p> Run<'p, '_> {
                 let due = calendar_days_before(day, n);
                 if trace {
                     if let Some(d) = due {
-                        steps.push(format!(
-                            "no later than {n} calendar days before {day}: last day {d}"
-                        ));
+                        steps.push(Step::CalendarDaysBefore {
+                            n,
+                            end: day,
+                            due: d,
+                        });
                     }
                 }
                 Ok(due)
@@ -663,16 +610,7 @@ impl<'p> Run<'p, '_> {
             Limit::ByExpiry(kind) => {
                 let end = self.document_chain_end(kind, day);
                 if trace {
-                    match end {
-                        Some(e) => steps.push(format!(
-                            "by the end of the {} valid on {day}: {e}",
-                            kind.as_str().replace('_', " ")
-                        )),
-                        None => steps.push(format!(
-                            "no {} with an end date valid on {day}",
-                            kind.as_str().replace('_', " ")
-                        )),
-                    }
+                    steps.push(Step::ByDocumentEnd { kind, day, end });
                 }
                 if end.is_none() && self.facts.document_valid_on(kind, day).is_some() {
                     self.need(
@@ -701,9 +639,11 @@ impl<'p> Run<'p, '_> {
                 }
                 if trace {
                     if let Some(d) = last {
-                        steps.push(format!(
-                            "at most {days} days in Kazakhstan in any {window} days: the last day within the limit is {d}"
-                        ));
+                        steps.push(Step::Rolling {
+                            days,
+                            window,
+                            last: d,
+                        });
                     }
                 }
                 Ok(last)
@@ -839,7 +779,7 @@ impl<'p> Run<'p, '_> {
                         .get(index)
                         .map(|e| e.path())
                         .unwrap_or_default();
-                    steps.push(format!("fulfilled on {date} by {path}"));
+                    steps.push(Step::Fulfilled { date, path });
                 }
                 if date <= due {
                     (Status::Met, 0, Some(date))
@@ -849,7 +789,7 @@ impl<'p> Run<'p, '_> {
             }
             None => {
                 if self.trace {
-                    steps.push(String::from("no fulfilling event in the case"));
+                    steps.push(Step::NotFulfilled);
                 }
                 if self.as_of <= due {
                     (Status::Open, 0, None)
@@ -859,12 +799,11 @@ impl<'p> Run<'p, '_> {
             }
         };
         if self.trace {
-            steps.push(format!(
-                "status on {}: {}, {days_late} day{} late",
-                self.as_of,
-                status.as_str(),
-                if days_late == 1 { "" } else { "s" }
-            ));
+            steps.push(Step::Status {
+                as_of: self.as_of,
+                status,
+                days_late,
+            });
         }
         let penalty = if status.is_violation() {
             self.penalty(rule, due, days_late, &mut steps, &mut covered)
@@ -892,16 +831,17 @@ impl<'p> Run<'p, '_> {
         rule: &Rule,
         due: NaiveDate,
         days_late: i64,
-        steps: &mut Vec<String>,
+        steps: &mut Vec<Step>,
         covered: &mut Vec<CoverageId>,
     ) -> Option<Penalty> {
         let id = rule.penalty.as_deref()?;
         let violation = due.succ_opt().unwrap_or(due);
         let Some(schedule) = self.program.penalty_schedule(id, violation) else {
             if self.trace {
-                steps.push(format!(
-                    "no version of penalty `{id}` in force on {violation}"
-                ));
+                steps.push(Step::NoPenaltyVersion {
+                    id: id.to_string(),
+                    violation,
+                });
             }
             return None;
         };
@@ -992,49 +932,25 @@ impl<'p> Run<'p, '_> {
             None => None,
         };
         if self.trace {
-            let host_words = match host {
-                Some(h) => format!(
-                    "host {} of size {}",
-                    h.kind.as_str(),
-                    h.size.map_or("not given", |s| s.as_str())
-                ),
-                None => String::from("no host given"),
-            };
-            let earlier: Vec<String> = records
-                .iter()
-                .filter(|p| p.date < violation)
-                .map(|p| format!("art. {} on {}", p.article, p.date))
-                .collect();
-            steps.push(format!(
-                "penalty facts: {host_words}; earlier penalties of the {}: {}",
-                rule.bearer.as_str(),
-                if earlier.is_empty() {
-                    String::from("none")
-                } else {
-                    earlier.join(", ")
-                }
-            ));
-            steps.push(format!(
-                "penalty: schedule `{}` ({}), violation on {violation}, {days_late} day{} late: article {}{}{}",
-                schedule.id,
-                schedule.period.describe(),
-                if days_late == 1 { "" } else { "s" },
-                branch.article,
-                if branch.warning { ", warning" } else { "" },
-                if fine_mci == [0, 0] {
-                    String::new()
-                } else {
-                    let mci_words = if fine_mci[0] == fine_mci[1] {
-                        fine_mci[0].to_string()
-                    } else {
-                        format!("{} to {}", fine_mci[0], fine_mci[1])
-                    };
-                    format!(
-                        ", fine {mci_words} MCI x {} tenge (the MCI in force on {violation})",
-                        mci_kzt.map_or(String::from("?"), |m| m.to_string())
-                    )
-                }
-            ));
+            steps.push(Step::PenaltyFacts {
+                host: host.map(|h| (h.kind, h.size)),
+                bearer: rule.bearer,
+                earlier: records
+                    .iter()
+                    .filter(|p| p.date < violation)
+                    .map(|p| (p.article.clone(), p.date))
+                    .collect(),
+            });
+            steps.push(Step::Penalty {
+                schedule: schedule.id.clone(),
+                period: schedule.period,
+                violation,
+                days_late,
+                article: branch.article.clone(),
+                warning: branch.warning,
+                fine_mci,
+                mci_kzt,
+            });
         }
         Some(Penalty {
             article: branch.article.clone(),
@@ -1057,13 +973,12 @@ impl<'p> Run<'p, '_> {
             match truth {
                 Truth::True => {
                     if self.trace {
-                        let mut steps = vec![format!(
-                            "condition holds on {}: {}",
-                            self.as_of,
-                            crate::ir::words::condition_words(&finding.condition)
-                        )];
+                        let mut steps = vec![Step::FindingCondition {
+                            as_of: self.as_of,
+                            cond: finding.condition.clone(),
+                        }];
                         if let Some(d) = &detail {
-                            steps.push(d.clone());
+                            steps.push(Step::Detail(d.clone()));
                         }
                         self.explain(
                             "finding",

@@ -2,5 +2,7 @@
 
 pub mod evaluator;
 pub mod result;
+pub mod trace;
 
-pub use evaluator::{evaluate, evaluate_with, EvalError, Explanation, Options};
+pub use evaluator::{evaluate, evaluate_with, EvalError, Options};
+pub use trace::{Explanation, Step};
