@@ -1,28 +1,20 @@
 //! The case corpus: every `tests/cases/*.json` is a realistic case in the input format of
-//! spec/CASES.md, judged by the embedded rules through the library API.
+//! docs/contract.md, judged by the embedded rules through the library API.
 //!
-//! Each case file carries its expectation in its own `meta` (carried through untouched):
-//! `expect`, the answer computed by hand from the law and the counting conventions, in
-//! words, and `check`, the machine-readable part of it. A check item is one of
-//!
-//! - `{"rule": ID, "trigger": DATE, "status": S, "due": DATE, "days_late": N,
-//!   "fulfilled_on": DATE, "bearer": B, "penalty": BOOL, "article": A, "warning": BOOL,
-//!   "fine_mci": [MIN, MAX], "fine_kzt": [MIN, MAX]}`: an obligation (only `rule` is
-//!   required; every field given must match);
-//! - `{"exemption": ID, "trigger": DATE, "reason": TEXT, "cites": TEXT}`: an exemption
-//!   whose reason contains TEXT and one of whose citations (source, reference or seed)
-//!   contains the `cites` text;
-//! - `{"finding": ID, "severity": S}`: a finding;
-//! - `{"fact_needed": ID, "fact": PATH}`: a fact the rules could not do without.
-//!
-//! The check is exhaustive: every obligation, exemption, finding and fact needed in the
-//! result must be matched by its own check item, and every check item must be matched (an
-//! empty `check` says that the rules rightly say nothing about the case). Only
-//! when the check passes is the result compared with its insta snapshot (the result
-//! without a receipt, with `expect` as the snapshot's description), so a wrong result can
-//! never be written as a snapshot. Create or update the snapshots with
-//! `INSTA_UPDATE=always cargo test --test cases`, and read each new one against its
-//! `expect` before keeping it.
+//! Each case file carries its expectation in its own `meta` (carried through untouched),
+//! in the format of the rule tests (`kzrules test`, docs/tutorial.md): `about`, the answer
+//! computed by hand from the law and the counting conventions, in words, and `expect`,
+//! the machine-readable part of it, checked by the same comparer as the rule tests
+//! (`kzrules::tools::ruletest::compare`): for each of `obligations`, `exemptions`,
+//! `findings` and `facts_needed`, every actual item must be matched by its own expected
+//! item and every expected item by an actual one; an expected item gives only the fields
+//! it checks (`"trigger": {"date": "2024-03-15"}`), and `"penalty": null` says there is
+//! none. All four lists are required: an empty list says that the rules rightly say
+//! nothing of that kind about the case. Only when the expectation holds is the result
+//! compared with its insta snapshot (the result without a receipt, with `about` as the
+//! snapshot's description), so a wrong result can never be written as a snapshot. Create
+//! or update the snapshots with `INSTA_UPDATE=always cargo test --test cases`, and read
+//! each new one against its `about` before keeping it.
 //!
 //! A case file is named `RULE__situation.json` after the catalog rule it is about (or
 //! after the mechanism, e.g. `same_day_exit_and_entry__two_stays.json`), its `case` id is
@@ -40,13 +32,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
 use kzrules::case::read_case;
-use kzrules::eval::result::{
-    Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Severity, Status,
-};
+use kzrules::eval::result::CheckResult;
 use kzrules::ir::Program;
-use serde::Deserialize;
+use kzrules::tools::ruletest::{compare, Category};
 use serde_json::Value;
 
 /// The least number of case files that must exercise each rule of the rule set.
@@ -66,324 +55,42 @@ fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases")
 }
 
-/// An expected obligation: every field given must match.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ObligationCheck {
-    rule: String,
-    trigger: Option<NaiveDate>,
-    bearer: Option<Bearer>,
-    status: Option<Status>,
-    due: Option<NaiveDate>,
-    days_late: Option<i64>,
-    fulfilled_on: Option<NaiveDate>,
-    penalty: Option<bool>,
-    article: Option<String>,
-    warning: Option<bool>,
-    fine_mci: Option<[u32; 2]>,
-    fine_kzt: Option<[u64; 2]>,
-}
-
-/// An expected exemption.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExemptionCheck {
-    exemption: String,
-    trigger: Option<NaiveDate>,
-    reason: Option<String>,
-    cites: Option<String>,
-}
-
-/// An expected finding.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FindingCheck {
-    finding: String,
-    severity: Option<Severity>,
-}
-
-/// An expected fact needed.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FactCheck {
-    fact_needed: String,
-    fact: Option<String>,
-}
-
-#[derive(Debug)]
-enum Check {
-    Obligation(ObligationCheck),
-    Exemption(ExemptionCheck),
-    Finding(FindingCheck),
-    Fact(FactCheck),
-}
-
-impl Check {
-    /// Read one check item; the key that names the rule says which kind it is.
-    fn parse(item: &Value) -> Result<Check, String> {
-        let object = item
-            .as_object()
-            .ok_or_else(|| format!("a check item must be an object: {item}"))?;
-        let kinds: Vec<&str> = ["rule", "exemption", "finding", "fact_needed"]
-            .into_iter()
-            .filter(|k| object.contains_key(*k))
-            .collect();
-        let bad = |e: serde_json::Error| format!("check item {item}: {e}");
-        match kinds.as_slice() {
-            ["rule"] => serde_json::from_value(item.clone())
-                .map(Check::Obligation)
-                .map_err(bad),
-            ["exemption"] => serde_json::from_value(item.clone())
-                .map(Check::Exemption)
-                .map_err(bad),
-            ["finding"] => serde_json::from_value(item.clone())
-                .map(Check::Finding)
-                .map_err(bad),
-            ["fact_needed"] => serde_json::from_value(item.clone())
-                .map(Check::Fact)
-                .map_err(bad),
-            _ => Err(format!(
-                "check item {item} must have exactly one of `rule`, `exemption`, `finding`, `fact_needed`"
-            )),
-        }
-    }
-
-    /// The rule the item is about.
-    fn rule(&self) -> &str {
-        match self {
-            Check::Obligation(c) => &c.rule,
-            Check::Exemption(c) => &c.exemption,
-            Check::Finding(c) => &c.finding,
-            Check::Fact(c) => &c.fact_needed,
-        }
-    }
-}
-
-/// Whether `actual` matches an expected field; a field not given matches anything.
-fn same<T: PartialEq>(expected: &Option<T>, actual: &T) -> bool {
-    expected.as_ref().is_none_or(|e| e == actual)
-}
-
-impl ObligationCheck {
-    fn matches(&self, o: &Obligation) -> bool {
-        let penalty_matches = match &o.penalty {
-            Some(p) => {
-                same(&self.article, &p.article)
-                    && same(&self.warning, &p.warning)
-                    && same(&self.fine_mci, &p.fine_mci)
-                    && same(&self.fine_kzt.map(Some), &p.fine_kzt)
-            }
-            None => {
-                self.article.is_none()
-                    && self.warning.is_none()
-                    && self.fine_mci.is_none()
-                    && self.fine_kzt.is_none()
-            }
-        };
-        self.rule == o.rule
-            && same(&self.trigger, &o.trigger.date)
-            && same(&self.bearer, &o.bearer)
-            && same(&self.status, &o.status)
-            && same(&self.due, &o.due)
-            && same(&self.days_late, &o.days_late)
-            && self.fulfilled_on.is_none_or(|f| o.fulfilled_on == Some(f))
-            && same(&self.penalty, &o.penalty.is_some())
-            && penalty_matches
-    }
-}
-
-impl ExemptionCheck {
-    fn matches(&self, e: &Exemption) -> bool {
-        self.exemption == e.rule
-            && self
-                .trigger
-                .is_none_or(|t| e.trigger.as_ref().is_some_and(|x| x.date == t))
-            && self
-                .reason
-                .as_ref()
-                .is_none_or(|r| e.reason.contains(r.as_str()))
-            && self.cites.as_ref().is_none_or(|text| {
-                e.citations.iter().any(|c| {
-                    c.source.contains(text.as_str())
-                        || c.reference.contains(text.as_str())
-                        || c.seed.as_deref().is_some_and(|s| s.contains(text.as_str()))
-                })
-            })
-    }
-}
-
-impl FindingCheck {
-    fn matches(&self, f: &Finding) -> bool {
-        self.finding == f.rule && same(&self.severity, &f.severity)
-    }
-}
-
-impl FactCheck {
-    fn matches(&self, f: &FactNeeded) -> bool {
-        self.fact_needed == f.rule && same(&self.fact, &f.fact)
-    }
-}
-
-fn show_obligation(o: &Obligation) -> String {
-    let penalty = o.penalty.as_ref().map_or(String::new(), |p| {
-        format!(
-            ", penalty {} warning={} fine_mci={:?} fine_kzt={:?}",
-            p.article, p.warning, p.fine_mci, p.fine_kzt
-        )
-    });
-    format!(
-        "obligation {} (trigger {} {}): {} due {} fulfilled {} days_late {}{penalty}",
-        o.rule,
-        o.trigger.event,
-        o.trigger.date,
-        o.status.as_str(),
-        o.due,
-        o.fulfilled_on.map_or(String::from("-"), |d| d.to_string()),
-        o.days_late
-    )
-}
-
-fn show_exemption(e: &Exemption) -> String {
-    let cited: Vec<String> = e
-        .citations
-        .iter()
-        .map(|c| format!("{}, {}", c.source, c.reference))
-        .collect();
-    format!(
-        "exemption {} (trigger {}): {} [cites: {}]",
-        e.rule,
-        e.trigger
-            .as_ref()
-            .map_or(String::from("-"), |t| format!("{} {}", t.event, t.date)),
-        e.reason,
-        cited.join("; ")
-    )
-}
-
-fn show_finding(f: &Finding) -> String {
-    format!(
-        "finding {} {}: {}{}",
-        f.rule,
-        f.severity.as_str(),
-        f.message,
-        f.detail
-            .as_ref()
-            .map_or(String::new(), |d| format!(" ({d})"))
-    )
-}
-
-fn show_fact(f: &FactNeeded) -> String {
-    format!("fact needed {}: `{}` ({})", f.rule, f.fact, f.reason)
-}
-
-/// Pairs each check item with its own result item (in the items' order, first match);
-/// returns what is missing and what is unexpected.
-fn compare(result: &CheckResult, checks: &[Check]) -> Vec<String> {
-    let mut used_obligations = vec![false; result.obligations.len()];
-    let mut used_exemptions = vec![false; result.exemptions.len()];
-    let mut used_findings = vec![false; result.findings.len()];
-    let mut used_facts = vec![false; result.facts_needed.len()];
-    let mut problems = Vec::new();
-
-    fn take<T>(items: &[T], used: &mut [bool], matches: impl Fn(&T) -> bool) -> bool {
-        for (item, taken) in items.iter().zip(used.iter_mut()) {
-            if !*taken && matches(item) {
-                *taken = true;
-                return true;
-            }
-        }
-        false
-    }
-
-    for check in checks {
-        let found = match check {
-            Check::Obligation(c) => {
-                take(&result.obligations, &mut used_obligations, |o| c.matches(o))
-            }
-            Check::Exemption(c) => take(&result.exemptions, &mut used_exemptions, |e| c.matches(e)),
-            Check::Finding(c) => take(&result.findings, &mut used_findings, |f| c.matches(f)),
-            Check::Fact(c) => take(&result.facts_needed, &mut used_facts, |f| c.matches(f)),
-        };
-        if !found {
-            let rule = check.rule();
-            let mut same_rule: Vec<String> = Vec::new();
-            same_rule.extend(
-                result
-                    .obligations
-                    .iter()
-                    .filter(|o| o.rule == rule)
-                    .map(show_obligation),
-            );
-            same_rule.extend(
-                result
-                    .exemptions
-                    .iter()
-                    .filter(|e| e.rule == rule)
-                    .map(show_exemption),
-            );
-            same_rule.extend(
-                result
-                    .findings
-                    .iter()
-                    .filter(|f| f.rule == rule)
-                    .map(show_finding),
-            );
-            same_rule.extend(
-                result
-                    .facts_needed
-                    .iter()
-                    .filter(|f| f.rule == rule)
-                    .map(show_fact),
-            );
-            let actual = if same_rule.is_empty() {
-                String::from("nothing for this rule")
-            } else {
-                same_rule.join("; ")
-            };
-            problems.push(format!(
-                "expected {check:?}\n      but the result has: {actual}"
-            ));
-        }
-    }
-    let unexpected = result
-        .obligations
-        .iter()
-        .zip(&used_obligations)
-        .filter(|(_, used)| !**used)
-        .map(|(o, _)| show_obligation(o))
-        .chain(
-            result
-                .exemptions
-                .iter()
-                .zip(&used_exemptions)
-                .filter(|(_, used)| !**used)
-                .map(|(e, _)| show_exemption(e)),
-        )
-        .chain(
-            result
-                .findings
-                .iter()
-                .zip(&used_findings)
-                .filter(|(_, used)| !**used)
-                .map(|(f, _)| show_finding(f)),
-        )
-        .chain(
-            result
-                .facts_needed
-                .iter()
-                .zip(&used_facts)
-                .filter(|(_, used)| !**used)
-                .map(|(f, _)| show_fact(f)),
-        );
-    problems.extend(unexpected.map(|u| format!("unexpected {u}")));
-    problems
-}
-
 /// A case file read and judged: its expectation and the result.
 struct Judged {
-    expect: String,
-    checks: Vec<Check>,
+    about: String,
+    expect: Vec<(Category, Vec<Value>)>,
     result: CheckResult,
+}
+
+/// The expected items of every category; all four must be given.
+fn expectation(meta: &Value) -> Result<Vec<(Category, Vec<Value>)>, String> {
+    let expect = meta
+        .get("expect")
+        .and_then(Value::as_object)
+        .ok_or("`meta.expect` must be an object of expected items per category")?;
+    if let Some(other) = expect
+        .keys()
+        .find(|k| Category::ALL.iter().all(|c| c.key() != k.as_str()))
+    {
+        return Err(format!(
+            "`meta.expect.{other}` is not a category of a result"
+        ));
+    }
+    Category::ALL
+        .into_iter()
+        .map(|category| {
+            let items = expect
+                .get(category.key())
+                .and_then(Value::as_array)
+                .ok_or_else(|| {
+                    format!(
+                        "`meta.expect.{}` must be a list (empty when there is none)",
+                        category.key()
+                    )
+                })?;
+            Ok((category, items.clone()))
+        })
+        .collect()
 }
 
 fn judge(path: &Path) -> Result<Judged, String> {
@@ -403,26 +110,38 @@ fn judge(path: &Path) -> Result<Judged, String> {
         .as_of
         .ok_or("the case has no `as_of`: its result would depend on today")?;
     let meta = facts.meta.as_ref().ok_or("the case has no `meta`")?;
-    let expect = meta
-        .get("expect")
+    let about = meta
+        .get("about")
         .and_then(Value::as_str)
         .filter(|s| !s.trim().is_empty())
-        .ok_or("`meta.expect` must be the expectation in words")?
+        .ok_or("`meta.about` must be the expectation in words")?
         .to_string();
-    let checks = meta
-        .get("check")
-        .and_then(Value::as_array)
-        .ok_or("`meta.check` must be a list of check items")?
-        .iter()
-        .map(Check::parse)
-        .collect::<Result<Vec<_>, _>>()?;
+    let expect = expectation(meta)?;
     let result = kzrules::eval::evaluate(program(), &facts, as_of)
         .map_err(|e| format!("evaluation failed: {e}"))?;
     Ok(Judged {
+        about,
         expect,
-        checks,
         result,
     })
+}
+
+/// What differs between the expectation and the result, one diff per category.
+fn problems(judged: &Judged) -> Vec<String> {
+    let actual = serde_json::to_value(&judged.result).unwrap();
+    judged
+        .expect
+        .iter()
+        .filter_map(|(category, expected)| {
+            let items = actual
+                .get(category.key())
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            compare(*category, expected, &items)
+                .map(|failure| format!("{}:\n{}", category.key(), failure.diff))
+        })
+        .collect()
 }
 
 #[test]
@@ -436,12 +155,12 @@ fn case() {
         match judge(path) {
             Err(e) => failures.push(format!("{name}: {e}")),
             Ok(judged) => {
-                let problems = compare(&judged.result, &judged.checks);
+                let problems = problems(&judged);
                 if problems.is_empty() {
                     let mut result = judged.result;
                     result.receipt = None;
                     insta::with_settings!({
-                        description => judged.expect,
+                        description => judged.about,
                         omit_expression => true,
                     }, {
                         insta::assert_json_snapshot!(result);
@@ -450,9 +169,9 @@ fn case() {
                     // Shown at once too: a snapshot failure of another case ends the glob
                     // before the summary below.
                     let failure = format!(
-                        "{name}: the result does not agree with `meta.check` (snapshot not compared)\n    expect: {}\n    {}",
-                        judged.expect,
-                        problems.join("\n    ")
+                        "{name}: the result does not agree with `meta.expect` (snapshot not compared)\n    about: {}\n{}",
+                        judged.about,
+                        problems.join("\n")
                     );
                     eprintln!("{failure}\n");
                     failures.push(failure);
@@ -468,12 +187,30 @@ fn case() {
     );
 }
 
+/// The expectation is checked, not taken on trust: a changed field fails the comparer.
+#[test]
+fn a_wrong_expectation_fails() {
+    let path =
+        cases_dir().join("arrival_notification__friday_night_late_wednesday_large_host.json");
+    let mut judged = judge(&path).unwrap();
+    assert!(problems(&judged).is_empty());
+    let (_, obligations) = &mut judged.expect[0];
+    obligations[0]["due"] = Value::from("2024-03-20");
+    let found = problems(&judged);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("2024-03-20"), "{}", found[0]);
+    // An item the result has but the expectation does not list is a failure too.
+    let (_, obligations) = &mut judged.expect[0];
+    obligations.remove(0);
+    assert!(!problems(&judged).is_empty());
+}
+
 /// Every rule of the rule set is exercised by at least three case files: named in their
-/// checks or in their file names.
+/// expectations or in their file names.
 #[test]
 fn every_rule_has_cases() {
     let mut files_per_rule: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut checked_rules: BTreeSet<String> = BTreeSet::new();
+    let mut expected_rules: BTreeSet<String> = BTreeSet::new();
     let mut files = 0;
     for entry in std::fs::read_dir(cases_dir()).unwrap() {
         let path = entry.unwrap().path();
@@ -484,31 +221,37 @@ fn every_rule_has_cases() {
         let value: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        // A file named `RULE__situation.json` exercises RULE, even when its check is
-        // empty (a case where the rule rightly says nothing).
+        // A file named `RULE__situation.json` exercises RULE, even when its expectation
+        // is empty (a case where the rule rightly says nothing).
         if let Some((prefix, _)) = name.split_once("__") {
             files_per_rule
                 .entry(prefix.to_string())
                 .or_default()
                 .insert(name.clone());
         }
-        for item in value["meta"]["check"].as_array().into_iter().flatten() {
-            let check = Check::parse(item).unwrap_or_else(|e| panic!("{name}: {e}"));
-            checked_rules.insert(check.rule().to_string());
-            files_per_rule
-                .entry(check.rule().to_string())
-                .or_default()
-                .insert(name.clone());
+        let expect = expectation(&value["meta"]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (_, items) in expect {
+            for item in items {
+                let rule = item["rule"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{name}: an expected item without `rule`: {item}"))
+                    .to_string();
+                expected_rules.insert(rule.clone());
+                files_per_rule.entry(rule).or_default().insert(name.clone());
+            }
         }
     }
     assert!(files > 0, "no case files in {}", cases_dir().display());
     let rules: BTreeSet<&str> = program().rules.iter().map(|r| r.id.as_str()).collect();
-    let unknown: Vec<String> = checked_rules
+    let unknown: Vec<String> = expected_rules
         .iter()
         .filter(|r| !rules.contains(r.as_str()))
         .cloned()
         .collect();
-    assert!(unknown.is_empty(), "checks name unknown rules: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "expectations name unknown rules: {unknown:?}"
+    );
     let thin: Vec<String> = rules
         .iter()
         .filter_map(|rule| {
@@ -518,6 +261,6 @@ fn every_rule_has_cases() {
         .collect();
     assert!(
         thin.is_empty(),
-        "rules checked by fewer than {CASES_PER_RULE} case files: {thin:?}"
+        "rules expected by fewer than {CASES_PER_RULE} case files: {thin:?}"
     );
 }
