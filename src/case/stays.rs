@@ -195,6 +195,7 @@ pub(crate) fn prepare_checked(case: Case) -> Result<Facts, CaseError> {
             answers: None,
         })
         .collect();
+    order_same_day_entry_and_exit(&mut sorted);
     let position: HashMap<String, usize> = sorted
         .iter()
         .enumerate()
@@ -220,6 +221,62 @@ pub(crate) fn prepare_checked(case: Case) -> Result<Facts, CaseError> {
         events: sorted,
         stays,
     })
+}
+
+/// An `entry` and an `exit` on one date without times: the sort put the exit first (the
+/// foreigner left and came back). That is right when a stay is open before that date;
+/// when none is (or nothing is recorded before), the entry comes first (a day visit),
+/// unless the next recorded entry or exit after that date is an exit, which shows the
+/// foreigner inside after it (docs/contract.md, "Same-day order").
+pub(crate) fn order_same_day_entry_and_exit(sorted: &mut [SortedEvent]) {
+    let is_move = |e: &SortedEvent| matches!(e.event.kind, EventKind::Entry | EventKind::Exit);
+    let untimed = |e: &SortedEvent| e.event.time.is_none();
+    let mut open = false;
+    let mut i = 0;
+    while i < sorted.len() {
+        let Some(current) = sorted.get(i) else {
+            break;
+        };
+        let date = current.event.date;
+        // The entries and exits of this date.
+        let same_day: Vec<usize> = (i..sorted.len())
+            .take_while(|&j| sorted.get(j).is_some_and(|e| e.event.date == date))
+            .filter(|&j| sorted.get(j).is_some_and(is_move))
+            .collect();
+        let day_end = (i..sorted.len())
+            .find(|&j| sorted.get(j).is_some_and(|e| e.event.date != date))
+            .unwrap_or(sorted.len());
+        if let [exit_at, entry_at] = same_day[..] {
+            let pair = (sorted.get(exit_at), sorted.get(entry_at));
+            if let (Some(exit), Some(entry)) = pair {
+                if exit.event.kind == EventKind::Exit
+                    && entry.event.kind == EventKind::Entry
+                    && untimed(exit)
+                    && untimed(entry)
+                {
+                    let next_is_exit = sorted
+                        .get(day_end..)
+                        .unwrap_or_default()
+                        .iter()
+                        .find(|e| is_move(e))
+                        .is_some_and(|e| e.event.kind == EventKind::Exit);
+                    if !open && !next_is_exit {
+                        sorted.swap(exit_at, entry_at);
+                    }
+                }
+            }
+        }
+        for j in i..day_end {
+            if let Some(e) = sorted.get(j) {
+                match e.event.kind {
+                    EventKind::Entry => open = true,
+                    EventKind::Exit => open = false,
+                    _ => {}
+                }
+            }
+        }
+        i = day_end;
+    }
 }
 
 pub(crate) fn order_error(first: &SortedEvent, second: &SortedEvent, kind: EventKind) -> CaseError {

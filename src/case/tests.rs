@@ -801,3 +801,72 @@ proptest::proptest! {
         }
     }
 }
+
+/// The stays of a case with the given events (`[kind, date]`), as (start, end) pairs.
+fn stays_of(events: &[(&str, &str)]) -> Vec<(Option<String>, Option<String>)> {
+    let events: Vec<String> = events
+        .iter()
+        .map(|(kind, date)| format!(r#"{{"kind": "{kind}", "date": "{date}"}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"case": "c", "person": {{"citizenship": "GB"}}, "events": [{}]}}"#,
+        events.join(", ")
+    );
+    let facts = read_case(&text).unwrap();
+    facts
+        .stays
+        .iter()
+        .map(|s| (s.start.map(|d| d.to_string()), s.end.map(|d| d.to_string())))
+        .collect()
+}
+
+#[test]
+fn an_untimed_entry_and_exit_on_one_day_follow_the_contract() {
+    let day = |s: &str| Some(s.to_string());
+    // Nothing before: a day visit, whatever the written order.
+    for events in [
+        [("exit", "2024-03-01"), ("entry", "2024-03-01")],
+        [("entry", "2024-03-01"), ("exit", "2024-03-01")],
+    ] {
+        assert_eq!(
+            stays_of(&events),
+            vec![(day("2024-03-01"), day("2024-03-01"))]
+        );
+    }
+    // A stay open before: the foreigner left and came back, two stays.
+    assert_eq!(
+        stays_of(&[
+            ("entry", "2024-02-01"),
+            ("entry", "2024-03-01"),
+            ("exit", "2024-03-01"),
+        ]),
+        vec![
+            (day("2024-02-01"), day("2024-03-01")),
+            (day("2024-03-01"), None)
+        ]
+    );
+    // Nothing before, but the next move is an exit: inside after the day, so the exit
+    // closes a stay begun before the records and the entry opens the next.
+    assert_eq!(
+        stays_of(&[
+            ("entry", "2024-03-01"),
+            ("exit", "2024-03-01"),
+            ("exit", "2024-03-20"),
+        ]),
+        vec![
+            (None, day("2024-03-01")),
+            (day("2024-03-01"), day("2024-03-20"))
+        ]
+    );
+    // A day visit followed by a later stay is no "two entries" error.
+    assert_eq!(
+        stays_of(&[
+            ("exit", "2024-03-01"),
+            ("entry", "2024-03-01"),
+            ("entry", "2024-04-01"),
+            ("exit", "2024-04-05"),
+        ])
+        .len(),
+        2
+    );
+}
