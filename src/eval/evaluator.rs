@@ -9,7 +9,7 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::calendar::{calendar_days_before, within_calendar_days, CalendarError};
-use crate::case::Facts;
+use crate::case::{Facts, Stay};
 use crate::eval::result::{
     Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Penalty, Status, Trigger,
 };
@@ -715,23 +715,36 @@ impl<'p> Run<'p, '_> {
                 b.trigger_event,
             ))
         });
-        let mut used = vec![false; self.facts.events.len()];
-        for draft in drafts {
-            let fulfilled = self.fulfilment_for(&draft, &mut used);
+        let fulfilled = self.pair_fulfilments(&drafts);
+        for (draft, fulfilled) in drafts.into_iter().zip(fulfilled) {
             self.judge(draft, fulfilled);
         }
     }
 
-    fn fulfilment_for(&self, draft: &Draft<'_>, used: &mut [bool]) -> Option<(NaiveDate, usize)> {
+    /// The event that fulfils each draft (in the drafts' order), by the contract's
+    /// matching: a duty to leave is fulfilled by the exit that closes its stay; an event
+    /// that names the trigger with `for` fulfils exactly that trigger's duties; any other
+    /// fulfilling event fulfils the earliest unfulfilled duty it can fulfil, whose trigger
+    /// is on or before it and that belongs to its own stay (the stay it happens in or,
+    /// after an exit, the stay that exit ended), and only when its stay holds none an
+    /// earlier stay's. One late event is never counted against two stays.
+    fn pair_fulfilments(&self, drafts: &[Draft<'_>]) -> Vec<Option<(NaiveDate, usize)>> {
         let events = &self.facts.events;
-        if draft.fulfilment == EventKind::Exit {
-            // Leaving fulfils every duty to leave of the stay it closes.
-            let stay = self.facts.stay_containing(draft.trigger.date)?;
-            let exit = stay.exit?;
-            return events.get(exit).map(|e| (e.event.date, exit));
-        }
-        // An event that names the trigger with `for`.
-        if let Some(trigger) = draft.trigger_event {
+        let mut out: Vec<Option<(NaiveDate, usize)>> = vec![None; drafts.len()];
+        let mut used = vec![false; events.len()];
+        for (slot, draft) in out.iter_mut().zip(drafts) {
+            if draft.fulfilment == EventKind::Exit {
+                // Leaving fulfils every duty to leave of the stay it closes.
+                *slot = self
+                    .facts
+                    .stay_containing(draft.trigger.date)
+                    .and_then(|stay| stay.exit)
+                    .and_then(|exit| events.get(exit).map(|e| (e.event.date, exit)));
+                continue;
+            }
+            let Some(trigger) = draft.trigger_event else {
+                continue;
+            };
             if let Some((i, e)) = events
                 .iter()
                 .enumerate()
@@ -740,25 +753,62 @@ impl<'p> Run<'p, '_> {
                 if let Some(u) = used.get_mut(i) {
                     *u = true;
                 }
-                return Some((e.event.date, i));
+                *slot = Some((e.event.date, i));
             }
         }
-        // Otherwise the earliest unused one on or after the trigger.
-        let after = match draft.trigger_event {
-            Some(_) => draft.trigger.date,
-            None => draft.earliest_fulfilment,
-        };
-        let (i, e) = events.iter().enumerate().find(|(i, e)| {
-            e.event.kind == draft.fulfilment
-                && e.answers.is_none()
-                && e.event.r#for.is_none()
-                && e.event.date >= after
-                && !used.get(*i).copied().unwrap_or(true)
-        })?;
-        if let Some(u) = used.get_mut(i) {
-            *u = true;
+        for (i, e) in events.iter().enumerate() {
+            if e.answers.is_some()
+                || e.event.r#for.is_some()
+                || used.get(i).copied().unwrap_or(true)
+            {
+                continue;
+            }
+            let date = e.event.date;
+            let open: Vec<usize> = drafts
+                .iter()
+                .enumerate()
+                .filter(|(d, draft)| {
+                    draft.fulfilment == e.event.kind
+                        && draft.fulfilment != EventKind::Exit
+                        && out.get(*d).is_some_and(Option::is_none)
+                        && match draft.trigger_event {
+                            Some(_) => draft.trigger.date <= date,
+                            None => draft.earliest_fulfilment <= date,
+                        }
+                })
+                .map(|(d, _)| d)
+                .collect();
+            let own = self.stay_of_event(date);
+            let in_own_stay = open.iter().copied().find(|&d| {
+                drafts
+                    .get(d)
+                    .and_then(|draft| self.facts.stay_containing(draft.trigger.date))
+                    .zip(own)
+                    .is_some_and(|(a, b)| a == b)
+            });
+            let Some(chosen) = in_own_stay.or_else(|| open.first().copied()) else {
+                continue;
+            };
+            if let Some(slot) = out.get_mut(chosen) {
+                *slot = Some((date, i));
+            }
+            if let Some(u) = used.get_mut(i) {
+                *u = true;
+            }
         }
-        Some((e.event.date, i))
+        out
+    }
+
+    /// The stay an event on `date` belongs to: the stay it happens in, else (after an
+    /// exit) the last stay that ended before it.
+    fn stay_of_event(&self, date: NaiveDate) -> Option<&Stay> {
+        self.facts.stay_containing(date).or_else(|| {
+            self.facts
+                .stays
+                .iter()
+                .rev()
+                .find(|s| s.end.is_some_and(|end| end < date))
+        })
     }
 
     fn judge(&mut self, draft: Draft<'p>, fulfilled: Option<(NaiveDate, usize)>) {
