@@ -1,0 +1,271 @@
+//! Conditions: `is`, `citizen_of`, `holder_of`, measures and their combinations, lowered to `ir::Cond`.
+
+use super::*;
+
+impl Lowering<'_> {
+    pub(super) fn is_values(&mut self, cond: &ast::IsCond) -> Option<Cond> {
+        let subject = cond.subject.node.as_str();
+        match subject {
+            "purpose" => {
+                let values =
+                    self.enum_values(&cond.values, Purpose::ALL, Purpose::as_str, "purpose")?;
+                Some(Cond::Purpose(values))
+            }
+            "host" => {
+                let values =
+                    self.enum_values(&cond.values, HostKind::ALL, HostKind::as_str, "host kind")?;
+                Some(Cond::HostKind(values))
+            }
+            "host_size" => {
+                let values =
+                    self.enum_values(&cond.values, HostSize::ALL, HostSize::as_str, "host size")?;
+                Some(Cond::HostSize(values))
+            }
+            _ => {
+                self.error(
+                    "kzrules::unknown_fact",
+                    cond.subject.span,
+                    format!("unknown fact `{subject}`"),
+                    "not a fact of a case",
+                    did_you_mean(subject, IS_SUBJECTS.iter().copied()),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn enum_values<T: Copy>(
+        &mut self,
+        values: &[Text],
+        all: &[T],
+        name: fn(T) -> &'static str,
+        what: &str,
+    ) -> Option<Vec<T>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for v in values {
+            match find(all, name, &v.node) {
+                Some(x) => out.push(x),
+                None => {
+                    ok = false;
+                    self.error(
+                        "kzrules::type_mismatch",
+                        v.span,
+                        format!("`{}` is not a {what}", v.node),
+                        &format!("expected a {what}"),
+                        did_you_mean(&v.node, names(all, name).iter().copied()),
+                    );
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    pub(super) fn document(&mut self, text: &Text) -> Option<DocumentKind> {
+        let found = find(DocumentKind::ALL, DocumentKind::as_str, &text.node);
+        if found.is_none() {
+            self.error(
+                "kzrules::unknown_document",
+                text.span,
+                format!("unknown document kind `{}`", text.node),
+                "not a document kind",
+                did_you_mean(
+                    &text.node,
+                    names(DocumentKind::ALL, DocumentKind::as_str)
+                        .iter()
+                        .copied(),
+                ),
+            );
+        }
+        found
+    }
+
+    pub(super) fn event(&mut self, text: &Text) -> Option<EventKind> {
+        let found = find(EventKind::ALL, EventKind::as_str, &text.node);
+        if found.is_none() {
+            self.error(
+                "kzrules::unknown_event",
+                text.span,
+                format!("unknown event kind `{}`", text.node),
+                "not an event kind",
+                did_you_mean(
+                    &text.node,
+                    names(EventKind::ALL, EventKind::as_str).iter().copied(),
+                ),
+            );
+        }
+        found
+    }
+
+    pub(super) fn condition(&mut self, cond: &ast::Spanned<ast::Cond>) -> Option<Cond> {
+        match &cond.node {
+            ast::Cond::Or(parts) => {
+                let lowered: Vec<Option<Cond>> = parts.iter().map(|p| self.condition(p)).collect();
+                Some(Cond::Or(lowered.into_iter().collect::<Option<Vec<_>>>()?))
+            }
+            ast::Cond::And(parts) => {
+                let lowered: Vec<Option<Cond>> = parts.iter().map(|p| self.condition(p)).collect();
+                Some(Cond::And(lowered.into_iter().collect::<Option<Vec<_>>>()?))
+            }
+            ast::Cond::Not(inner) => Some(Cond::Not(Box::new(self.condition(inner)?))),
+            ast::Cond::HolderOf { document, filters } => {
+                let kind = self.document(document);
+                let mut categories = Vec::new();
+                let mut entries = None;
+                for f in filters {
+                    match &f.node {
+                        ast::DocFilter::Category(codes) => {
+                            if kind.is_some() && kind != Some(DocumentKind::Visa) {
+                                self.error(
+                                    "kzrules::type_mismatch",
+                                    f.span,
+                                    format!(
+                                        "only a visa has a category, not a `{}`",
+                                        document.node
+                                    ),
+                                    "not a visa",
+                                    String::from(
+                                        "remove the filter or write `holder_of visa category ...`",
+                                    ),
+                                );
+                            }
+                            categories.extend(codes.iter().map(|c| c.node.clone()));
+                        }
+                        ast::DocFilter::Entries(e) => {
+                            entries = self
+                                .enum_values(
+                                    std::slice::from_ref(e),
+                                    Entries::ALL,
+                                    Entries::as_str,
+                                    "number of entries (`single` or `multiple`)",
+                                )
+                                .and_then(|v| v.first().copied());
+                        }
+                    }
+                }
+                Some(Cond::HolderOf {
+                    kind: kind?,
+                    categories,
+                    entries,
+                })
+            }
+            ast::Cond::CitizenOf(r) => match r {
+                ast::CountryRef::Named(name) => {
+                    if !self.resolve(name, Kind::Set) {
+                        return None;
+                    }
+                    let versions = self.sets.get(&name.node).cloned().unwrap_or_default();
+                    Some(Cond::CitizenOf {
+                        name: name.node.clone(),
+                        versions,
+                    })
+                }
+                ast::CountryRef::Literal(codes) => {
+                    for code in codes {
+                        self.check_country(code);
+                    }
+                    let mut members: Vec<String> = codes.iter().map(|c| c.node.clone()).collect();
+                    let name = members.join(", ");
+                    members.sort();
+                    Some(Cond::CitizenOf {
+                        name,
+                        versions: vec![(Period::default(), members)],
+                    })
+                }
+            },
+            ast::Cond::AgeUnder(n) => Some(Cond::AgeUnder(*n)),
+            ast::Cond::StayLongerThan(n) => Some(Cond::StayLongerThan(*n)),
+            ast::Cond::Is(is) => self.is_values(is),
+            ast::Cond::DateBefore(left, right) => {
+                let l = self.document(&left.document);
+                let r = self.document(&right.document);
+                Some(Cond::DateBefore {
+                    left: l?,
+                    left_plus: left.plus,
+                    right: r?,
+                    right_plus: right.plus,
+                })
+            }
+            ast::Cond::Measure(m) => {
+                let measure = match (m.measure.node.as_str(), &m.article) {
+                    ("days_in_kazakhstan", None) => Measure::DaysInKazakhstan,
+                    ("region_trip_days_outside_permit_region", None) => {
+                        Measure::RegionTripDaysOutsidePermitRegion
+                    }
+                    ("blank_pages_of_passport", None) => Measure::BlankPagesOfPassport,
+                    ("host_penalties", Some(article)) => {
+                        Measure::HostPenalties(article.node.clone())
+                    }
+                    ("host_penalties", None) => {
+                        self.error(
+                            "kzrules::type_mismatch",
+                            m.measure.span,
+                            String::from(
+                                "`host_penalties` needs the article they were imposed under",
+                            ),
+                            "which article?",
+                            String::from(
+                                "write `host_penalties under \"518\" in any 12 months at_least 2`",
+                            ),
+                        );
+                        return None;
+                    }
+                    (name, Some(article)) if MEASURES.contains(&name) => {
+                        self.error(
+                            "kzrules::type_mismatch",
+                            article.span,
+                            format!("`{name}` is not counted under an article"),
+                            "not allowed here",
+                            String::from(
+                                "remove `under \"...\"`; only `host_penalties` takes an article",
+                            ),
+                        );
+                        return None;
+                    }
+                    (name, _) => {
+                        self.error(
+                            "kzrules::unknown_fact",
+                            m.measure.span,
+                            format!("unknown measure `{name}`"),
+                            "not a measure",
+                            did_you_mean(name, MEASURES.iter().copied()),
+                        );
+                        return None;
+                    }
+                };
+                let needs_window = !matches!(measure, Measure::BlankPagesOfPassport);
+                match (&m.window, needs_window) {
+                    (None, true) => {
+                        self.error(
+                            "kzrules::missing_window",
+                            m.measure.span,
+                            format!("`{}` needs a period to be counted over", measure.name()),
+                            "over which period?",
+                            String::from(
+                                "add `per calendar_year` or `in any 12 months` after the measure",
+                            ),
+                        );
+                        return None;
+                    }
+                    (Some(w), false) => {
+                        self.error(
+                            "kzrules::type_mismatch",
+                            w.span,
+                            format!("`{}` is not counted over a period", measure.name()),
+                            "not allowed here",
+                            String::from("remove the period"),
+                        );
+                        return None;
+                    }
+                    _ => {}
+                }
+                Some(Cond::Measure {
+                    measure,
+                    window: m.window.as_ref().map(|w| w.node),
+                    compare: m.compare,
+                    bound: m.bound,
+                })
+            }
+        }
+    }
+}

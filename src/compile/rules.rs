@@ -1,0 +1,444 @@
+//! Rules: their clauses, duties and deadlines, exceptions, free-standing exemptions and amnesties.
+
+use super::*;
+
+impl Lowering<'_> {
+    pub(super) fn exception(
+        &mut self,
+        u: &ast::Unless,
+        rule_citations: &[Citation],
+    ) -> Option<Exception> {
+        let condition = self.condition(&u.condition)?;
+        let mut citations = self.citations(&u.citations);
+        if citations.is_empty() {
+            citations = rule_citations.to_vec();
+        }
+        let reason = match &u.because {
+            Some(b) => b.node.clone(),
+            None => crate::ir::words::condition_words(&condition),
+        };
+        Some(Exception {
+            condition,
+            reason,
+            citations: citations.into(),
+            span: u.span,
+        })
+    }
+
+    pub(super) fn rule(&mut self, r: &ast::RuleDecl) {
+        let mut titles = Vec::new();
+        let mut in_force = Vec::new();
+        let mut cites = Vec::new();
+        let mut bearers = Vec::new();
+        let mut actions = Vec::new();
+        let mut on = Vec::new();
+        let mut whens = Vec::new();
+        let mut unless = Vec::new();
+        let mut penalties = Vec::new();
+        let mut findings = Vec::new();
+        let mut duties = Vec::new();
+        for c in &r.clauses {
+            match &c.node {
+                ast::RuleClause::Title(t) => titles.push(t),
+                ast::RuleClause::InForce(i) => in_force.push(i),
+                ast::RuleClause::Cite(c) => cites.push(c.clone()),
+                ast::RuleClause::Bearer(b) => bearers.push(b),
+                ast::RuleClause::Action(a) => actions.push(a),
+                ast::RuleClause::On(t) => on.push(t),
+                ast::RuleClause::When(w) => whens.push(w),
+                ast::RuleClause::Unless(u) => unless.push(u),
+                ast::RuleClause::Penalty(p) => penalties.push(p),
+                ast::RuleClause::Finding(f) => findings.push(f),
+                ast::RuleClause::Duty(d) => duties.push((d, c.span)),
+            }
+        }
+        let id = &r.id;
+        if !id
+            .node
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            self.error(
+                "kzrules::bad_id",
+                id.span,
+                format!("the rule id `{}` is not a catalog id", id.node),
+                "lowercase letters, digits and `_` only",
+                String::from("use the id from the catalog (docs/catalog.md)"),
+            );
+        }
+        self.one_of(&titles, "title", id, "title \"what the rule is about\"");
+        if cites.is_empty() {
+            self.error(
+                "kzrules::no_citation",
+                id.span,
+                format!("rule `{}` cites no source", id.node),
+                "no `cite`",
+                String::from("add `cite SOURCE \"art. N para. M\" seed \"file\"`: every rule names the article it encodes"),
+            );
+        }
+        let citations = self.citations(&cites);
+        let period = self.period(&in_force, id.span);
+
+        let bearer = if duties.is_empty() {
+            Bearer::Host
+        } else {
+            self.one_of(&bearers, "bearer", id, "bearer host");
+            self.one_of(&actions, "action", id, "action \"what must be done\"");
+            match bearers.first() {
+                Some(b) => match b.node.as_str() {
+                    "host" => Bearer::Host,
+                    "foreigner" => Bearer::Foreigner,
+                    "employer" => Bearer::Employer,
+                    other => {
+                        self.error(
+                            "kzrules::type_mismatch",
+                            b.span,
+                            format!("`{other}` is not a bearer"),
+                            "expected a bearer",
+                            did_you_mean(other, ["host", "foreigner", "employer"]),
+                        );
+                        Bearer::Host
+                    }
+                },
+                None => Bearer::Host,
+            }
+        };
+
+        let mut default_trigger: Option<Vec<EventKind>> = None;
+        if let Some(first) = on.first() {
+            let kinds: Vec<Option<EventKind>> = first.iter().map(|t| self.event(t)).collect();
+            default_trigger = kinds.into_iter().collect();
+        }
+
+        let mut lowered_duties = Vec::new();
+        for (d, span) in &duties {
+            if let Some(duty) = self.duty(d, *span, default_trigger.as_ref()) {
+                lowered_duties.push(duty);
+            }
+        }
+        let mut exceptions = Vec::new();
+        for (d, _) in &duties {
+            for u in &d.unless {
+                exceptions.extend(self.exception(u, &citations));
+            }
+        }
+        for u in &unless {
+            exceptions.extend(self.exception(u, &citations));
+        }
+        let when: Vec<Cond> = whens.iter().filter_map(|w| self.condition(w)).collect();
+
+        let mut lowered_findings = Vec::new();
+        for f in &findings {
+            let severity = match f.severity.node.as_str() {
+                "error" => Severity::Error,
+                "warning" => Severity::Warning,
+                _ => Severity::Info,
+            };
+            if let Some(condition) = self.condition(&f.condition) {
+                lowered_findings.push(FindingRule {
+                    severity,
+                    message: f.message.node.clone(),
+                    condition,
+                    span: f.message.span,
+                });
+            }
+        }
+        if duties.is_empty() && findings.is_empty() {
+            self.error(
+                "kzrules::empty_rule",
+                id.span,
+                format!("rule `{}` has no duty and no finding", id.node),
+                "says nothing",
+                String::from(
+                    "add a duty (e.g. `notify within 3 business_days of entry`) or a `finding`",
+                ),
+            );
+        }
+
+        let mut penalty = None;
+        if penalties.len() > 1 {
+            self.one_of(&penalties, "penalty", id, "penalty SCHEDULE");
+        }
+        if let Some(p) = penalties.first() {
+            if self.resolve(p, Kind::Penalty) {
+                penalty = Some(p.node.clone());
+            }
+        }
+
+        self.rules.push(Rule {
+            id: id.node.clone(),
+            title: titles.first().map(|t| t.node.clone()).unwrap_or_default(),
+            period,
+            citations: citations.into(),
+            bearer,
+            action: actions.first().map(|a| a.node.clone()).unwrap_or_default(),
+            duties: lowered_duties,
+            findings: lowered_findings,
+            when,
+            exceptions,
+            penalty,
+            extensions: Vec::new(),
+            span: id.span,
+        });
+    }
+
+    pub(super) fn one_of<T>(
+        &mut self,
+        clauses: &[&ast::Spanned<T>],
+        name: &str,
+        id: &Text,
+        example: &str,
+    ) {
+        if clauses.is_empty() {
+            self.error(
+                "kzrules::missing_clause",
+                id.span,
+                format!("rule `{}` has no `{name}`", id.node),
+                &format!("no `{name}`"),
+                format!("add `{example}`"),
+            );
+        } else if let Some(second) = clauses.get(1) {
+            self.error(
+                "kzrules::duplicate_clause",
+                second.span,
+                format!("rule `{}` has more than one `{name}`", id.node),
+                "second one",
+                format!("keep one `{name}`"),
+            );
+        }
+    }
+
+    pub(super) fn duty(
+        &mut self,
+        d: &ast::Duty,
+        span: Span,
+        default_trigger: Option<&Vec<EventKind>>,
+    ) -> Option<Duty> {
+        let fulfilment = match &d.verb.node {
+            ast::Verb::Plain(v) => match VERBS.iter().find(|(name, _)| name == v) {
+                Some((_, e)) => Some(*e),
+                None => {
+                    let mut known: Vec<&str> = VERBS.iter().map(|(n, _)| *n).collect();
+                    known.push("apply for ...");
+                    self.error(
+                        "kzrules::unknown_verb",
+                        d.verb.span,
+                        format!("unknown duty `{v}`"),
+                        "not a duty",
+                        did_you_mean(v, known),
+                    );
+                    None
+                }
+            },
+            ast::Verb::ApplyFor(what) => {
+                match APPLICATIONS.iter().find(|(name, _)| *name == what.node) {
+                    Some((_, e)) => Some(*e),
+                    None => {
+                        self.error(
+                            "kzrules::unknown_verb",
+                            what.span,
+                            format!("unknown application `{}`", what.node),
+                            "nothing to apply for by that name",
+                            did_you_mean(&what.node, APPLICATIONS.iter().map(|(n, _)| *n)),
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        let mut trigger: Option<Start> = None;
+        let mut trigger_failed = false;
+        let mut limits = Vec::new();
+        for l in &d.limits {
+            let (limit, t) = match &l.node {
+                ast::Limit::Within { n, unit, triggers } => {
+                    let kinds: Vec<Option<EventKind>> =
+                        triggers.iter().map(|t| self.event(t)).collect();
+                    let kinds: Option<Vec<EventKind>> = kinds.into_iter().collect();
+                    trigger_failed |= kinds.is_none();
+                    (
+                        Limit::Within { n: *n, unit: *unit },
+                        kinds.map(Start::Events),
+                    )
+                }
+                ast::Limit::BeforeExpiry { n, unit, document } => {
+                    let kind = self.document(document);
+                    trigger_failed |= kind.is_none();
+                    (
+                        Limit::Before { n: *n, unit: *unit },
+                        kind.map(Start::Expiry),
+                    )
+                }
+                ast::Limit::ByExpiry { document } => match self.document(document) {
+                    Some(k) => (Limit::ByExpiry(k), None),
+                    None => continue,
+                },
+                ast::Limit::Rolling { days, window } => {
+                    if *window > MAX_WINDOW_DAYS {
+                        self.error(
+                            "kzrules::type_mismatch",
+                            l.span,
+                            format!("a window of {window} days is longer than kzrules counts ({MAX_WINDOW_DAYS} days)"),
+                            "window too long",
+                            String::from("the law's windows are 180 days or a year: write the window in days, at most ten years"),
+                        );
+                    }
+                    if days > window {
+                        self.error(
+                            "kzrules::type_mismatch",
+                            l.span,
+                            format!("{days} days cannot fit in any {window} days"),
+                            "impossible limit",
+                            String::from("the first number is the most days allowed, the second the window: `within 90 days in any 180 days`"),
+                        );
+                    }
+                    (
+                        Limit::Rolling {
+                            days: *days,
+                            window: *window,
+                        },
+                        None,
+                    )
+                }
+            };
+            if matches!(
+                limit,
+                Limit::Within { n: 0, .. } | Limit::Rolling { days: 0, .. }
+            ) {
+                self.error(
+                    "kzrules::type_mismatch",
+                    l.span,
+                    String::from("a deadline of 0 days"),
+                    "0 days",
+                    String::from("count at least 1 day: the trigger's own day is day 1"),
+                );
+            }
+            if let Some(t) = t {
+                if let Some(previous) = &trigger {
+                    if *previous != t {
+                        self.error(
+                            "kzrules::two_triggers",
+                            l.span,
+                            String::from("a duty has two different triggers"),
+                            "second trigger",
+                            String::from("one duty counts from one kind of trigger: split it into two duty lines"),
+                        );
+                    }
+                } else {
+                    trigger = Some(t);
+                }
+            }
+            limits.push(limit);
+        }
+        let trigger = match (trigger, default_trigger) {
+            (Some(t), _) => Some(t),
+            (None, Some(kinds)) => Some(Start::Events(kinds.clone())),
+            (None, None) if trigger_failed => None,
+            (None, None) => {
+                self.error(
+                    "kzrules::no_trigger",
+                    d.verb.span,
+                    String::from("the duty does not say what starts it"),
+                    "from when?",
+                    String::from("count from an event (`within 30 calendar_days of entry`), or add `on entry` to the rule"),
+                );
+                None
+            }
+        };
+        let when = match &d.when {
+            Some(w) => Some(self.condition(w)?),
+            None => None,
+        };
+        Some(Duty {
+            fulfilment: fulfilment?,
+            trigger: trigger?,
+            limits,
+            when,
+            span,
+        })
+    }
+
+    pub(super) fn extension(&mut self, e: &ast::Extension) {
+        let from = self.date(&e.from);
+        let to = self.date(&e.to);
+        let until = self.date(&e.until);
+        let citations = self.citations(&e.citations);
+        if e.citations.is_empty() {
+            self.error(
+                "kzrules::no_citation",
+                e.from.span,
+                String::from("the amnesty cites no source"),
+                "no `cite`",
+                String::from("add `cite SOURCE \"decision\" seed \"file\"` naming the decision that grants it"),
+            );
+        }
+        let (Some(from), Some(to), Some(until)) = (from, to, until) else {
+            return;
+        };
+        if to < from {
+            self.error(
+                "kzrules::empty_period",
+                e.to.span,
+                format!("the amnesty's period ends on {to}, before it starts on {from}"),
+                "ends before it starts",
+                String::from("swap the dates or correct one of them"),
+            );
+        }
+        if until < to {
+            self.error(
+                "kzrules::type_mismatch",
+                e.until.span,
+                format!(
+                    "the amnesty moves due days to {until}, before the last day it covers ({to})"
+                ),
+                "earlier than the period",
+                String::from("an amnesty moves a due day later: `until` is on or after `to`"),
+            );
+        }
+        let extension = Extension {
+            from,
+            to,
+            until,
+            reason: e
+                .because
+                .as_ref()
+                .map(|b| b.node.clone())
+                .unwrap_or_else(|| String::from("amnesty")),
+            citations: citations.into(),
+        };
+        for rule in &e.rules {
+            if !self.resolve(rule, Kind::Rule) {
+                continue;
+            }
+            for r in self.rules.iter_mut().filter(|r| r.id == rule.node) {
+                r.extensions.push(extension.clone());
+                r.extensions.sort_by_key(|x| x.from);
+            }
+        }
+    }
+
+    pub(super) fn exemption(&mut self, e: &ast::ExemptionDecl) {
+        if !self.resolve(&e.rule, Kind::Rule) {
+            return;
+        }
+        let versions: Vec<usize> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.id == e.rule.node)
+            .map(|(i, _)| i)
+            .collect();
+        let rule_citations = versions
+            .first()
+            .and_then(|i| self.rules.get(*i))
+            .map(|r| r.citations.clone())
+            .unwrap_or_default();
+        if let Some(exception) = self.exception(&e.exception, &rule_citations) {
+            for i in versions {
+                if let Some(r) = self.rules.get_mut(i) {
+                    r.exceptions.push(exception.clone());
+                }
+            }
+        }
+    }
+}
