@@ -65,7 +65,7 @@ fn case_lines() -> Vec<String> {
 }
 
 fn program() -> Program {
-    compile(kzrules::rules::embedded())
+    compile(kzrules::load::rules::embedded())
         .expect("the embedded rules compile")
         .program
 }
@@ -103,7 +103,7 @@ fn bench_compile(c: &mut Criterion) {
     let mut group = c.benchmark_group("compile");
     group.bench_function("embedded", |b| {
         b.iter_batched(
-            kzrules::rules::embedded,
+            kzrules::load::rules::embedded,
             |files| compile(black_box(files)).expect("compiles"),
             BatchSize::SmallInput,
         );

@@ -11,11 +11,12 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::case::{read_case, CaseError, MAX_INPUT_BYTES};
-use crate::compile::{compile, Compiled};
+use crate::compile::compile;
 use crate::diagnostic::Diagnostics;
 use crate::eval::result::Receipt;
 use crate::eval::{evaluate_with, Options};
 use crate::ir::Program;
+use crate::load::{RuleSet, RulesError};
 use crate::report::diagnostics::DiagnosticFormat;
 use crate::report::{CaseFailure, FailureDetail, Format, Outcome, Renderer};
 
@@ -252,32 +253,34 @@ fn colour_stderr() -> bool {
 
 /// Load and compile the rules: the built-in ones or a folder's. Errors go to stderr.
 pub fn load_program(rules: Option<&Path>) -> Result<Program, u8> {
-    match compile(rule_files(rules)?) {
-        Ok(Compiled { program, .. }) => Ok(program),
-        Err(diagnostics) => {
-            eprint!(
-                "{}",
-                crate::report::diagnostics::render(
-                    &diagnostics,
-                    DiagnosticFormat::Human,
-                    colour_stderr()
-                )
-            );
-            Err(2)
-        }
+    RuleSet::embedded_or(rules)
+        .program()
+        .map_err(report_rules_error)
+}
+
+/// Say on stderr why a rule set could not be loaded; exit 2.
+pub fn report_rules_error(error: RulesError) -> u8 {
+    match error {
+        RulesError::Read(e) => eprintln!("{:?}", miette::Report::new(e)),
+        RulesError::Git(e) => eprintln!("error: {e}"),
+        RulesError::Compile(diagnostics) => eprint!(
+            "{}",
+            crate::report::diagnostics::render(
+                &diagnostics,
+                DiagnosticFormat::Human,
+                colour_stderr()
+            )
+        ),
     }
+    2
 }
 
 /// The rule files: the built-in ones, or a folder's. A folder that cannot be read is
 /// reported on stderr (exit 2).
 pub fn rule_files(rules: Option<&Path>) -> Result<Vec<crate::source::SourceFile>, u8> {
-    match rules {
-        None => Ok(crate::rules::embedded()),
-        Some(dir) => crate::rules::from_path(dir).map_err(|e| {
-            eprintln!("{:?}", miette::Report::new(e));
-            2
-        }),
-    }
+    RuleSet::embedded_or(rules)
+        .files()
+        .map_err(report_rules_error)
 }
 
 fn compile_command(dir: Option<&Path>, format: DiagnosticFormat) -> u8 {

@@ -10,7 +10,7 @@
 //! use kzrules::eval::result::Status;
 //!
 //! // The rules built into kzrules (a copy of `rules/`).
-//! let program = kzrules::compile::compile(kzrules::rules::embedded())
+//! let program = kzrules::compile::compile(kzrules::load::rules::embedded())
 //!     .expect("the shipped rules compile")
 //!     .program;
 //!
@@ -48,8 +48,8 @@ pub mod diagnostic;
 pub mod english;
 pub mod eval;
 pub mod ir;
+pub mod load;
 pub mod report;
-pub mod rules;
 pub mod source;
 pub mod syntax;
 pub mod tools;

@@ -8,9 +8,7 @@
 //! `git ls-tree` and `git show`.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -18,13 +16,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::case::{read_case, MAX_INPUT_BYTES};
-use crate::compile::{compile, Compiled, CALENDAR_EXTENSION, RULE_EXTENSION};
 use crate::eval::result::{CheckResult, Exemption, Finding, Obligation, Trigger};
 use crate::eval::{evaluate_with, Options};
 use crate::ir::Program;
-use crate::report::diagnostics::DiagnosticFormat;
+use crate::load::{RuleSet, RulesError};
 use crate::report::text::penalty_text;
-use crate::source::SourceFile;
 
 /// Output formats of `kzrules diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -53,9 +49,6 @@ pub struct DiffArgs {
     /// Judge the cases on this day.
     pub as_of: Option<NaiveDate>,
 }
-
-/// The folder of a git revision that holds the rules.
-pub const GIT_RULES_FOLDER: &str = "rules";
 
 /// What kind of result an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -195,93 +188,15 @@ pub struct DiffReport {
 // Reading the rule sets.
 // ---------------------------------------------------------------------------------------
 
-fn git(args: &[&str]) -> Result<Vec<u8>, String> {
-    let output = Command::new("git")
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run `git`: {e}"))?;
-    if output.status.success() {
-        Ok(output.stdout)
-    } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first = stderr.lines().next().unwrap_or("").trim().to_string();
-        Err(first)
-    }
-}
-
-/// The rule files of `rules/` at a git revision, named `REV:rules/FILE`.
-pub fn git_rule_files(revision: &str) -> Result<Vec<SourceFile>, String> {
-    if revision.is_empty() || revision.starts_with('-') {
-        return Err(format!(
-            "`{revision}` is neither a folder nor a git revision"
-        ));
-    }
-    let folder = format!("{GIT_RULES_FOLDER}/");
-    let listing = git(&["ls-tree", "--full-tree", "--name-only", revision, &folder])
-        .map_err(|e| format!("`{revision}` is neither a folder nor a git revision (git: {e})"))?;
-    let listing = String::from_utf8_lossy(&listing);
-    let mut names: Vec<&str> = listing
-        .lines()
-        .filter(|n| {
-            n.ends_with(&format!(".{RULE_EXTENSION}"))
-                || n.ends_with(&format!(".{CALENDAR_EXTENSION}"))
-        })
-        .collect();
-    names.sort_unstable();
-    if !names
-        .iter()
-        .any(|n| n.ends_with(&format!(".{RULE_EXTENSION}")))
-    {
-        return Err(format!(
-            "the git revision `{revision}` has no rule files (`{folder}*.{RULE_EXTENSION}`)"
-        ));
-    }
-    let mut files = Vec::new();
-    for name in names {
-        let object = format!("{revision}:{name}");
-        let bytes =
-            git(&["show", &object]).map_err(|e| format!("cannot read `{object}` (git: {e})"))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "`{object}` is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )
-        })?;
-        files.push(SourceFile::new(object, text));
-    }
-    if !files
-        .iter()
-        .any(|f| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}")))
-    {
-        files.extend(
-            crate::rules::embedded()
-                .into_iter()
-                .filter(|f| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}"))),
-        );
-    }
-    Ok(files)
-}
-
 /// Compile a rule set given as a folder (or file) or a git revision; errors go to stderr.
 fn load_rules(spec: &str, which: &str) -> Result<Program, u8> {
-    let path = Path::new(spec);
-    if path.exists() {
-        return crate::cli::load_program(Some(path));
-    }
-    let files = git_rule_files(spec).map_err(|message| {
-        eprintln!("error: {which} rules: {message} (help: give a rule folder or a git revision such as `HEAD~1` or `main`)");
-        2u8
-    })?;
-    match compile(files) {
-        Ok(Compiled { program, .. }) => Ok(program),
-        Err(diagnostics) => {
-            let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!(
-                "{}",
-                crate::report::diagnostics::render(&diagnostics, DiagnosticFormat::Human, colour)
-            );
+    match RuleSet::named(spec).program() {
+        Ok(program) => Ok(program),
+        Err(RulesError::Git(message)) => {
+            eprintln!("error: {which} rules: {message} (help: give a rule folder or a git revision such as `HEAD~1` or `main`)");
             Err(2)
         }
+        Err(e) => Err(crate::cli::report_rules_error(e)),
     }
 }
 
@@ -951,13 +866,5 @@ mod tests {
             json["rules"][0]["changes"][0]["fields"][0]["new"],
             "2024-03-21"
         );
-    }
-
-    #[test]
-    fn an_unknown_revision_is_a_clear_error() {
-        let err = git_rule_files("no-such-revision-of-kzrules").unwrap_err();
-        assert!(err.contains("neither a folder nor a git revision"), "{err}");
-        let err = git_rule_files("--output=x").unwrap_err();
-        assert!(err.contains("neither a folder nor a git revision"), "{err}");
     }
 }

@@ -612,7 +612,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     let mut listed = 0;
     let mut stdout = std::io::stdout().lock();
     for path in &files {
-        let source = match crate::rules::read_rule_file(path) {
+        let source = match crate::load::rules::read_rule_file(path) {
             Ok(source) => source,
             Err(e) => {
                 eprintln!("{:?}", miette::Report::new(e));
