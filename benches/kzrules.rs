@@ -82,7 +82,7 @@ fn check_line(program: &Program, line: &str, out: &mut String) -> u8 {
             let day = facts.as_of.unwrap_or_else(today);
             match evaluate_with(program, &facts, day, Options::default()) {
                 Ok((mut result, _)) => {
-                    result.receipt = Some(kzrules::cli::receipt(program));
+                    result.receipt = Some(kzrules::eval::receipt(program));
                     out.push_str(&kzrules::report::json::line(&result));
                     result.exit_code()
                 }

@@ -13,8 +13,7 @@ use rayon::prelude::*;
 use crate::case::{read_case, CaseError, MAX_INPUT_BYTES};
 use crate::compile::compile;
 use crate::diagnostic::Diagnostics;
-use crate::eval::result::Receipt;
-use crate::eval::{evaluate_with, Options};
+use crate::eval::{evaluate_with, judging_day, receipt, Options};
 use crate::ir::Program;
 use crate::load::{RuleSet, RulesError};
 use crate::report::diagnostics::DiagnosticFormat;
@@ -450,9 +449,7 @@ fn check_one(program: &Program, case: &CaseText, as_of: Option<NaiveDate>) -> Ou
         Ok(f) => f,
         Err(e) => return Outcome::Failed(Box::new(failure_from(&case.input, &e))),
     };
-    let day = as_of
-        .or(facts.as_of)
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let day = judging_day(as_of, facts.as_of);
     match evaluate_with(program, &facts, day, Options::default()) {
         Ok((mut result, _)) => {
             result.receipt = Some(receipt(program));
@@ -462,7 +459,7 @@ fn check_one(program: &Program, case: &CaseText, as_of: Option<NaiveDate>) -> Ou
             case: Some(facts.case.clone()),
             input: case.input.clone(),
             error: FailureDetail {
-                code: String::from("kzrules::calendar::out_of_range"),
+                code: e.code().to_string(),
                 path: String::new(),
                 line: None,
                 column: None,
@@ -470,14 +467,6 @@ fn check_one(program: &Program, case: &CaseText, as_of: Option<NaiveDate>) -> Ou
                 help: miette::Diagnostic::help(&e).map(|h| h.to_string()),
             },
         })),
-    }
-}
-
-/// The receipt every result carries.
-pub fn receipt(program: &Program) -> Receipt {
-    Receipt {
-        kzrules: env!("CARGO_PKG_VERSION").to_string(),
-        rules_sha256: program.sha256.clone(),
     }
 }
 
@@ -804,9 +793,7 @@ fn explain(
             return 2;
         }
     };
-    let day = as_of
-        .or(facts.as_of)
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let day = judging_day(as_of, facts.as_of);
     let (result, explanations) = match evaluate_with(&program, &facts, day, Options { trace: true })
     {
         Ok(r) => r,

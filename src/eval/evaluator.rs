@@ -34,6 +34,15 @@ pub enum EvalError {
     },
 }
 
+impl EvalError {
+    /// The error's stable code (docs/errors.md), as its diagnostic gives it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EvalError::Calendar { .. } => "kzrules::calendar::out_of_range",
+        }
+    }
+}
+
 /// How one result was derived, for `kzrules explain`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Explanation {

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::case::{read_case, MAX_INPUT_BYTES};
 use crate::eval::result::{CheckResult, Exemption, Finding, Obligation, Trigger};
-use crate::eval::{evaluate_with, Options};
+use crate::eval::{evaluate_with, judging_day, Options};
 use crate::ir::Program;
 use crate::load::{RuleSet, RulesError};
 use crate::report::text::penalty_text;
@@ -265,17 +265,11 @@ fn judge(
         }
         .one_line()
     })?;
-    let day = as_of
-        .or(facts.as_of)
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let day = judging_day(as_of, facts.as_of);
     let run = |program: &Program, which: &str| {
         evaluate_with(program, &facts, day, Options::default())
             .map(|(r, _)| r)
-            .map_err(|e| {
-                format!(
-                    "{input}: error[kzrules::calendar::out_of_range]: under the {which} rules: {e}"
-                )
-            })
+            .map_err(|e| format!("{input}: error[{}]: under the {which} rules: {e}", e.code()))
     };
     let old = run(old, "old")?;
     let new = run(new, "new")?;

@@ -1251,10 +1251,7 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
                     "test {stem}: {} ... ERROR (cannot be judged)\n",
                     test.name
                 ));
-                eprintln!(
-                    "{}: error[kzrules::calendar::out_of_range]: {e}",
-                    file.display()
-                );
+                eprintln!("{}: error[{}]: {e}", file.display(), e.code());
             }
             Ok((test, Ok(result))) => {
                 explanations.extend(result.explanations.iter());
