@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use crate::case::{read_case, CaseError, MAX_INPUT_BYTES};
+use crate::case::{read_case, MAX_INPUT_BYTES};
 use crate::compile::compile;
 use crate::diagnostic::Diagnostics;
 use crate::eval::{evaluate_with, judging_day, receipt, Options};
@@ -418,21 +418,6 @@ fn read_case_file(path: &Path) -> CaseText {
     CaseText { input, text }
 }
 
-fn failure_from(input: &str, error: &CaseError) -> CaseFailure {
-    CaseFailure {
-        case: error.case.clone(),
-        input: input.to_string(),
-        error: FailureDetail {
-            code: error.code().to_string(),
-            path: error.path.clone(),
-            line: error.line,
-            column: error.column,
-            message: error.message.clone(),
-            help: error.help.clone(),
-        },
-    }
-}
-
 /// Check one case's text.
 fn check_one(program: &Program, case: &CaseText, as_of: Option<NaiveDate>) -> Outcome {
     let text = match &case.text {
@@ -447,7 +432,7 @@ fn check_one(program: &Program, case: &CaseText, as_of: Option<NaiveDate>) -> Ou
     };
     let facts = match read_case(text) {
         Ok(f) => f,
-        Err(e) => return Outcome::Failed(Box::new(failure_from(&case.input, &e))),
+        Err(e) => return Outcome::Failed(Box::new(CaseFailure::unreadable(&case.input, &e))),
     };
     let day = judging_day(as_of, facts.as_of);
     match evaluate_with(program, &facts, day, Options::default()) {
@@ -789,7 +774,7 @@ fn explain(
     let facts = match read_case(body) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("{}", failure_from(&text.input, &e).one_line());
+            eprintln!("{}", CaseFailure::unreadable(&text.input, &e).one_line());
             return 2;
         }
     };

@@ -250,21 +250,8 @@ fn judge(
             e.utf8_error().valid_up_to()
         )
     })?;
-    let facts = read_case(&text).map_err(|e| {
-        crate::report::CaseFailure {
-            case: e.case.clone(),
-            input: input.clone(),
-            error: crate::report::FailureDetail {
-                code: e.code().to_string(),
-                path: e.path.clone(),
-                line: e.line,
-                column: e.column,
-                message: e.message.clone(),
-                help: e.help.clone(),
-            },
-        }
-        .one_line()
-    })?;
+    let facts = read_case(&text)
+        .map_err(|e| crate::report::CaseFailure::unreadable(&input, &e).one_line())?;
     let day = judging_day(as_of, facts.as_of);
     let run = |program: &Program, which: &str| {
         evaluate_with(program, &facts, day, Options::default())

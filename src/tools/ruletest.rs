@@ -38,6 +38,7 @@ use serde_json::{Map, Value};
 use crate::case::{parse_case_value, prepare, read_case, Facts};
 use crate::eval::{evaluate_with, EvalError, Explanation, Options};
 use crate::ir::{Duty, Fine, Limit, PenaltyCond, Program, Start};
+use crate::report::{CaseFailure, FailureDetail};
 
 /// The folder of a rule folder that holds its tests.
 pub const TESTS_FOLDER: &str = "tests";
@@ -132,60 +133,37 @@ pub struct RuleTest {
     pub expect: Vec<(Category, Vec<Value>)>,
 }
 
-/// Why a test file could not be read: the file, the JSON path, the place and the fix.
-/// The details are boxed (an error stays one pointer wide) and read through `Deref`.
+/// Why a test file could not be read: the file, and the error with its code, JSON path,
+/// place and fix, read through `Deref` (`err.path`). It is reported like a case that
+/// could not be checked; boxed, so that an error stays one pointer wide.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TestFileError(Box<TestFileErrorDetail>);
-
-/// The details of a [`TestFileError`], read through it (`err.path`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TestFileErrorDetail {
-    /// The file.
-    pub file: String,
-    /// A stable code, e.g. `kzrules::test::unknown_field` or a case reader's code.
-    pub code: String,
-    /// The JSON path of the place in the test file, e.g. `case.events[0].date`.
-    pub path: String,
-    /// The line, where known.
-    pub line: Option<usize>,
-    /// The column, where known.
-    pub column: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub help: Option<String>,
-}
+pub struct TestFileError(Box<CaseFailure>);
 
 impl std::ops::Deref for TestFileError {
-    type Target = TestFileErrorDetail;
+    type Target = FailureDetail;
 
-    fn deref(&self) -> &TestFileErrorDetail {
-        &self.0
-    }
-}
-
-impl From<TestFileErrorDetail> for TestFileError {
-    fn from(detail: TestFileErrorDetail) -> Self {
-        TestFileError(Box::new(detail))
+    fn deref(&self) -> &FailureDetail {
+        &self.0.error
     }
 }
 
 impl TestFileError {
+    fn new(file: String, error: FailureDetail) -> Self {
+        TestFileError(Box::new(CaseFailure {
+            case: None,
+            input: file,
+            error,
+        }))
+    }
+
+    /// The test file.
+    pub fn file(&self) -> &str {
+        &self.0.input
+    }
+
     /// `file:line:column: error[code]: path: message (help: ...)`, one line.
     pub fn one_line(&self) -> String {
-        let failure = crate::report::CaseFailure {
-            case: None,
-            input: self.file.clone(),
-            error: crate::report::FailureDetail {
-                code: self.code.clone(),
-                path: self.path.clone(),
-                line: self.line,
-                column: self.column,
-                message: self.message.clone(),
-                help: self.help.clone(),
-            },
-        };
-        failure.one_line()
+        self.0.one_line()
     }
 }
 
@@ -238,16 +216,17 @@ impl Reader<'_> {
             }
             None => (None, None),
         };
-        TestFileErrorDetail {
-            file: self.file.clone(),
-            code: code.to_string(),
-            path: render_path(segs),
-            line,
-            column,
-            message,
-            help,
-        }
-        .into()
+        TestFileError::new(
+            self.file.clone(),
+            FailureDetail {
+                code: code.to_string(),
+                path: render_path(segs),
+                line,
+                column,
+                message,
+                help,
+            },
+        )
     }
 }
 
@@ -255,16 +234,17 @@ impl Reader<'_> {
 pub fn read_test(file: &Path) -> Result<RuleTest, TestFileError> {
     let shown = file.display().to_string();
     let plain = |code: &str, message: String, help: &str| -> TestFileError {
-        TestFileErrorDetail {
-            file: shown.clone(),
-            code: code.to_string(),
-            path: String::new(),
-            line: None,
-            column: None,
-            message,
-            help: Some(help.to_string()),
-        }
-        .into()
+        TestFileError::new(
+            shown.clone(),
+            FailureDetail {
+                code: code.to_string(),
+                path: String::new(),
+                line: None,
+                column: None,
+                message,
+                help: Some(help.to_string()),
+            },
+        )
     };
     let size = std::fs::metadata(file)
         .map_err(|e| {
@@ -310,24 +290,25 @@ pub fn parse_test(file: &Path, text: &str) -> Result<RuleTest, TestFileError> {
     };
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(body).map_err(|e| -> TestFileError {
-        TestFileErrorDetail {
-            file: reader.file.clone(),
-            code: String::from("kzrules::test::syntax"),
-            path: String::new(),
-            line: Some(e.line()),
-            column: Some(e.column()),
-            message: {
-                let m = e.to_string();
-                match m.rfind(" at line ") {
-                    Some(at) => m.get(..at).unwrap_or(&m).to_string(),
-                    None => m,
-                }
+        TestFileError::new(
+            reader.file.clone(),
+            FailureDetail {
+                code: String::from("kzrules::test::syntax"),
+                path: String::new(),
+                line: Some(e.line()),
+                column: Some(e.column()),
+                message: {
+                    let m = e.to_string();
+                    match m.rfind(" at line ") {
+                        Some(at) => m.get(..at).unwrap_or(&m).to_string(),
+                        None => m,
+                    }
+                },
+                help: Some(String::from(
+                    "a rule test is one JSON object: see docs/ci.md",
+                )),
             },
-            help: Some(String::from(
-                "a rule test is one JSON object: see docs/ci.md",
-            )),
-        }
-        .into()
+        )
     })?;
     let Value::Object(top) = &value else {
         return Err(reader.error(
@@ -442,15 +423,11 @@ fn read_case_part(reader: &Reader<'_>, case: Option<&Value>) -> Result<Facts, Te
             return read_case(slice).map_err(|e| {
                 let offset = e.span.map_or(start, |s| start + s.offset());
                 let (line, column) = line_col(reader.text, offset);
-                TestFileError::from(TestFileErrorDetail {
-                    file: reader.file.clone(),
-                    code: e.code().to_string(),
-                    path: prefixed(&e.path),
-                    line: Some(line),
-                    column: Some(column),
-                    message: e.message.clone(),
-                    help: e.help.clone(),
-                })
+                let mut error = FailureDetail::from(&e);
+                error.path = prefixed(&e.path);
+                error.line = Some(line);
+                error.column = Some(column);
+                TestFileError::new(reader.file.clone(), error)
             });
         }
     }
@@ -458,7 +435,7 @@ fn read_case_part(reader: &Reader<'_>, case: Option<&Value>) -> Result<Facts, Te
         .and_then(prepare)
         .map_err(|e| {
             let mut err = reader.error(e.code(), &case_segs, e.message.clone(), e.help.clone());
-            err.0.path = prefixed(&e.path);
+            err.0.error.path = prefixed(&e.path);
             err
         })
 }
