@@ -2,7 +2,7 @@
 //! analysts' tools. Exit codes (spec/CASES.md): 0 nothing late, 1 something late or an
 //! error finding, 2 the input or the rules could not be read.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,11 +10,12 @@ use chrono::NaiveDate;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use crate::case::{read_case, MAX_INPUT_BYTES};
+use crate::case::read_case;
 use crate::compile::compile;
 use crate::diagnostic::Diagnostics;
 use crate::eval::{evaluate_with, judging_day, receipt, Options};
 use crate::ir::Program;
+use crate::load::inputs::{read_case_file, CaseLines, CaseText, Input};
 use crate::load::{RuleSet, RulesError};
 use crate::report::diagnostics::DiagnosticFormat;
 use crate::report::{CaseFailure, FailureDetail, Format, Outcome, Renderer};
@@ -307,56 +308,6 @@ fn compile_command(dir: Option<&Path>, format: DiagnosticFormat) -> u8 {
     }
 }
 
-/// Where a case comes from.
-enum Source {
-    /// One case file.
-    File(PathBuf),
-    /// JSON Lines: from standard input or a `.jsonl` file.
-    Lines(Option<PathBuf>),
-}
-
-/// Expand the inputs: folders become their `*.json` files (sorted), `-` standard input.
-fn sources(inputs: &[PathBuf]) -> Result<Vec<Source>, String> {
-    let mut out = Vec::new();
-    for input in inputs {
-        if input.as_os_str() == "-" {
-            out.push(Source::Lines(None));
-        } else if input.is_dir() {
-            let mut files = Vec::new();
-            collect_json(input, &mut files, 0)?;
-            files.sort();
-            out.extend(files.into_iter().map(Source::File));
-        } else if input.extension().is_some_and(|e| e == "jsonl") {
-            out.push(Source::Lines(Some(input.clone())));
-        } else {
-            out.push(Source::File(input.clone()));
-        }
-    }
-    Ok(out)
-}
-
-/// Every `*.json` file below a folder (subfolders too, at most 32 deep), unsorted.
-pub fn collect_json(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> {
-    if depth > 32 {
-        return Err(format!(
-            "`{}`: folders nested more than 32 deep",
-            dir.display()
-        ));
-    }
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-        let path = entry.path();
-        if path.is_dir() {
-            collect_json(&path, out, depth + 1)?;
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
 /// Report that the inputs hold no case file; exit 2.
 pub fn no_case_files(inputs: &[PathBuf]) -> u8 {
     let names: Vec<String> = inputs
@@ -370,63 +321,15 @@ pub fn no_case_files(inputs: &[PathBuf]) -> u8 {
     2
 }
 
-/// One case's text and where it came from.
-struct CaseText {
-    input: String,
-    text: Result<String, FailureDetail>,
-}
-
-fn read_case_file(path: &Path) -> CaseText {
-    let input = path.display().to_string();
-    let fail = |code: &str, message: String, help: &str| FailureDetail {
-        code: code.to_string(),
-        path: String::new(),
-        line: None,
-        column: None,
-        message,
-        help: Some(help.to_string()),
-    };
-    let text = match std::fs::metadata(path) {
-        Err(e) => Err(fail(
-            "kzrules::case::read",
-            format!("cannot read the case: {e}"),
-            "check the path",
-        )),
-        Ok(m) if m.len() > MAX_INPUT_BYTES as u64 => Err(fail(
-            "kzrules::case::limit",
-            format!("the case is {} bytes, more than {MAX_INPUT_BYTES}", m.len()),
-            "split it into several cases",
-        )),
-        Ok(_) => match std::fs::read(path) {
-            Err(e) => Err(fail(
-                "kzrules::case::read",
-                format!("cannot read the case: {e}"),
-                "check the path",
-            )),
-            Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
-                fail(
-                    "kzrules::case::encoding",
-                    format!(
-                        "the case is not UTF-8 text (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                    "save the case as UTF-8 JSON",
-                )
-            }),
-        },
-    };
-    CaseText { input, text }
-}
-
 /// Check one case's text.
 fn check_one(program: &Program, case: &CaseText, as_of: Option<NaiveDate>) -> Outcome {
     let text = match &case.text {
         Ok(t) => t,
-        Err(detail) => {
+        Err(error) => {
             return Outcome::Failed(Box::new(CaseFailure {
                 case: None,
                 input: case.input.clone(),
-                error: detail.clone(),
+                error: FailureDetail::from(error),
             }))
         }
     };
@@ -453,57 +356,6 @@ fn check_one(program: &Program, case: &CaseText, as_of: Option<NaiveDate>) -> Ou
             },
         })),
     }
-}
-
-/// One line of JSON Lines input.
-enum Line {
-    /// The line, without its newline.
-    Text(Vec<u8>),
-    /// A line longer than a case may be: its length (it was skipped, not kept).
-    TooLong(usize),
-    /// The input could not be read.
-    Failed(std::io::Error),
-}
-
-/// Read one line, keeping at most [`MAX_INPUT_BYTES`] of it in memory: a longer line
-/// is read through to its end and reported by its length. `None` at the end of input.
-fn read_bounded_line(reader: &mut dyn BufRead) -> std::io::Result<Option<Line>> {
-    let mut line = Vec::new();
-    let mut length = 0usize;
-    let mut too_long = false;
-    loop {
-        let available = reader.fill_buf()?;
-        if available.is_empty() {
-            if length == 0 {
-                return Ok(None);
-            }
-            break;
-        }
-        let (piece, found_newline) = match available.iter().position(|b| *b == b'\n') {
-            Some(i) => (available.get(..i).unwrap_or(&[]), true),
-            None => (available, false),
-        };
-        length += piece.len();
-        if !too_long {
-            if length > MAX_INPUT_BYTES {
-                too_long = true;
-                line = Vec::new();
-            } else {
-                line.extend_from_slice(piece);
-            }
-        }
-        let consumed = piece.len() + usize::from(found_newline);
-        reader.consume(consumed);
-        if found_newline {
-            length += 1;
-            break;
-        }
-    }
-    Ok(Some(if too_long {
-        Line::TooLong(length)
-    } else {
-        Line::Text(line)
-    }))
 }
 
 /// How many cases are checked together in a batch: enough for both cores, few enough
@@ -580,67 +432,10 @@ impl Batch<'_> {
         }
     }
 
-    fn lines(&mut self, mut reader: Box<dyn BufRead>, name: &str) {
+    /// Check JSON Lines cases in chunks, as they are read.
+    fn lines(&mut self, cases: impl Iterator<Item = CaseText>) {
         let mut chunk = Vec::with_capacity(CHUNK);
-        let mut number = 0usize;
-        loop {
-            let line = match read_bounded_line(&mut reader) {
-                Ok(None) => break,
-                Ok(Some(line)) => line,
-                Err(e) => Line::Failed(e),
-            };
-            number += 1;
-            let input = format!("{name} line {number}");
-            let line = match line {
-                Line::Text(bytes) => Ok(bytes),
-                Line::TooLong(length) => {
-                    chunk.push(CaseText {
-                        input,
-                        text: Err(FailureDetail {
-                            code: String::from("kzrules::case::limit"),
-                            path: String::new(),
-                            line: None,
-                            column: None,
-                            message: format!(
-                                "the line is more than {MAX_INPUT_BYTES} bytes long ({length} bytes read)"
-                            ),
-                            help: Some(String::from("split it into several cases")),
-                        }),
-                    });
-                    continue;
-                }
-                Line::Failed(e) => Err(e),
-            };
-            let case = match line {
-                Err(e) => CaseText {
-                    input,
-                    text: Err(FailureDetail {
-                        code: String::from("kzrules::case::read"),
-                        path: String::new(),
-                        line: None,
-                        column: None,
-                        message: format!("cannot read the line: {e}"),
-                        help: None,
-                    }),
-                },
-                Ok(bytes) => {
-                    if bytes.iter().all(u8::is_ascii_whitespace) {
-                        continue;
-                    }
-                    let text = String::from_utf8(bytes).map_err(|e| FailureDetail {
-                        code: String::from("kzrules::case::encoding"),
-                        path: String::new(),
-                        line: None,
-                        column: None,
-                        message: format!(
-                            "the line is not UTF-8 text (invalid byte at offset {})",
-                            e.utf8_error().valid_up_to()
-                        ),
-                        help: Some(String::from("write JSON Lines in UTF-8")),
-                    });
-                    CaseText { input, text }
-                }
-            };
+        for case in cases {
             chunk.push(case);
             if chunk.len() >= CHUNK {
                 self.run(std::mem::take(&mut chunk));
@@ -657,7 +452,7 @@ fn check(inputs: &[PathBuf], rules: Option<&Path>, as_of: Option<NaiveDate>, for
         Ok(p) => p,
         Err(code) => return code,
     };
-    let sources = match sources(inputs) {
+    let sources = match crate::load::inputs::inputs(inputs) {
         Ok(s) => s,
         Err(message) => {
             eprintln!("error: {message}");
@@ -667,7 +462,7 @@ fn check(inputs: &[PathBuf], rules: Option<&Path>, as_of: Option<NaiveDate>, for
     if sources.is_empty() {
         return no_case_files(inputs);
     }
-    let single = matches!(sources.as_slice(), [Source::File(_)]);
+    let single = matches!(sources.as_slice(), [Input::File(_)]);
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut batch = Batch {
         program: &program,
@@ -680,7 +475,7 @@ fn check(inputs: &[PathBuf], rules: Option<&Path>, as_of: Option<NaiveDate>, for
     };
     if single {
         // One case: nothing on standard output unless it could be checked.
-        if let Some(Source::File(path)) = sources.first() {
+        if let Some(Input::File(path)) = sources.first() {
             let outcome = check_one(&program, &read_case_file(path), as_of);
             if let Outcome::Failed(f) = &outcome {
                 eprintln!("{}", f.one_line());
@@ -702,23 +497,23 @@ fn check(inputs: &[PathBuf], rules: Option<&Path>, as_of: Option<NaiveDate>, for
     let mut files = Vec::new();
     for source in sources {
         match source {
-            Source::File(path) => {
+            Input::File(path) => {
                 files.push(read_case_file(&path));
                 if files.len() >= CHUNK {
                     batch.run(std::mem::take(&mut files));
                 }
             }
-            Source::Lines(path) => {
+            Input::Lines(path) => {
                 if !files.is_empty() {
                     batch.run(std::mem::take(&mut files));
                 }
                 match path {
-                    None => batch.lines(Box::new(std::io::stdin().lock()), "stdin"),
+                    None => batch.lines(CaseLines::new(std::io::stdin().lock(), "stdin")),
                     Some(p) => match std::fs::File::open(&p) {
-                        Ok(f) => batch.lines(
-                            Box::new(std::io::BufReader::new(f)),
+                        Ok(f) => batch.lines(CaseLines::new(
+                            std::io::BufReader::new(f),
                             &p.display().to_string(),
-                        ),
+                        )),
                         Err(e) => {
                             eprintln!("error: cannot read `{}`: {e}", p.display());
                             batch.worst = 2;
@@ -766,8 +561,8 @@ fn explain(
     let text = read_case_file(case);
     let body = match &text.text {
         Ok(t) => t,
-        Err(d) => {
-            eprintln!("{}: error[{}]: {}", text.input, d.code, d.message);
+        Err(e) => {
+            eprintln!("{}: error[{}]: {e}", text.input, e.code());
             return 2;
         }
     };

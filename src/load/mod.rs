@@ -2,6 +2,7 @@
 //! revision) compiled into a [`Program`], and case inputs ([`inputs`]: files, folders,
 //! JSON Lines). What cannot be read comes back as a value; the command line says it.
 
+pub mod inputs;
 pub mod rules;
 
 use crate::compile::{compile, Compiled};

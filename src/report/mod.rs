@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::case::CaseError;
 use crate::eval::result::CheckResult;
+use crate::load::inputs::ReadError;
 
 /// The output formats of `kzrules check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,6 +73,19 @@ impl From<&CaseError> for FailureDetail {
             column: error.column,
             message: error.message.clone(),
             help: error.help.clone(),
+        }
+    }
+}
+
+impl From<&ReadError> for FailureDetail {
+    fn from(error: &ReadError) -> Self {
+        FailureDetail {
+            code: error.code().to_string(),
+            path: String::new(),
+            line: None,
+            column: None,
+            message: error.to_string(),
+            help: error.help().map(String::from),
         }
     }
 }

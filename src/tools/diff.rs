@@ -15,12 +15,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::case::{read_case, MAX_INPUT_BYTES};
+use crate::case::read_case;
 use crate::eval::result::{CheckResult, Exemption, Finding, Obligation, Trigger};
 use crate::eval::{evaluate_with, judging_day, Options};
 use crate::ir::Program;
+use crate::load::inputs::{read_case_file, CaseText, ReadError};
 use crate::load::{RuleSet, RulesError};
 use crate::report::text::penalty_text;
+use crate::report::{CaseFailure, FailureDetail};
 
 /// Output formats of `kzrules diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -204,22 +206,6 @@ fn load_rules(spec: &str, which: &str) -> Result<Program, u8> {
 // Reading the cases.
 // ---------------------------------------------------------------------------------------
 
-/// The case files: files as given, folders' `*.json` files (sorted, subfolders too).
-fn case_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let mut files = Vec::new();
-            crate::cli::collect_json(input, &mut files, 0)?;
-            files.sort();
-            out.extend(files);
-        } else {
-            out.push(input.clone());
-        }
-    }
-    Ok(out)
-}
-
 /// One case judged under both rule sets.
 struct Judged {
     input: String,
@@ -233,25 +219,21 @@ fn judge(
     new: &Program,
     as_of: Option<NaiveDate>,
 ) -> Result<Judged, String> {
-    let input = path.display().to_string();
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("{input}: error[kzrules::case::read]: cannot read the case: {e}"))?
-        .len();
-    if size > MAX_INPUT_BYTES as u64 {
-        return Err(format!(
-            "{input}: error[kzrules::case::limit]: the case is {size} bytes, more than {MAX_INPUT_BYTES} (help: split it into several cases)"
-        ));
-    }
-    let text = std::fs::read(path)
-        .map_err(|e| format!("{input}: error[kzrules::case::read]: cannot read the case: {e}"))?;
-    let text = String::from_utf8(text).map_err(|e| {
-        format!(
-            "{input}: error[kzrules::case::encoding]: the case is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
+    let CaseText { input, text } = read_case_file(path);
+    let text = text.map_err(|error| {
+        let mut detail = FailureDetail::from(&error);
+        // Only an oversized case is shown with its fix here, as it always was.
+        if !matches!(error, ReadError::FileTooLarge(_)) {
+            detail.help = None;
+        }
+        CaseFailure {
+            case: None,
+            input: input.clone(),
+            error: detail,
+        }
+        .one_line()
     })?;
-    let facts = read_case(&text)
-        .map_err(|e| crate::report::CaseFailure::unreadable(&input, &e).one_line())?;
+    let facts = read_case(&text).map_err(|e| CaseFailure::unreadable(&input, &e).one_line())?;
     let day = judging_day(as_of, facts.as_of);
     let run = |program: &Program, which: &str| {
         evaluate_with(program, &facts, day, Options::default())
@@ -700,7 +682,7 @@ pub fn run(args: &DiffArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let files = match case_files(&args.cases) {
+    let files = match crate::load::inputs::case_files(&args.cases) {
         Ok(f) => f,
         Err(message) => {
             eprintln!("error: {message}");
