@@ -211,13 +211,18 @@ fn dispatch(cli: Cli) -> u8 {
 /// Write to standard output; a closed pipe (`| head`) is no error, any other failure
 /// is exit 2.
 pub fn write_stdout(text: &str) -> u8 {
+    write_stdout_named(text, "the output")
+}
+
+/// Write to standard output, naming what is written (`the catalog`) when it fails.
+fn write_stdout_named(text: &str, what: &str) -> u8 {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => 0,
         // A closed pipe (e.g. `| head`) is not an error of the input.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
+            eprintln!("error: cannot write {what}: {e}");
             2
         }
     }
