@@ -1115,14 +1115,35 @@ pub fn run_test(program: &Program, test: &RuleTest, trace: bool) -> Result<TestO
 /// A test that was read, with what running it gave.
 type Ran = (RuleTest, Result<TestOutcome, EvalError>);
 
+/// Why the rule tests could not be run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum TestsError {
+    /// The tests' folder could not be read.
+    #[error("cannot read `{}`: {error} (help: rule tests are `*.json` files in the `{TESTS_FOLDER}` folder beside the rules)", path.display())]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// What the system said.
+        error: std::io::Error,
+    },
+    /// The folder holds no test.
+    #[error("no rule tests (`*.json`) in `{}` (help: write one as docs/ci.md describes)", path.display())]
+    NoTests {
+        /// The folder.
+        path: PathBuf,
+    },
+}
+
 /// The `*.json` files of a folder (not its subfolders), sorted.
-fn test_files(folder: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(folder)
-        .map_err(|e| format!("cannot read `{}`: {e}", folder.display()))?;
+fn test_files(folder: &Path) -> Result<Vec<PathBuf>, TestsError> {
+    let read_error = |error| TestsError::Folder {
+        path: folder.to_path_buf(),
+        error,
+    };
+    let entries = std::fs::read_dir(folder).map_err(read_error)?;
     let mut files = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", folder.display()))?;
-        let path = entry.path();
+        let path = entry.map_err(read_error)?.path();
         if path.is_file() && path.extension().is_some_and(|e| e == "json") {
             files.push(path);
         }
@@ -1161,34 +1182,35 @@ fn failure_text(test: &RuleTest, failures: &[CategoryFailure]) -> String {
     out
 }
 
-/// Run `kzrules test`: read the rules of `dir` (default `rules`) and run the tests of
-/// `dir/tests/*.json`. Exit 0 when every test passes, 1 when one fails, 2 when the rules
-/// or a test cannot be read or judged.
-pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
-    let dir = dir.unwrap_or(Path::new("rules"));
-    let program = match crate::cli::load_program(Some(dir)) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+/// What running the rule tests gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestReport {
+    /// The report: one line per test, the failures' diffs, the verdict and, asked for,
+    /// the coverage.
+    pub text: String,
+    /// One line for each test that could not be read or judged, in file order.
+    pub problems: Vec<String>,
+    /// How many tests passed.
+    pub passed: usize,
+    /// How many tests failed.
+    pub failed: usize,
+    /// How many tests could not be read or judged.
+    pub broken: usize,
+}
+
+/// Run the tests of a rule set, `DIR/tests/*.json` beside the rules of `dir` (a folder,
+/// or a rule file whose folder holds `tests/`), against its compiled `program`; with
+/// `coverage`, report the parts of the rules no test exercised.
+pub fn run_tests(program: &Program, dir: &Path, coverage: bool) -> Result<TestReport, TestsError> {
     let base = if dir.is_file() {
         dir.parent().unwrap_or(Path::new("."))
     } else {
         dir
     };
     let folder = base.join(TESTS_FOLDER);
-    let files = match test_files(&folder) {
-        Ok(f) => f,
-        Err(message) => {
-            eprintln!("error: {message} (help: rule tests are `*.json` files in the `{TESTS_FOLDER}` folder beside the rules)");
-            return 2;
-        }
-    };
+    let files = test_files(&folder)?;
     if files.is_empty() {
-        eprintln!(
-            "error: no rule tests (`*.json`) in `{}` (help: write one as docs/ci.md describes)",
-            folder.display()
-        );
-        return 2;
+        return Err(TestsError::NoTests { path: folder });
     }
     let read: Vec<Result<RuleTest, TestFileError>> =
         files.par_iter().map(|f| read_test(f)).collect();
@@ -1196,7 +1218,7 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
         .into_par_iter()
         .map(|t| {
             t.map(|test| {
-                let outcome = run_test(&program, &test, coverage);
+                let outcome = run_test(program, &test, coverage);
                 (test, outcome)
             })
         })
@@ -1209,6 +1231,7 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
         folder.display()
     );
     let mut details = Vec::new();
+    let mut problems = Vec::new();
     let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
     let mut explanations: Vec<&Explanation> = Vec::new();
     for (file, outcome) in files.iter().zip(&outcomes) {
@@ -1220,7 +1243,7 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
             Err(error) => {
                 broken += 1;
                 out.push_str(&format!("test {stem} ... ERROR (cannot be read)\n"));
-                eprintln!("{}", error.one_line());
+                problems.push(error.one_line());
             }
             Ok((test, Err(e))) => {
                 broken += 1;
@@ -1228,7 +1251,7 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
                     "test {stem}: {} ... ERROR (cannot be judged)\n",
                     test.name
                 ));
-                eprintln!("{}: error[{}]: {e}", file.display(), e.code());
+                problems.push(format!("{}: error[{}]: {e}", file.display(), e.code()));
             }
             Ok((test, Ok(result))) => {
                 explanations.extend(result.explanations.iter());
@@ -1264,14 +1287,15 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
     out.push('\n');
     if coverage {
         out.push('\n');
-        out.push_str(&coverage_report(&program, &explanations));
+        out.push_str(&coverage_report(program, &explanations));
     }
-    let written = crate::cli::write_stdout(&out);
-    if broken > 0 || written != 0 {
-        2
-    } else {
-        u8::from(failed > 0)
-    }
+    Ok(TestReport {
+        text: out,
+        problems,
+        passed,
+        failed,
+        broken,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
