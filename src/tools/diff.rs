@@ -3,9 +3,9 @@
 //! Both rule sets judge every case on the same day (`--as-of`, else the case's `as_of`,
 //! else today); each obligation, exemption and finding that appears, disappears or
 //! changes is reported, grouped by rule. Obligations and exemptions are matched by
-//! (rule, trigger event, trigger date), findings by (rule, message). A rule set is a
-//! folder (or a single rule file), or a git revision whose `rules/` folder is read with
-//! `git ls-tree` and `git show`.
+//! (rule, trigger event, trigger date), findings by (rule, message). The rule sets come
+//! compiled (a folder, a single rule file or a git revision's `rules/`, read by
+//! [`crate::load::rules`]); the report is a value, rendered as text, Markdown or JSON.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,10 +17,9 @@ use serde_json::Value;
 
 use crate::case::read_case;
 use crate::eval::result::{CheckResult, Exemption, Finding, Obligation, Trigger};
-use crate::eval::{evaluate_with, judging_day, Options};
+use crate::eval::{evaluate_with, judging_day, EvalError, Options};
 use crate::ir::Program;
 use crate::load::inputs::{read_case_file, CaseText, ReadError};
-use crate::load::{RuleSet, RulesError};
 use crate::report::text::penalty_text;
 use crate::report::{CaseFailure, FailureDetail};
 
@@ -33,23 +32,6 @@ pub enum DiffFormat {
     Markdown,
     /// As data.
     Json,
-}
-
-/// The arguments of `kzrules diff`.
-#[derive(Debug, Clone)]
-pub struct DiffArgs {
-    /// The old rules: a folder, or a git revision of `rules/`.
-    pub old: String,
-    /// The new rules: a folder, or a git revision of `rules/`.
-    pub new: String,
-    /// Case files or folders.
-    pub cases: Vec<PathBuf>,
-    /// Output format.
-    pub format: DiffFormat,
-    /// Exit 0 even when something changed.
-    pub report_only: bool,
-    /// Judge the cases on this day.
-    pub as_of: Option<NaiveDate>,
 }
 
 /// What kind of result an item is.
@@ -187,22 +169,6 @@ pub struct DiffReport {
 }
 
 // ---------------------------------------------------------------------------------------
-// Reading the rule sets.
-// ---------------------------------------------------------------------------------------
-
-/// Compile a rule set given as a folder (or file) or a git revision; errors go to stderr.
-fn load_rules(spec: &str, which: &str) -> Result<Program, u8> {
-    match RuleSet::named(spec).program() {
-        Ok(program) => Ok(program),
-        Err(RulesError::Git(message)) => {
-            eprintln!("error: {which} rules: {message} (help: give a rule folder or a git revision such as `HEAD~1` or `main`)");
-            Err(2)
-        }
-        Err(e) => Err(crate::cli::report_rules_error(e)),
-    }
-}
-
-// ---------------------------------------------------------------------------------------
 // Reading the cases.
 // ---------------------------------------------------------------------------------------
 
@@ -213,35 +179,100 @@ struct Judged {
     new: CheckResult,
 }
 
+/// The two rule sets of a diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The old rules.
+    Old,
+    /// The new rules.
+    New,
+}
+
+impl Side {
+    /// The word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Old => "old",
+            Side::New => "new",
+        }
+    }
+}
+
+/// Why a case could not be judged under both rule sets.
+#[derive(Debug)]
+pub enum JudgeError {
+    /// The case file could not be read as text.
+    Read {
+        /// The case file.
+        input: String,
+        /// Why.
+        error: ReadError,
+    },
+    /// The case reader refused the case.
+    Case(Box<CaseFailure>),
+    /// One rule set could not judge the case.
+    Eval {
+        /// The case file.
+        input: String,
+        /// Which rule set.
+        side: Side,
+        /// Why.
+        error: EvalError,
+    },
+}
+
+impl JudgeError {
+    /// `input: error[code]: message`, one line.
+    pub fn one_line(&self) -> String {
+        match self {
+            JudgeError::Read { input, error } => {
+                let mut detail = FailureDetail::from(error);
+                // Only an oversized case is shown with its fix here, as it always was.
+                if !matches!(error, ReadError::FileTooLarge(_)) {
+                    detail.help = None;
+                }
+                CaseFailure {
+                    case: None,
+                    input: input.clone(),
+                    error: detail,
+                }
+                .one_line()
+            }
+            JudgeError::Case(failure) => failure.one_line(),
+            JudgeError::Eval { input, side, error } => format!(
+                "{input}: error[{}]: under the {} rules: {error}",
+                error.code(),
+                side.as_str()
+            ),
+        }
+    }
+}
+
 fn judge(
     path: &Path,
     old: &Program,
     new: &Program,
     as_of: Option<NaiveDate>,
-) -> Result<Judged, String> {
+) -> Result<Judged, JudgeError> {
     let CaseText { input, text } = read_case_file(path);
-    let text = text.map_err(|error| {
-        let mut detail = FailureDetail::from(&error);
-        // Only an oversized case is shown with its fix here, as it always was.
-        if !matches!(error, ReadError::FileTooLarge(_)) {
-            detail.help = None;
-        }
-        CaseFailure {
-            case: None,
-            input: input.clone(),
-            error: detail,
-        }
-        .one_line()
-    })?;
-    let facts = read_case(&text).map_err(|e| CaseFailure::unreadable(&input, &e).one_line())?;
+    let text = match text {
+        Ok(text) => text,
+        Err(error) => return Err(JudgeError::Read { input, error }),
+    };
+    let facts = read_case(&text)
+        .map_err(|e| JudgeError::Case(Box::new(CaseFailure::unreadable(&input, &e))))?;
     let day = judging_day(as_of, facts.as_of);
-    let run = |program: &Program, which: &str| {
+    let run = |program: &Program, side: Side| {
         evaluate_with(program, &facts, day, Options::default())
             .map(|(r, _)| r)
-            .map_err(|e| format!("{input}: error[{}]: under the {which} rules: {e}", e.code()))
+            .map_err(|error| JudgeError::Eval {
+                input: input.clone(),
+                side,
+                error,
+            })
     };
-    let old = run(old, "old")?;
-    let new = run(new, "new")?;
+    let old = run(old, Side::Old)?;
+    let new = run(new, Side::New)?;
     Ok(Judged { input, old, new })
 }
 
@@ -671,58 +702,47 @@ pub fn render_json(r: &DiffReport) -> String {
     s
 }
 
-/// Run `kzrules diff`. Exit 0 when nothing changed (or with `--report-only`), 1 when
-/// something changed, 2 when the rules or a case cannot be read or judged.
-pub fn run(args: &DiffArgs) -> u8 {
-    let old = match load_rules(&args.old, "old") {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let new = match load_rules(&args.new, "new") {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let files = match crate::load::inputs::case_files(&args.cases) {
-        Ok(f) => f,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return 2;
-        }
-    };
-    if files.is_empty() {
-        return crate::cli::no_case_files(&args.cases);
+/// The report in one format.
+pub fn render(r: &DiffReport, format: DiffFormat) -> String {
+    match format {
+        DiffFormat::Text => render_text(r),
+        DiffFormat::Markdown => render_markdown(r),
+        DiffFormat::Json => render_json(r),
     }
-    let judged: Vec<Result<Judged, String>> = files
+}
+
+impl DiffReport {
+    /// Whether a case gives a different result under the new rules.
+    pub fn changed(&self) -> bool {
+        !self.rules.is_empty()
+    }
+}
+
+/// Judge each case file under the old and the new rules (named `old_name` and
+/// `new_name` in the report) on the same day, and report what changed. When a case
+/// cannot be read or judged, every such case is returned instead, in file order.
+pub fn diff(
+    (old_name, old): (&str, &Program),
+    (new_name, new): (&str, &Program),
+    files: &[PathBuf],
+    as_of: Option<NaiveDate>,
+) -> Result<DiffReport, Vec<JudgeError>> {
+    let judged: Vec<Result<Judged, JudgeError>> = files
         .par_iter()
-        .map(|f| judge(f, &old, &new, args.as_of))
+        .map(|f| judge(f, old, new, as_of))
         .collect();
-    let mut failed = false;
-    for j in &judged {
-        if let Err(message) = j {
-            eprintln!("{message}");
-            failed = true;
+    let mut changes = Vec::new();
+    let mut errors = Vec::new();
+    for j in judged {
+        match j {
+            Ok(judged) => changes.push(compare_case(&judged)),
+            Err(e) => errors.push(e),
         }
     }
-    if failed {
-        return 2;
+    if !errors.is_empty() {
+        return Err(errors);
     }
-    let changes: Vec<Vec<ItemChange>> = judged
-        .iter()
-        .filter_map(|j| j.as_ref().ok())
-        .map(compare_case)
-        .collect();
-    let report = report(&args.old, &args.new, files.len(), changes);
-    let text = match args.format {
-        DiffFormat::Text => render_text(&report),
-        DiffFormat::Markdown => render_markdown(&report),
-        DiffFormat::Json => render_json(&report),
-    };
-    let written = crate::cli::write_stdout(&text);
-    if written != 0 {
-        return written;
-    }
-    let changed = !report.rules.is_empty();
-    u8::from(changed && !args.report_only)
+    Ok(report(old_name, new_name, files.len(), changes))
 }
 
 #[cfg(test)]
