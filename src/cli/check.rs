@@ -2,13 +2,13 @@
 //! input order. A batch is checked in chunks of `CHUNK` cases on every core, so that
 //! memory stays flat however many cases there are.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use super::{load_program, no_case_files};
+use super::{colour_stdout, load_program, no_case_files};
 use crate::case::read_case;
 use crate::eval::{evaluate_with, judging_day, receipt, Options};
 use crate::ir::Program;
@@ -163,7 +163,7 @@ pub(super) fn check(
         return no_case_files(inputs);
     }
     let single = matches!(sources.as_slice(), [Input::File(_)]);
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let colour = colour_stdout();
     let mut batch = Batch {
         program: &program,
         as_of,

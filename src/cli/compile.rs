@@ -1,9 +1,8 @@
 //! `kzrules compile`: compile a rule set and report every problem.
 
-use std::io::IsTerminal;
 use std::path::Path;
 
-use super::{rule_files, write_stdout};
+use super::{colour_stdout, rule_files, write_stdout};
 use crate::compile::compile;
 use crate::diagnostic::Diagnostics;
 use crate::report::diagnostics::DiagnosticFormat;
@@ -19,7 +18,7 @@ pub(super) fn compile_command(dir: Option<&Path>, format: DiagnosticFormat) -> u
         Ok(c) => (c.warnings, true),
         Err(d) => (d, false),
     };
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let colour = colour_stdout();
     let rendered = crate::report::diagnostics::render(&diagnostics, format, colour);
     let code = if ok { 0 } else { 2 };
     match format {

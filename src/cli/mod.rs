@@ -210,7 +210,7 @@ fn dispatch(cli: Cli) -> u8 {
 
 /// Write to standard output; a closed pipe (`| head`) is no error, any other failure
 /// is exit 2.
-pub fn write_stdout(text: &str) -> u8 {
+fn write_stdout(text: &str) -> u8 {
     write_stdout_named(text, "the output")
 }
 
@@ -228,19 +228,25 @@ fn write_stdout_named(text: &str, what: &str) -> u8 {
     }
 }
 
+/// Whether to colour what goes to standard output: a terminal, and no `NO_COLOR`.
+fn colour_stdout() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Whether to colour what goes to standard error: a terminal, and no `NO_COLOR`.
 fn colour_stderr() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
 /// Load and compile the rules: the built-in ones or a folder's. Errors go to stderr.
-pub fn load_program(rules: Option<&Path>) -> Result<Program, u8> {
+fn load_program(rules: Option<&Path>) -> Result<Program, u8> {
     RuleSet::embedded_or(rules)
         .program()
         .map_err(report_rules_error)
 }
 
 /// Say on stderr why a rule set could not be loaded; exit 2.
-pub fn report_rules_error(error: RulesError) -> u8 {
+fn report_rules_error(error: RulesError) -> u8 {
     match error {
         RulesError::Read(e) => eprintln!("{:?}", miette::Report::new(e)),
         RulesError::Git(e) => eprintln!("error: {e}"),
@@ -258,14 +264,14 @@ pub fn report_rules_error(error: RulesError) -> u8 {
 
 /// The rule files: the built-in ones, or a folder's. A folder that cannot be read is
 /// reported on stderr (exit 2).
-pub fn rule_files(rules: Option<&Path>) -> Result<Vec<crate::source::SourceFile>, u8> {
+fn rule_files(rules: Option<&Path>) -> Result<Vec<crate::source::SourceFile>, u8> {
     RuleSet::embedded_or(rules)
         .files()
         .map_err(report_rules_error)
 }
 
 /// Report that the inputs hold no case file; exit 2.
-pub fn no_case_files(inputs: &[PathBuf]) -> u8 {
+fn no_case_files(inputs: &[PathBuf]) -> u8 {
     let names: Vec<String> = inputs
         .iter()
         .map(|p| format!("`{}`", p.display()))
