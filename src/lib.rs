@@ -1,8 +1,9 @@
 //! kzrules: Kazakhstan's migration law as executable, cited, testable rules.
 //!
-//! The pipeline runs one way: [`syntax`] parses rule files into an AST with spans,
-//! [`compile`] resolves names, checks types and lowers the AST into an IR,
-//! [`eval`] runs the IR over a case's facts, and [`report`] renders the results.
+//! The pipeline runs one way: [`load`] reads rule sets and case inputs, [`syntax`]
+//! parses rule files into an AST with spans, [`compile`] resolves names, checks types
+//! and lowers the AST into an IR, [`eval`] runs the IR over a case's facts, and
+//! [`report`] renders the results.
 //! The two calls to remember are [`compile::compile`] and [`eval::evaluate`]:
 //!
 //! ```
