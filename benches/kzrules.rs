@@ -65,7 +65,7 @@ fn case_lines() -> Vec<String> {
 }
 
 fn program() -> Program {
-    compile(kzrules::rules::embedded())
+    compile(kzrules::load::rules::embedded())
         .expect("the embedded rules compile")
         .program
 }
@@ -82,7 +82,7 @@ fn check_line(program: &Program, line: &str, out: &mut String) -> u8 {
             let day = facts.as_of.unwrap_or_else(today);
             match evaluate_with(program, &facts, day, Options::default()) {
                 Ok((mut result, _)) => {
-                    result.receipt = Some(kzrules::cli::receipt(program));
+                    result.receipt = Some(kzrules::eval::receipt(program));
                     out.push_str(&kzrules::report::json::line(&result));
                     result.exit_code()
                 }
@@ -103,7 +103,7 @@ fn bench_compile(c: &mut Criterion) {
     let mut group = c.benchmark_group("compile");
     group.bench_function("embedded", |b| {
         b.iter_batched(
-            kzrules::rules::embedded,
+            kzrules::load::rules::embedded,
             |files| compile(black_box(files)).expect("compiles"),
             BatchSize::SmallInput,
         );

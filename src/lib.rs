@@ -1,8 +1,9 @@
 //! kzrules: Kazakhstan's migration law as executable, cited, testable rules.
 //!
-//! The pipeline runs one way: [`syntax`] parses rule files into an AST with spans,
-//! [`compile`] resolves names, checks types and lowers the AST into an IR,
-//! [`eval`] runs the IR over a case's facts, and [`report`] renders the results.
+//! The pipeline runs one way: [`load`] reads rule sets and case inputs, [`syntax`]
+//! parses rule files into an AST with spans, [`compile`] resolves names, checks types
+//! and lowers the AST into an IR, [`eval`] runs the IR over a case's facts, and
+//! [`report`] renders the results.
 //! The two calls to remember are [`compile::compile`] and [`eval::evaluate`]:
 //!
 //! ```
@@ -10,7 +11,7 @@
 //! use kzrules::eval::result::Status;
 //!
 //! // The rules built into kzrules (a copy of `rules/`).
-//! let program = kzrules::compile::compile(kzrules::rules::embedded())
+//! let program = kzrules::compile::compile(kzrules::load::rules::embedded())
 //!     .expect("the shipped rules compile")
 //!     .program;
 //!
@@ -48,8 +49,8 @@ pub mod diagnostic;
 pub mod english;
 pub mod eval;
 pub mod ir;
+pub mod load;
 pub mod report;
-pub mod rules;
 pub mod source;
 pub mod syntax;
 pub mod tools;

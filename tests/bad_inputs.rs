@@ -26,7 +26,7 @@ use kzrules::case::{read_case, MAX_EVENTS, MAX_INPUT_BYTES};
 use kzrules::compile::compile;
 use kzrules::eval::evaluate;
 use kzrules::ir::Program;
-use kzrules::rules::{read_rule_file, MAX_RULE_FILE_BYTES};
+use kzrules::load::rules::{read_rule_file, MAX_RULE_FILE_BYTES};
 use kzrules::source::SourceFile;
 
 /// The day a case without `as_of` is judged on: fixed, so that snapshots do not move.
@@ -35,14 +35,14 @@ fn default_day() -> NaiveDate {
 }
 
 fn calendar() -> Vec<SourceFile> {
-    kzrules::rules::embedded()
+    kzrules::load::rules::embedded()
         .into_iter()
         .filter(|f| f.name.ends_with(".kzcal"))
         .collect()
 }
 
 fn program() -> Program {
-    compile(kzrules::rules::embedded())
+    compile(kzrules::load::rules::embedded())
         .expect("the embedded rules compile")
         .program
 }
@@ -323,7 +323,7 @@ fn rule_file_over_the_size_limit() {
     assert!(drawn.contains("kzrules::rules::limit"), "{drawn}");
     insta::assert_snapshot!(drawn);
 
-    let err = kzrules::rules::from_path(dir.path()).expect_err("the folder is refused");
+    let err = kzrules::load::rules::from_path(dir.path()).expect_err("the folder is refused");
     assert!(
         err.to_string().contains("more than the 4194304 bytes"),
         "{err}"

@@ -44,7 +44,7 @@ const CASES_PER_RULE: usize = 3;
 fn program() -> &'static Program {
     static PROGRAM: OnceLock<Program> = OnceLock::new();
     PROGRAM.get_or_init(
-        || match kzrules::compile::compile(kzrules::rules::embedded()) {
+        || match kzrules::compile::compile(kzrules::load::rules::embedded()) {
             Ok(compiled) => compiled.program,
             Err(diagnostics) => panic!("the embedded rules do not compile:\n{diagnostics}"),
         },

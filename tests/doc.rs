@@ -47,7 +47,7 @@ fn program_of(files: Vec<SourceFile>) -> Program {
 
 /// The built-in rules, as `kzrules doc` compiles them.
 fn program() -> Program {
-    program_of(kzrules::rules::embedded())
+    program_of(kzrules::load::rules::embedded())
 }
 
 #[test]
@@ -110,7 +110,7 @@ fn the_catalog_shows_each_rule_as_written_and_in_words() {
 
 /// A rule whose texts need escaping, added to the built-in rules.
 fn program_with_awkward_texts() -> Program {
-    let mut files = kzrules::rules::embedded();
+    let mut files = kzrules::load::rules::embedded();
     files.push(SourceFile::new(
         "rules/zz_probe.kzr",
         r#"rule zz_probe {

@@ -272,7 +272,7 @@ fn mutate_text(rng: &mut Rng, text: &str, tokens: &[&str]) -> String {
 
 #[test]
 fn mutated_rule_files_never_panic() {
-    let embedded = kzrules::rules::embedded();
+    let embedded = kzrules::load::rules::embedded();
     let cases = base_cases();
     let mut rng = Rng(SEED);
     let mut failures = Vec::new();
@@ -530,7 +530,7 @@ const CASE_TOKENS: &[&str] = &[
 
 #[test]
 fn mutated_cases_never_panic() {
-    let program = compile(kzrules::rules::embedded())
+    let program = compile(kzrules::load::rules::embedded())
         .expect("the embedded rules compile")
         .program;
     let bases: Vec<Value> = base_cases()

@@ -35,7 +35,7 @@ use serde_json::{json, Value};
 fn program() -> &'static Program {
     static PROGRAM: OnceLock<Program> = OnceLock::new();
     PROGRAM.get_or_init(|| {
-        compile(kzrules::rules::embedded())
+        compile(kzrules::load::rules::embedded())
             .expect("the embedded rules compile")
             .program
     })

@@ -14,7 +14,7 @@ use libfuzzer_sys::fuzz_target;
 
 fn program() -> &'static Program {
     static PROGRAM: OnceLock<Program> = OnceLock::new();
-    PROGRAM.get_or_init(|| match compile(kzrules::rules::embedded()) {
+    PROGRAM.get_or_init(|| match compile(kzrules::load::rules::embedded()) {
         Ok(c) => c.program,
         Err(d) => panic!("the embedded rules do not compile: {d}"),
     })

@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let source = SourceFile::new("fuzz.kzr", text);
     let _ = kzrules::syntax::parse(0, &source);
-    let mut files: Vec<SourceFile> = kzrules::rules::embedded()
+    let mut files: Vec<SourceFile> = kzrules::load::rules::embedded()
         .into_iter()
         .filter(|f| f.name.ends_with(".kzcal"))
         .collect();

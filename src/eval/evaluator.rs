@@ -37,6 +37,15 @@ pub enum EvalError {
     },
 }
 
+impl EvalError {
+    /// The error's stable code (docs/errors.md), as its diagnostic gives it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EvalError::Calendar { .. } => "kzrules::calendar::out_of_range",
+        }
+    }
+}
+
 /// Options of one evaluation.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {

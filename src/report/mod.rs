@@ -15,6 +15,7 @@ pub mod text;
 
 use serde::Serialize;
 
+use crate::case::CaseError;
 use crate::eval::result::CheckResult;
 
 /// The output formats of `kzrules check`.
@@ -63,7 +64,30 @@ pub struct FailureDetail {
     pub help: Option<String>,
 }
 
+impl From<&CaseError> for FailureDetail {
+    fn from(error: &CaseError) -> Self {
+        FailureDetail {
+            code: error.code().to_string(),
+            path: error.path.clone(),
+            line: error.line,
+            column: error.column,
+            message: error.message.clone(),
+            help: error.help.clone(),
+        }
+    }
+}
+
 impl CaseFailure {
+    /// A case the case reader refused: its id when it could be read, where it came
+    /// from, and the reader's error.
+    pub fn unreadable(input: &str, error: &CaseError) -> CaseFailure {
+        CaseFailure {
+            case: error.case.clone(),
+            input: input.to_string(),
+            error: FailureDetail::from(error),
+        }
+    }
+
     /// `input:line:column: path: message (help)`, one line.
     pub fn one_line(&self) -> String {
         let mut place = self.input.clone();

@@ -3,28 +3,25 @@
 //! Both rule sets judge every case on the same day (`--as-of`, else the case's `as_of`,
 //! else today); each obligation, exemption and finding that appears, disappears or
 //! changes is reported, grouped by rule. Obligations and exemptions are matched by
-//! (rule, trigger event, trigger date), findings by (rule, message). A rule set is a
-//! folder (or a single rule file), or a git revision whose `rules/` folder is read with
-//! `git ls-tree` and `git show`.
+//! (rule, trigger event, trigger date), findings by (rule, message). The rule sets come
+//! compiled (a folder, a single rule file or a git revision's `rules/`, read by
+//! [`crate::load::rules`]); the report is a value, rendered as text, Markdown or JSON.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::case::{read_case, MAX_INPUT_BYTES};
-use crate::compile::{compile, Compiled, CALENDAR_EXTENSION, RULE_EXTENSION};
+use crate::case::read_case;
 use crate::eval::result::{CheckResult, Exemption, Finding, Obligation, Trigger};
-use crate::eval::{evaluate_with, Options};
+use crate::eval::{evaluate_with, judging_day, EvalError, Options};
 use crate::ir::Program;
-use crate::report::diagnostics::DiagnosticFormat;
+use crate::load::inputs::{read_case_file, CaseText, ReadError};
 use crate::report::text::penalty_text;
-use crate::source::SourceFile;
+use crate::report::{CaseFailure, FailureDetail};
 
 /// Output formats of `kzrules diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,26 +33,6 @@ pub enum DiffFormat {
     /// As data.
     Json,
 }
-
-/// The arguments of `kzrules diff`.
-#[derive(Debug, Clone)]
-pub struct DiffArgs {
-    /// The old rules: a folder, or a git revision of `rules/`.
-    pub old: String,
-    /// The new rules: a folder, or a git revision of `rules/`.
-    pub new: String,
-    /// Case files or folders.
-    pub cases: Vec<PathBuf>,
-    /// Output format.
-    pub format: DiffFormat,
-    /// Exit 0 even when something changed.
-    pub report_only: bool,
-    /// Judge the cases on this day.
-    pub as_of: Option<NaiveDate>,
-}
-
-/// The folder of a git revision that holds the rules.
-pub const GIT_RULES_FOLDER: &str = "rules";
 
 /// What kind of result an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -192,118 +169,8 @@ pub struct DiffReport {
 }
 
 // ---------------------------------------------------------------------------------------
-// Reading the rule sets.
-// ---------------------------------------------------------------------------------------
-
-fn git(args: &[&str]) -> Result<Vec<u8>, String> {
-    let output = Command::new("git")
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run `git`: {e}"))?;
-    if output.status.success() {
-        Ok(output.stdout)
-    } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first = stderr.lines().next().unwrap_or("").trim().to_string();
-        Err(first)
-    }
-}
-
-/// The rule files of `rules/` at a git revision, named `REV:rules/FILE`.
-pub fn git_rule_files(revision: &str) -> Result<Vec<SourceFile>, String> {
-    if revision.is_empty() || revision.starts_with('-') {
-        return Err(format!(
-            "`{revision}` is neither a folder nor a git revision"
-        ));
-    }
-    let folder = format!("{GIT_RULES_FOLDER}/");
-    let listing = git(&["ls-tree", "--full-tree", "--name-only", revision, &folder])
-        .map_err(|e| format!("`{revision}` is neither a folder nor a git revision (git: {e})"))?;
-    let listing = String::from_utf8_lossy(&listing);
-    let mut names: Vec<&str> = listing
-        .lines()
-        .filter(|n| {
-            n.ends_with(&format!(".{RULE_EXTENSION}"))
-                || n.ends_with(&format!(".{CALENDAR_EXTENSION}"))
-        })
-        .collect();
-    names.sort_unstable();
-    if !names
-        .iter()
-        .any(|n| n.ends_with(&format!(".{RULE_EXTENSION}")))
-    {
-        return Err(format!(
-            "the git revision `{revision}` has no rule files (`{folder}*.{RULE_EXTENSION}`)"
-        ));
-    }
-    let mut files = Vec::new();
-    for name in names {
-        let object = format!("{revision}:{name}");
-        let bytes =
-            git(&["show", &object]).map_err(|e| format!("cannot read `{object}` (git: {e})"))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "`{object}` is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )
-        })?;
-        files.push(SourceFile::new(object, text));
-    }
-    if !files
-        .iter()
-        .any(|f| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}")))
-    {
-        files.extend(
-            crate::rules::embedded()
-                .into_iter()
-                .filter(|f| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}"))),
-        );
-    }
-    Ok(files)
-}
-
-/// Compile a rule set given as a folder (or file) or a git revision; errors go to stderr.
-fn load_rules(spec: &str, which: &str) -> Result<Program, u8> {
-    let path = Path::new(spec);
-    if path.exists() {
-        return crate::cli::load_program(Some(path));
-    }
-    let files = git_rule_files(spec).map_err(|message| {
-        eprintln!("error: {which} rules: {message} (help: give a rule folder or a git revision such as `HEAD~1` or `main`)");
-        2u8
-    })?;
-    match compile(files) {
-        Ok(Compiled { program, .. }) => Ok(program),
-        Err(diagnostics) => {
-            let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!(
-                "{}",
-                crate::report::diagnostics::render(&diagnostics, DiagnosticFormat::Human, colour)
-            );
-            Err(2)
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------
 // Reading the cases.
 // ---------------------------------------------------------------------------------------
-
-/// The case files: files as given, folders' `*.json` files (sorted, subfolders too).
-fn case_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let mut files = Vec::new();
-            crate::cli::collect_json(input, &mut files, 0)?;
-            files.sort();
-            out.extend(files);
-        } else {
-            out.push(input.clone());
-        }
-    }
-    Ok(out)
-}
 
 /// One case judged under both rule sets.
 struct Judged {
@@ -312,58 +179,100 @@ struct Judged {
     new: CheckResult,
 }
 
+/// The two rule sets of a diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The old rules.
+    Old,
+    /// The new rules.
+    New,
+}
+
+impl Side {
+    /// The word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Old => "old",
+            Side::New => "new",
+        }
+    }
+}
+
+/// Why a case could not be judged under both rule sets.
+#[derive(Debug)]
+pub enum JudgeError {
+    /// The case file could not be read as text.
+    Read {
+        /// The case file.
+        input: String,
+        /// Why.
+        error: ReadError,
+    },
+    /// The case reader refused the case.
+    Case(Box<CaseFailure>),
+    /// One rule set could not judge the case.
+    Eval {
+        /// The case file.
+        input: String,
+        /// Which rule set.
+        side: Side,
+        /// Why.
+        error: EvalError,
+    },
+}
+
+impl JudgeError {
+    /// `input: error[code]: message`, one line.
+    pub fn one_line(&self) -> String {
+        match self {
+            JudgeError::Read { input, error } => {
+                let mut detail = FailureDetail::from(error);
+                // Only an oversized case is shown with its fix here, as it always was.
+                if !matches!(error, ReadError::FileTooLarge(_)) {
+                    detail.help = None;
+                }
+                CaseFailure {
+                    case: None,
+                    input: input.clone(),
+                    error: detail,
+                }
+                .one_line()
+            }
+            JudgeError::Case(failure) => failure.one_line(),
+            JudgeError::Eval { input, side, error } => format!(
+                "{input}: error[{}]: under the {} rules: {error}",
+                error.code(),
+                side.as_str()
+            ),
+        }
+    }
+}
+
 fn judge(
     path: &Path,
     old: &Program,
     new: &Program,
     as_of: Option<NaiveDate>,
-) -> Result<Judged, String> {
-    let input = path.display().to_string();
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("{input}: error[kzrules::case::read]: cannot read the case: {e}"))?
-        .len();
-    if size > MAX_INPUT_BYTES as u64 {
-        return Err(format!(
-            "{input}: error[kzrules::case::limit]: the case is {size} bytes, more than {MAX_INPUT_BYTES} (help: split it into several cases)"
-        ));
-    }
-    let text = std::fs::read(path)
-        .map_err(|e| format!("{input}: error[kzrules::case::read]: cannot read the case: {e}"))?;
-    let text = String::from_utf8(text).map_err(|e| {
-        format!(
-            "{input}: error[kzrules::case::encoding]: the case is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    let facts = read_case(&text).map_err(|e| {
-        crate::report::CaseFailure {
-            case: e.case.clone(),
-            input: input.clone(),
-            error: crate::report::FailureDetail {
-                code: e.code().to_string(),
-                path: e.path.clone(),
-                line: e.line,
-                column: e.column,
-                message: e.message.clone(),
-                help: e.help.clone(),
-            },
-        }
-        .one_line()
-    })?;
-    let day = as_of
-        .or(facts.as_of)
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let run = |program: &Program, which: &str| {
+) -> Result<Judged, JudgeError> {
+    let CaseText { input, text } = read_case_file(path);
+    let text = match text {
+        Ok(text) => text,
+        Err(error) => return Err(JudgeError::Read { input, error }),
+    };
+    let facts = read_case(&text)
+        .map_err(|e| JudgeError::Case(Box::new(CaseFailure::unreadable(&input, &e))))?;
+    let day = judging_day(as_of, facts.as_of);
+    let run = |program: &Program, side: Side| {
         evaluate_with(program, &facts, day, Options::default())
             .map(|(r, _)| r)
-            .map_err(|e| {
-                format!(
-                    "{input}: error[kzrules::calendar::out_of_range]: under the {which} rules: {e}"
-                )
+            .map_err(|error| JudgeError::Eval {
+                input: input.clone(),
+                side,
+                error,
             })
     };
-    let old = run(old, "old")?;
-    let new = run(new, "new")?;
+    let old = run(old, Side::Old)?;
+    let new = run(new, Side::New)?;
     Ok(Judged { input, old, new })
 }
 
@@ -793,58 +702,47 @@ pub fn render_json(r: &DiffReport) -> String {
     s
 }
 
-/// Run `kzrules diff`. Exit 0 when nothing changed (or with `--report-only`), 1 when
-/// something changed, 2 when the rules or a case cannot be read or judged.
-pub fn run(args: &DiffArgs) -> u8 {
-    let old = match load_rules(&args.old, "old") {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let new = match load_rules(&args.new, "new") {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let files = match case_files(&args.cases) {
-        Ok(f) => f,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return 2;
-        }
-    };
-    if files.is_empty() {
-        return crate::cli::no_case_files(&args.cases);
+/// The report in one format.
+pub fn render(r: &DiffReport, format: DiffFormat) -> String {
+    match format {
+        DiffFormat::Text => render_text(r),
+        DiffFormat::Markdown => render_markdown(r),
+        DiffFormat::Json => render_json(r),
     }
-    let judged: Vec<Result<Judged, String>> = files
+}
+
+impl DiffReport {
+    /// Whether a case gives a different result under the new rules.
+    pub fn changed(&self) -> bool {
+        !self.rules.is_empty()
+    }
+}
+
+/// Judge each case file under the old and the new rules (named `old_name` and
+/// `new_name` in the report) on the same day, and report what changed. When a case
+/// cannot be read or judged, every such case is returned instead, in file order.
+pub fn diff(
+    (old_name, old): (&str, &Program),
+    (new_name, new): (&str, &Program),
+    files: &[PathBuf],
+    as_of: Option<NaiveDate>,
+) -> Result<DiffReport, Vec<JudgeError>> {
+    let judged: Vec<Result<Judged, JudgeError>> = files
         .par_iter()
-        .map(|f| judge(f, &old, &new, args.as_of))
+        .map(|f| judge(f, old, new, as_of))
         .collect();
-    let mut failed = false;
-    for j in &judged {
-        if let Err(message) = j {
-            eprintln!("{message}");
-            failed = true;
+    let mut changes = Vec::new();
+    let mut errors = Vec::new();
+    for j in judged {
+        match j {
+            Ok(judged) => changes.push(compare_case(&judged)),
+            Err(e) => errors.push(e),
         }
     }
-    if failed {
-        return 2;
+    if !errors.is_empty() {
+        return Err(errors);
     }
-    let changes: Vec<Vec<ItemChange>> = judged
-        .iter()
-        .filter_map(|j| j.as_ref().ok())
-        .map(compare_case)
-        .collect();
-    let report = report(&args.old, &args.new, files.len(), changes);
-    let text = match args.format {
-        DiffFormat::Text => render_text(&report),
-        DiffFormat::Markdown => render_markdown(&report),
-        DiffFormat::Json => render_json(&report),
-    };
-    let written = crate::cli::write_stdout(&text);
-    if written != 0 {
-        return written;
-    }
-    let changed = !report.rules.is_empty();
-    u8::from(changed && !args.report_only)
+    Ok(report(old_name, new_name, files.len(), changes))
 }
 
 #[cfg(test)]
@@ -952,13 +850,5 @@ mod tests {
             json["rules"][0]["changes"][0]["fields"][0]["new"],
             "2024-03-21"
         );
-    }
-
-    #[test]
-    fn an_unknown_revision_is_a_clear_error() {
-        let err = git_rule_files("no-such-revision-of-kzrules").unwrap_err();
-        assert!(err.contains("neither a folder nor a git revision"), "{err}");
-        let err = git_rule_files("--output=x").unwrap_err();
-        assert!(err.contains("neither a folder nor a git revision"), "{err}");
     }
 }

@@ -8,7 +8,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::ir::words::{
@@ -1095,26 +1094,11 @@ pub fn catalog_html(program: &Program, rules_dir: Option<&Path>) -> String {
     render_html(&build(program, rules_dir))
 }
 
-/// Run `kzrules doc`: print the catalog of the built-in rules, or of the rule folder
-/// `rules`; the rule tests are read from `DIR/tests` (default `rules/tests`).
-pub fn run(format: DocFormat, rules: Option<&Path>) -> u8 {
-    let program = match crate::cli::load_program(rules) {
-        Ok(program) => program,
-        Err(code) => return code,
-    };
-    let dir = rules.unwrap_or_else(|| Path::new("rules"));
-    let page = match format {
-        DocFormat::Markdown => catalog_markdown(&program, Some(dir)),
-        DocFormat::Html => catalog_html(&program, Some(dir)),
-    };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(page.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => 0,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-        Err(e) => {
-            eprintln!("error: cannot write the catalog: {e}");
-            2
-        }
+/// The catalog in one format.
+pub fn catalog(program: &Program, format: DocFormat, rules_dir: Option<&Path>) -> String {
+    match format {
+        DocFormat::Markdown => catalog_markdown(program, rules_dir),
+        DocFormat::Html => catalog_html(program, rules_dir),
     }
 }
 

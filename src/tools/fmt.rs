@@ -56,14 +56,14 @@
 //! is 2.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use pest::Parser as _;
 
 use crate::compile::RULE_EXTENSION;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::report::diagnostics::{render, DiagnosticFormat};
+use crate::load::rules::LoadError;
 use crate::source::SourceFile;
 
 /// The column a statement is kept within when it has places to break.
@@ -532,43 +532,66 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     format_file(&SourceFile::new("input", text))
 }
 
+/// Why the rule files named could not be listed.
+#[derive(Debug, thiserror::Error)]
+pub enum PathsError {
+    /// A folder could not be read.
+    #[error("cannot read `{}`: {error}", path.display())]
+    Read {
+        /// The folder.
+        path: PathBuf,
+        /// What the system said.
+        error: std::io::Error,
+    },
+    /// A folder holds no rule file.
+    #[error("`{}` has no rule files (`*.{RULE_EXTENSION}`)", path.display())]
+    NoRuleFiles {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// A file named is not a rule file.
+    #[error("`{}` is not a rule file (`*.{RULE_EXTENSION}`)", path.display())]
+    NotARuleFile {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Nothing is at the path.
+    #[error("cannot read `{}`: no such file or folder", path.display())]
+    Missing {
+        /// The path.
+        path: PathBuf,
+    },
+}
+
 /// The rule files named by the paths: a folder means its `*.kzr` files (not those of its
 /// subfolders), in name order.
-fn rule_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+fn rule_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PathsError> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = std::fs::read_dir(path)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let read_error = |error| PathsError::Read {
+                path: path.clone(),
+                error,
+            };
             let mut found = Vec::new();
-            for entry in entries {
-                let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-                let p = entry.path();
+            for entry in std::fs::read_dir(path).map_err(read_error)? {
+                let p = entry.map_err(read_error)?.path();
                 if p.is_file() && p.extension().is_some_and(|e| e == RULE_EXTENSION) {
                     found.push(p);
                 }
             }
             if found.is_empty() {
-                return Err(format!(
-                    "`{}` has no rule files (`*.{RULE_EXTENSION}`)",
-                    path.display()
-                ));
+                return Err(PathsError::NoRuleFiles { path: path.clone() });
             }
             found.sort();
             files.extend(found);
         } else if path.is_file() {
             if path.extension().is_none_or(|e| e != RULE_EXTENSION) {
-                return Err(format!(
-                    "`{}` is not a rule file (`*.{RULE_EXTENSION}`)",
-                    path.display()
-                ));
+                return Err(PathsError::NotARuleFile { path: path.clone() });
             }
             files.push(path.clone());
         } else {
-            return Err(format!(
-                "cannot read `{}`: no such file or folder",
-                path.display()
-            ));
+            return Err(PathsError::Missing { path: path.clone() });
         }
     }
     Ok(files)
@@ -589,73 +612,115 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Run `kzrules fmt`: format the rule files of `paths` (default `rules`) in place and list
-/// the files changed; with `check`, change nothing, list the files that are not
-/// formatted and exit 1 if there is one. Exit 2 when a file cannot be read, does not
-/// parse or cannot be written.
-pub fn run(paths: &[PathBuf], check: bool) -> u8 {
+/// What became of one rule file.
+#[derive(Debug)]
+pub enum FileOutcome {
+    /// It was formatted already.
+    Unchanged,
+    /// It was not formatted: it was rewritten, or with `check` it would be.
+    Changed,
+    /// It was left as it is: it cannot be read, does not parse, or cannot be written.
+    Failed(FileProblem),
+}
+
+/// Why a rule file was left as it is.
+#[derive(Debug)]
+pub enum FileProblem {
+    /// It cannot be read.
+    Read(LoadError),
+    /// It does not parse, or its formatted text would not mean the same.
+    Format(Diagnostics),
+    /// The formatted text cannot be written.
+    Write(std::io::Error),
+}
+
+/// One rule file and what became of it.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The file.
+    pub path: PathBuf,
+    /// What became of it.
+    pub outcome: FileOutcome,
+}
+
+/// What `kzrules fmt` did: every rule file named, in order.
+#[derive(Debug)]
+pub struct FmtReport {
+    /// Whether files were only checked, not written.
+    pub check: bool,
+    /// Each file, in the order they were named.
+    pub files: Vec<FileReport>,
+}
+
+impl FmtReport {
+    /// How many files were not formatted (rewritten, or listed by `check`).
+    pub fn changed(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.outcome, FileOutcome::Changed))
+            .count()
+    }
+
+    /// Whether a file was left as it is because of a problem.
+    pub fn failed(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| matches!(f.outcome, FileOutcome::Failed(_)))
+    }
+
+    /// With `check`, the line that says how many files are not formatted; `None` when
+    /// every file is.
+    pub fn check_summary(&self) -> Option<String> {
+        let listed = self.changed();
+        if !self.check || listed == 0 {
+            return None;
+        }
+        let total = self.files.len();
+        Some(format!(
+            "{listed} of {total} rule file{} not formatted: run `kzrules fmt` to format {}",
+            if total == 1 { " is" } else { "s are" },
+            if listed == 1 { "it" } else { "them" }
+        ))
+    }
+}
+
+/// Format one rule file: in place, or with `check` only compare.
+fn format_one(path: &Path, check: bool) -> FileOutcome {
+    let source = match crate::load::rules::read_rule_file(path) {
+        Ok(source) => source,
+        Err(e) => return FileOutcome::Failed(FileProblem::Read(e)),
+    };
+    let formatted = match format_file(&source) {
+        Ok(formatted) => formatted,
+        Err(list) => return FileOutcome::Failed(FileProblem::Format(Diagnostics { list })),
+    };
+    if formatted == *source.text {
+        return FileOutcome::Unchanged;
+    }
+    if !check {
+        if let Err(e) = write_atomically(path, &formatted) {
+            return FileOutcome::Failed(FileProblem::Write(e));
+        }
+    }
+    FileOutcome::Changed
+}
+
+/// Format the rule files of `paths` (default `rules`) in place; with `check`, change
+/// nothing and only find the files that are not formatted. A file that cannot be read,
+/// does not parse or cannot be written is left as it is, and the others are formatted.
+pub fn format_paths(paths: &[PathBuf], check: bool) -> Result<FmtReport, PathsError> {
     let default = [PathBuf::from("rules")];
     let roots = if paths.is_empty() {
         &default[..]
     } else {
         paths
     };
-    let files = match rule_files(roots) {
-        Ok(files) => files,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return 2;
-        }
-    };
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut failed = false;
-    let mut listed = 0;
-    let mut stdout = std::io::stdout().lock();
-    for path in &files {
-        let source = match crate::rules::read_rule_file(path) {
-            Ok(source) => source,
-            Err(e) => {
-                eprintln!("{:?}", miette::Report::new(e));
-                failed = true;
-                continue;
-            }
-        };
-        let formatted = match format_file(&source) {
-            Ok(formatted) => formatted,
-            Err(list) => {
-                let diagnostics = Diagnostics { list };
-                eprint!("{}", render(&diagnostics, DiagnosticFormat::Human, colour));
-                eprintln!("error: `{}` was left as it is", path.display());
-                failed = true;
-                continue;
-            }
-        };
-        if formatted == *source.text {
-            continue;
-        }
-        if !check {
-            if let Err(e) = write_atomically(path, &formatted) {
-                eprintln!("error: cannot write `{}`: {e}", path.display());
-                failed = true;
-                continue;
-            }
-        }
-        listed += 1;
-        // A closed pipe (`| head`) must not stop the formatting of the other files.
-        let _ = writeln!(stdout, "{}", path.display());
-    }
-    let _ = stdout.flush();
-    if failed {
-        2
-    } else if check && listed > 0 {
-        eprintln!(
-            "{listed} of {} rule file{} not formatted: run `kzrules fmt` to format {}",
-            files.len(),
-            if files.len() == 1 { " is" } else { "s are" },
-            if listed == 1 { "it" } else { "them" }
-        );
-        1
-    } else {
-        0
-    }
+    let files = rule_files(roots)?
+        .into_iter()
+        .map(|path| {
+            let outcome = format_one(&path, check);
+            FileReport { path, outcome }
+        })
+        .collect();
+    Ok(FmtReport { check, files })
 }

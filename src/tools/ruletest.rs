@@ -40,6 +40,7 @@ use crate::case::{parse_case_value, prepare, read_case, Facts};
 use crate::eval::{evaluate_with, EvalError, Explanation, Options};
 use crate::ir::coverage::{parts, CoverageId, Part};
 use crate::ir::Program;
+use crate::report::{CaseFailure, FailureDetail};
 use crate::source::{line_column as line_col, strip_bom};
 
 /// The folder of a rule folder that holds its tests.
@@ -135,60 +136,37 @@ pub struct RuleTest {
     pub expect: Vec<(Category, Vec<Value>)>,
 }
 
-/// Why a test file could not be read: the file, the JSON path, the place and the fix.
-/// The details are boxed (an error stays one pointer wide) and read through `Deref`.
+/// Why a test file could not be read: the file, and the error with its code, JSON path,
+/// place and fix, read through `Deref` (`err.path`). It is reported like a case that
+/// could not be checked; boxed, so that an error stays one pointer wide.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TestFileError(Box<TestFileErrorDetail>);
-
-/// The details of a [`TestFileError`], read through it (`err.path`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TestFileErrorDetail {
-    /// The file.
-    pub file: String,
-    /// A stable code, e.g. `kzrules::test::unknown_field` or a case reader's code.
-    pub code: String,
-    /// The JSON path of the place in the test file, e.g. `case.events[0].date`.
-    pub path: String,
-    /// The line, where known.
-    pub line: Option<usize>,
-    /// The column, where known.
-    pub column: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub help: Option<String>,
-}
+pub struct TestFileError(Box<CaseFailure>);
 
 impl std::ops::Deref for TestFileError {
-    type Target = TestFileErrorDetail;
+    type Target = FailureDetail;
 
-    fn deref(&self) -> &TestFileErrorDetail {
-        &self.0
-    }
-}
-
-impl From<TestFileErrorDetail> for TestFileError {
-    fn from(detail: TestFileErrorDetail) -> Self {
-        TestFileError(Box::new(detail))
+    fn deref(&self) -> &FailureDetail {
+        &self.0.error
     }
 }
 
 impl TestFileError {
+    fn new(file: String, error: FailureDetail) -> Self {
+        TestFileError(Box::new(CaseFailure {
+            case: None,
+            input: file,
+            error,
+        }))
+    }
+
+    /// The test file.
+    pub fn file(&self) -> &str {
+        &self.0.input
+    }
+
     /// `file:line:column: error[code]: path: message (help: ...)`, one line.
     pub fn one_line(&self) -> String {
-        let failure = crate::report::CaseFailure {
-            case: None,
-            input: self.file.clone(),
-            error: crate::report::FailureDetail {
-                code: self.code.clone(),
-                path: self.path.clone(),
-                line: self.line,
-                column: self.column,
-                message: self.message.clone(),
-                help: self.help.clone(),
-            },
-        };
-        failure.one_line()
+        self.0.one_line()
     }
 }
 
@@ -218,16 +196,17 @@ impl Reader<'_> {
             }
             None => (None, None),
         };
-        TestFileErrorDetail {
-            file: self.file.clone(),
-            code: code.to_string(),
-            path: render_path(segs),
-            line,
-            column,
-            message,
-            help,
-        }
-        .into()
+        TestFileError::new(
+            self.file.clone(),
+            FailureDetail {
+                code: code.to_string(),
+                path: render_path(segs),
+                line,
+                column,
+                message,
+                help,
+            },
+        )
     }
 }
 
@@ -235,16 +214,17 @@ impl Reader<'_> {
 pub fn read_test(file: &Path) -> Result<RuleTest, TestFileError> {
     let shown = file.display().to_string();
     let plain = |code: &str, message: String, help: &str| -> TestFileError {
-        TestFileErrorDetail {
-            file: shown.clone(),
-            code: code.to_string(),
-            path: String::new(),
-            line: None,
-            column: None,
-            message,
-            help: Some(help.to_string()),
-        }
-        .into()
+        TestFileError::new(
+            shown.clone(),
+            FailureDetail {
+                code: code.to_string(),
+                path: String::new(),
+                line: None,
+                column: None,
+                message,
+                help: Some(help.to_string()),
+            },
+        )
     };
     let size = std::fs::metadata(file)
         .map_err(|e| {
@@ -290,24 +270,25 @@ pub fn parse_test(file: &Path, text: &str) -> Result<RuleTest, TestFileError> {
     };
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(body).map_err(|e| -> TestFileError {
-        TestFileErrorDetail {
-            file: reader.file.clone(),
-            code: String::from("kzrules::test::syntax"),
-            path: String::new(),
-            line: Some(e.line()),
-            column: Some(e.column()),
-            message: {
-                let m = e.to_string();
-                match m.rfind(" at line ") {
-                    Some(at) => m.get(..at).unwrap_or(&m).to_string(),
-                    None => m,
-                }
+        TestFileError::new(
+            reader.file.clone(),
+            FailureDetail {
+                code: String::from("kzrules::test::syntax"),
+                path: String::new(),
+                line: Some(e.line()),
+                column: Some(e.column()),
+                message: {
+                    let m = e.to_string();
+                    match m.rfind(" at line ") {
+                        Some(at) => m.get(..at).unwrap_or(&m).to_string(),
+                        None => m,
+                    }
+                },
+                help: Some(String::from(
+                    "a rule test is one JSON object: see docs/ci.md",
+                )),
             },
-            help: Some(String::from(
-                "a rule test is one JSON object: see docs/ci.md",
-            )),
-        }
-        .into()
+        )
     })?;
     let Value::Object(top) = &value else {
         return Err(reader.error(
@@ -422,15 +403,11 @@ fn read_case_part(reader: &Reader<'_>, case: Option<&Value>) -> Result<Facts, Te
             return read_case(slice).map_err(|e| {
                 let offset = e.span.map_or(start, |s| start + s.offset());
                 let (line, column) = line_col(reader.text, offset);
-                TestFileError::from(TestFileErrorDetail {
-                    file: reader.file.clone(),
-                    code: e.code().to_string(),
-                    path: prefixed(&e.path),
-                    line: Some(line),
-                    column: Some(column),
-                    message: e.message.clone(),
-                    help: e.help.clone(),
-                })
+                let mut error = FailureDetail::from(&e);
+                error.path = prefixed(&e.path);
+                error.line = Some(line);
+                error.column = Some(column);
+                TestFileError::new(reader.file.clone(), error)
             });
         }
     }
@@ -438,7 +415,7 @@ fn read_case_part(reader: &Reader<'_>, case: Option<&Value>) -> Result<Facts, Te
         .and_then(prepare)
         .map_err(|e| {
             let mut err = reader.error(e.code(), &case_segs, e.message.clone(), e.help.clone());
-            err.0.path = prefixed(&e.path);
+            err.0.error.path = prefixed(&e.path);
             err
         })
 }
@@ -950,14 +927,35 @@ pub fn run_test(program: &Program, test: &RuleTest, trace: bool) -> Result<TestO
 /// A test that was read, with what running it gave.
 type Ran = (RuleTest, Result<TestOutcome, EvalError>);
 
+/// Why the rule tests could not be run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum TestsError {
+    /// The tests' folder could not be read.
+    #[error("cannot read `{}`: {error} (help: rule tests are `*.json` files in the `{TESTS_FOLDER}` folder beside the rules)", path.display())]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// What the system said.
+        error: std::io::Error,
+    },
+    /// The folder holds no test.
+    #[error("no rule tests (`*.json`) in `{}` (help: write one as docs/ci.md describes)", path.display())]
+    NoTests {
+        /// The folder.
+        path: PathBuf,
+    },
+}
+
 /// The `*.json` files of a folder (not its subfolders), sorted.
-fn test_files(folder: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(folder)
-        .map_err(|e| format!("cannot read `{}`: {e}", folder.display()))?;
+fn test_files(folder: &Path) -> Result<Vec<PathBuf>, TestsError> {
+    let read_error = |error| TestsError::Folder {
+        path: folder.to_path_buf(),
+        error,
+    };
+    let entries = std::fs::read_dir(folder).map_err(read_error)?;
     let mut files = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", folder.display()))?;
-        let path = entry.path();
+        let path = entry.map_err(read_error)?.path();
         if path.is_file() && path.extension().is_some_and(|e| e == "json") {
             files.push(path);
         }
@@ -996,34 +994,35 @@ fn failure_text(test: &RuleTest, failures: &[CategoryFailure]) -> String {
     out
 }
 
-/// Run `kzrules test`: read the rules of `dir` (default `rules`) and run the tests of
-/// `dir/tests/*.json`. Exit 0 when every test passes, 1 when one fails, 2 when the rules
-/// or a test cannot be read or judged.
-pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
-    let dir = dir.unwrap_or(Path::new("rules"));
-    let program = match crate::cli::load_program(Some(dir)) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+/// What running the rule tests gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestReport {
+    /// The report: one line per test, the failures' diffs, the verdict and, asked for,
+    /// the coverage.
+    pub text: String,
+    /// One line for each test that could not be read or judged, in file order.
+    pub problems: Vec<String>,
+    /// How many tests passed.
+    pub passed: usize,
+    /// How many tests failed.
+    pub failed: usize,
+    /// How many tests could not be read or judged.
+    pub broken: usize,
+}
+
+/// Run the tests of a rule set, `DIR/tests/*.json` beside the rules of `dir` (a folder,
+/// or a rule file whose folder holds `tests/`), against its compiled `program`; with
+/// `coverage`, report the parts of the rules no test exercised.
+pub fn run_tests(program: &Program, dir: &Path, coverage: bool) -> Result<TestReport, TestsError> {
     let base = if dir.is_file() {
         dir.parent().unwrap_or(Path::new("."))
     } else {
         dir
     };
     let folder = base.join(TESTS_FOLDER);
-    let files = match test_files(&folder) {
-        Ok(f) => f,
-        Err(message) => {
-            eprintln!("error: {message} (help: rule tests are `*.json` files in the `{TESTS_FOLDER}` folder beside the rules)");
-            return 2;
-        }
-    };
+    let files = test_files(&folder)?;
     if files.is_empty() {
-        eprintln!(
-            "error: no rule tests (`*.json`) in `{}` (help: write one as docs/ci.md describes)",
-            folder.display()
-        );
-        return 2;
+        return Err(TestsError::NoTests { path: folder });
     }
     let read: Vec<Result<RuleTest, TestFileError>> =
         files.par_iter().map(|f| read_test(f)).collect();
@@ -1031,7 +1030,7 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
         .into_par_iter()
         .map(|t| {
             t.map(|test| {
-                let outcome = run_test(&program, &test, coverage);
+                let outcome = run_test(program, &test, coverage);
                 (test, outcome)
             })
         })
@@ -1044,6 +1043,7 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
         folder.display()
     );
     let mut details = Vec::new();
+    let mut problems = Vec::new();
     let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
     let mut explanations: Vec<&Explanation> = Vec::new();
     for (file, outcome) in files.iter().zip(&outcomes) {
@@ -1055,7 +1055,7 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
             Err(error) => {
                 broken += 1;
                 out.push_str(&format!("test {stem} ... ERROR (cannot be read)\n"));
-                eprintln!("{}", error.one_line());
+                problems.push(error.one_line());
             }
             Ok((test, Err(e))) => {
                 broken += 1;
@@ -1063,10 +1063,7 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
                     "test {stem}: {} ... ERROR (cannot be judged)\n",
                     test.name
                 ));
-                eprintln!(
-                    "{}: error[kzrules::calendar::out_of_range]: {e}",
-                    file.display()
-                );
+                problems.push(format!("{}: error[{}]: {e}", file.display(), e.code()));
             }
             Ok((test, Ok(result))) => {
                 explanations.extend(result.explanations.iter());
@@ -1102,14 +1099,15 @@ pub fn run(dir: Option<&Path>, coverage: bool) -> u8 {
     out.push('\n');
     if coverage {
         out.push('\n');
-        out.push_str(&coverage_report(&program, &explanations));
+        out.push_str(&coverage_report(program, &explanations));
     }
-    let written = crate::cli::write_stdout(&out);
-    if broken > 0 || written != 0 {
-        2
-    } else {
-        u8::from(failed > 0)
-    }
+    Ok(TestReport {
+        text: out,
+        problems,
+        passed,
+        failed,
+        broken,
+    })
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,0 +1,26 @@
+//! `kzrules completions SHELL` and `kzrules man`: the command line described for shells
+//! and for `man`.
+
+use clap::CommandFactory;
+
+use super::{write_stdout, Cli};
+
+/// `kzrules completions`: print the completions of one shell.
+pub(super) fn completions(shell: clap_complete::Shell) -> u8 {
+    let mut command = Cli::command();
+    clap_complete::generate(shell, &mut command, "kzrules", &mut std::io::stdout());
+    0
+}
+
+/// `kzrules man`: print the man page (roff).
+pub(super) fn man() -> u8 {
+    let man = clap_mangen::Man::new(Cli::command());
+    let mut out = Vec::new();
+    match man.render(&mut out) {
+        Ok(()) => write_stdout(&String::from_utf8_lossy(&out)),
+        Err(e) => {
+            eprintln!("error: cannot render the man page: {e}");
+            2
+        }
+    }
+}

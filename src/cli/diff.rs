@@ -1,0 +1,78 @@
+//! `kzrules diff`: what a rule change does to cases.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::{no_case_files, report_rules_error, write_stdout};
+use crate::ir::Program;
+use crate::load::inputs::case_files;
+use crate::load::{RuleSet, RulesError};
+use crate::tools::diff::{diff as diff_cases, render, DiffFormat};
+
+/// The arguments of `kzrules diff`.
+#[derive(Debug, Clone)]
+pub(super) struct DiffArgs {
+    /// The old rules: a folder, or a git revision of `rules/`.
+    pub old: String,
+    /// The new rules: a folder, or a git revision of `rules/`.
+    pub new: String,
+    /// Case files or folders.
+    pub cases: Vec<PathBuf>,
+    /// Output format.
+    pub format: DiffFormat,
+    /// Exit 0 even when something changed.
+    pub report_only: bool,
+    /// Judge the cases on this day.
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Compile a rule set given as a folder (or file) or a git revision; errors go to
+/// stderr, a git revision's naming `which` rules they are.
+fn load_rules(spec: &str, which: &str) -> Result<Program, u8> {
+    match RuleSet::named(spec).program() {
+        Ok(program) => Ok(program),
+        Err(RulesError::Git(message)) => {
+            eprintln!("error: {which} rules: {message} (help: give a rule folder or a git revision such as `HEAD~1` or `main`)");
+            Err(2)
+        }
+        Err(e) => Err(report_rules_error(e)),
+    }
+}
+
+/// `kzrules diff`: exit 0 when nothing changed (or with `--report-only`), 1 when
+/// something changed, 2 when the rules or a case cannot be read or judged.
+pub(super) fn diff(args: &DiffArgs) -> u8 {
+    let old = match load_rules(&args.old, "old") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let new = match load_rules(&args.new, "new") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let files = match case_files(&args.cases) {
+        Ok(f) => f,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    if files.is_empty() {
+        return no_case_files(&args.cases);
+    }
+    let report = match diff_cases((&args.old, &old), (&args.new, &new), &files, args.as_of) {
+        Ok(report) => report,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{}", e.one_line());
+            }
+            return 2;
+        }
+    };
+    let written = write_stdout(&render(&report, args.format));
+    if written != 0 {
+        return written;
+    }
+    u8::from(report.changed() && !args.report_only)
+}

@@ -1,0 +1,79 @@
+//! `kzrules explain`: how each result of a case was derived, day by day.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use clap::ValueEnum;
+
+use super::{load_program, write_stdout};
+use crate::case::read_case;
+use crate::eval::{evaluate_with, judging_day, Options};
+use crate::load::inputs::read_case_file;
+use crate::report::CaseFailure;
+
+/// Output formats of `kzrules explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// For people.
+    Text,
+    /// The same as data.
+    Json,
+}
+
+/// `kzrules explain`: how each result of one case was derived.
+pub(super) fn explain(
+    case: &Path,
+    rule: Option<&str>,
+    rules: Option<&Path>,
+    as_of: Option<NaiveDate>,
+    format: ExplainFormat,
+) -> u8 {
+    let program = match load_program(rules) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Some(id) = rule {
+        let ids = program.rule_ids();
+        if !ids.contains(&id) {
+            eprintln!(
+                "error: unknown rule `{id}` ({})",
+                crate::diagnostic::suggest::did_you_mean(id, ids.iter().copied())
+            );
+            return 2;
+        }
+    }
+    let text = read_case_file(case);
+    let body = match &text.text {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}: error[{}]: {e}", text.input, e.code());
+            return 2;
+        }
+    };
+    let facts = match read_case(body) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{}", CaseFailure::unreadable(&text.input, &e).one_line());
+            return 2;
+        }
+    };
+    let day = judging_day(as_of, facts.as_of);
+    let (result, explanations) = match evaluate_with(&program, &facts, day, Options { trace: true })
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{:?}", miette::Report::new(e));
+            return 2;
+        }
+    };
+    let explanations: Vec<_> = explanations
+        .into_iter()
+        .filter(|e| rule.is_none_or(|r| e.rule == r))
+        .collect();
+    let explanations: Vec<&crate::eval::Explanation> = explanations.iter().collect();
+    let out = match format {
+        ExplainFormat::Json => crate::report::explain::json(&result, &explanations),
+        ExplainFormat::Text => crate::report::explain::text(&program, &result, &explanations),
+    };
+    write_stdout(&out).max(result.exit_code())
+}
