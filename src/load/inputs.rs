@@ -292,6 +292,20 @@ fn read_bounded_line(reader: &mut dyn BufRead) -> std::io::Result<Option<Line>> 
     }))
 }
 
+/// A read error as a batch reports it: its code, the message and the fix.
+impl From<&ReadError> for FailureDetail {
+    fn from(error: &ReadError) -> Self {
+        FailureDetail {
+            code: error.code().to_string(),
+            path: String::new(),
+            line: None,
+            column: None,
+            message: error.to_string(),
+            help: error.help().map(String::from),
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(
     clippy::unwrap_used,
@@ -325,19 +339,5 @@ mod tests {
         let err = case.text.unwrap_err();
         assert_eq!(err.code(), "kzrules::case::read");
         assert_eq!(err.help(), Some("check the path"));
-    }
-}
-
-/// A read error as a batch reports it: its code, the message and the fix.
-impl From<&ReadError> for FailureDetail {
-    fn from(error: &ReadError) -> Self {
-        FailureDetail {
-            code: error.code().to_string(),
-            path: String::new(),
-            line: None,
-            column: None,
-            message: error.to_string(),
-            help: error.help().map(String::from),
-        }
     }
 }
