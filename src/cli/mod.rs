@@ -52,7 +52,8 @@ pub enum Command {
         /// Rule folder to use instead of the rules built into kzrules.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
-        /// Judge the cases on this day (YYYY-MM-DD) instead of their `as_of` or today.
+        /// Judge the cases on this day (YYYY-MM-DD) instead of their `as_of` or today
+        /// (today's date in Kazakhstan, UTC+5, whatever the machine's time zone).
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
         /// Output format.
