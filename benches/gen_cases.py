@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate realistic kzrules cases (spec/CASES.md) as JSON Lines on standard output.
+"""Generate realistic kzrules cases (docs/contract.md) as JSON Lines on standard output.
 
 Deterministic: the same --seed and -n give the same bytes. Standard library only.
 

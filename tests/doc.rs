@@ -17,7 +17,7 @@ use kzrules::ir::Program;
 use kzrules::source::SourceFile;
 use kzrules::tools::doc::{catalog_html, catalog_markdown, REGENERATE};
 
-/// The rule ids of /work/shared/spec/CATALOG.md (the contract's catalog).
+/// The rule ids of the catalog (docs/catalog.md) that users' scripts depend on.
 const CATALOG_IDS: [&str; 13] = [
     "arrival_notification",
     "address_change_notification",

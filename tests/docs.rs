@@ -1,6 +1,6 @@
 //! Documentation that cannot go stale: every error code in the source has its section in
-//! docs/errors.md, every file named in docs/architecture.md exists, and the README's
-//! commands work.
+//! docs/errors.md, every file named in docs/architecture.md exists, the README's
+//! commands work, and no document sends its reader outside the repository.
 
 #![allow(
     clippy::unwrap_used,
@@ -175,4 +175,39 @@ fn the_tutorials_typo_is_reported_where_it_says() {
         "docs/tutorial.md should show the place `{place}`"
     );
     assert!(stderr.contains("did you mean `business_days`?"));
+}
+
+#[test]
+fn no_document_points_outside_the_repository() {
+    // The contract and the catalog are docs/contract.md and docs/catalog.md; the copies
+    // they were first written in are not part of the repository.
+    const OUTSIDE: [&str; 5] = ["CASES.md", "CATALOG.md", "../shared", "/work/", "../seeds"];
+    let mut files = vec![std::path::PathBuf::from("README.md")];
+    for dir in ["docs", "tests/cases"] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md" || e == "json") {
+                files.push(path);
+            }
+        }
+    }
+    source_files(Path::new("src"), &mut files);
+    let mut found = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for pattern in OUTSIDE {
+                if line.contains(pattern) {
+                    found.push(format!("{}:{}: `{pattern}`", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(files.len() > 50, "only {} files read", files.len());
+    assert!(
+        found.is_empty(),
+        "these send the reader outside the repository (name docs/contract.md, \
+         docs/catalog.md or docs/language.md instead):\n{}",
+        found.join("\n")
+    );
 }

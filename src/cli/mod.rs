@@ -1,5 +1,5 @@
 //! The command line: `kzrules check`, `compile`, `calendar`, `explain`, `schema`, and the
-//! analysts' tools. Exit codes (spec/CASES.md): 0 nothing late, 1 something late or an
+//! analysts' tools. Exit codes (docs/contract.md): 0 nothing late, 1 something late or an
 //! error finding, 2 the input or the rules could not be read.
 
 mod calendar;

@@ -1,4 +1,4 @@
-//! The check result: what the rules say about one case (spec/CASES.md, "Check result").
+//! The check result: what the rules say about one case (docs/contract.md, "Check result").
 //!
 //! Field names are a contract with users' scripts: they may be added to, never renamed.
 
@@ -72,7 +72,8 @@ impl Status {
 /// The event that triggered an obligation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Trigger {
-    /// The event kind, e.g. `entry`, or `expiry` for a document's end.
+    /// The event kind, e.g. `entry`, or the document kind and `_expiry` for a document's end,
+    /// e.g. `visa_expiry`.
     pub event: String,
     /// The event's date.
     pub date: NaiveDate,

@@ -1,5 +1,5 @@
 //! Case inputs: case files, folders of them, and JSON Lines (standard input, `-`, or a
-//! `.jsonl` file), read with the size limit of spec/CASES.md. An input that cannot be
+//! `.jsonl` file), read with the size limit of docs/contract.md. An input that cannot be
 //! read as text is a value ([`ReadError`]) for the report, not the end of a batch.
 
 use std::io::BufRead;

@@ -23,7 +23,7 @@ use crate::eval::result::CheckResult;
 pub enum Format {
     /// For people: one line per obligation.
     Text,
-    /// One JSON document per case (JSON Lines in batches), as spec/CASES.md says.
+    /// One JSON document per case (JSON Lines in batches), as docs/contract.md says.
     Json,
     /// JUnit XML: one test case per obligation and finding.
     Junit,

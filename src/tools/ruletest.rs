@@ -16,7 +16,7 @@
 //! }
 //! ```
 //!
-//! `case` is a case in the format of spec/CASES.md, read by the case reader. An expected
+//! `case` is a case in the format of docs/contract.md, read by the case reader. An expected
 //! item lists only the fields that matter; it matches an actual item when every field
 //! it gives equals the actual one (objects compared the same way, recursively; arrays
 //! element by element; a field the actual item leaves out counts as `null`). Each
@@ -376,7 +376,7 @@ fn read_case_part(reader: &Reader<'_>, case: Option<&Value>) -> Result<Facts, Te
             &[],
             String::from("the test has no `case`"),
             Some(String::from(
-                "add `\"case\": {...}`, a case as spec/CASES.md describes it",
+                "add `\"case\": {...}`, a case as docs/contract.md describes it",
             )),
         ));
     };
@@ -384,7 +384,7 @@ fn read_case_part(reader: &Reader<'_>, case: Option<&Value>) -> Result<Facts, Te
         return Err(reader.error(
             "kzrules::test::wrong_type",
             &case_segs,
-            String::from("`case` must be an object: a case as spec/CASES.md describes it"),
+            String::from("`case` must be an object: a case as docs/contract.md describes it"),
             None,
         ));
     }
