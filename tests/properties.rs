@@ -431,9 +431,17 @@ proptest! {
         first in 0u64..40,
         later_by in 0u64..40,
     ) {
-        // The first entry opens the case; its arrival notification is the one moved.
+        // The first entry opens the case; its arrival notification is the one moved,
+        // within the first stay (a notification in a later stay answers that stay's
+        // duty first: the contract's matching).
         let mut spec = spec;
         spec.stays[0].arrival_notified_after = None;
+        let stay_days = spec.stays[0].length.max(1);
+        let (first, later_by) = {
+            let a = first % stay_days;
+            let b = (first + later_by) % stay_days;
+            (a.min(b), a.max(b) - a.min(b))
+        };
         let (events, as_of) = spec.events();
         let entry = spec.start;
         let as_of = as_of.max(entry + first + later_by).min(last_offset());

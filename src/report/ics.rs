@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::eval::result::{CheckResult, Obligation, Status};
+use crate::report::escape::ical_text;
 use crate::report::text::penalty_text;
 
 /// The longest content line in octets, without its CRLF (RFC 5545 §3.1).
@@ -60,29 +61,6 @@ fn push_line(out: &mut String, line: &str) {
         width += n;
     }
     out.push_str("\r\n");
-}
-
-/// A TEXT value escaped (RFC 5545 §3.3.11): `\`, `;`, `,` and line breaks; other
-/// control characters are dropped.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\r' => {
-                chars.next_if_eq(&'\n');
-                out.push_str("\\n");
-            }
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `YYYYMMDD`.
@@ -175,7 +153,7 @@ fn event(out: &mut String, result: &CheckResult, o: &Obligation) {
         out,
         &format!(
             "SUMMARY:{}",
-            escape(&format!(
+            ical_text(&format!(
                 "{}: {} (case {})",
                 o.bearer.as_str(),
                 o.action,
@@ -183,8 +161,8 @@ fn event(out: &mut String, result: &CheckResult, o: &Obligation) {
             ))
         ),
     );
-    push_line(out, &format!("DESCRIPTION:{}", escape(&description(o))));
-    push_line(out, &format!("CATEGORIES:kzrules,{}", escape(&o.rule)));
+    push_line(out, &format!("DESCRIPTION:{}", ical_text(&description(o))));
+    push_line(out, &format!("CATEGORIES:kzrules,{}", ical_text(&o.rule)));
     push_line(out, "TRANSP:TRANSPARENT");
     push_line(out, "END:VEVENT");
 }
@@ -326,6 +304,6 @@ mod tests {
 
     #[test]
     fn text_escaping() {
-        assert_eq!(escape("a,b;c\\d\r\ne\nf\u{7}"), "a\\,b\\;c\\\\d\\ne\\nf");
+        assert_eq!(ical_text("a,b;c\\d\r\ne\nf\u{7}"), "a\\,b\\;c\\\\d\\ne\\nf");
     }
 }

@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::eval::result::{CheckResult, Citation, Finding, Obligation, Severity, Status};
+use crate::report::escape::{xml_attribute, xml_text};
 use crate::report::text::{cite, penalty_text};
 use crate::report::{CaseFailure, Outcome};
 
@@ -29,51 +30,6 @@ pub fn suite(outcome: &Outcome) -> String {
 /// The document's end: the closing `</testsuites>` tag.
 pub fn footer() -> String {
     String::from("</testsuites>\n")
-}
-
-/// Whether XML 1.0 allows the character at all (`Char` production).
-fn xml_allowed(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
-}
-
-/// Text escaped for an attribute value in double quotes; line breaks and tabs become
-/// character references so that attribute normalisation keeps them.
-fn attr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c if xml_allowed(c) => out.push(c),
-            _ => out.push('\u{FFFD}'),
-        }
-    }
-    out
-}
-
-/// Text escaped for XML (or HTML) element content; characters XML 1.0 forbids become
-/// U+FFFD.
-pub fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\r' => out.push_str("&#13;"),
-            c if xml_allowed(c) => out.push(c),
-            _ => out.push('\u{FFFD}'),
-        }
-    }
-    out
 }
 
 /// Every citation, one per line.
@@ -154,24 +110,24 @@ fn obligation_case(out: &mut String, o: &Obligation) {
     let _ = write!(
         out,
         "    <testcase classname=\"{}\" name=\"{}\"",
-        attr(&o.rule),
-        attr(&obligation_name(o))
+        xml_attribute(&o.rule),
+        xml_attribute(&obligation_name(o))
     );
     match o.status {
         Status::Late | Status::Overdue => {
             let _ = write!(
                 out,
                 ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
-                attr(&obligation_message(o)),
+                xml_attribute(&obligation_message(o)),
                 o.status.as_str(),
-                escape_text(&obligation_body(o))
+                xml_text(&obligation_body(o))
             );
         }
         Status::Met | Status::Open => {
             let _ = write!(
                 out,
                 ">\n      <system-out>{}</system-out>\n    </testcase>\n",
-                escape_text(&obligation_body(o))
+                xml_text(&obligation_body(o))
             );
         }
     }
@@ -193,8 +149,8 @@ fn finding_case(out: &mut String, f: &Finding) {
     let _ = writeln!(
         out,
         "    <testcase classname=\"{}\" name=\"{}\">",
-        attr(&f.rule),
-        attr(&format!("{}: {}", f.rule, f.message))
+        xml_attribute(&f.rule),
+        xml_attribute(&format!("{}: {}", f.rule, f.message))
     );
     let mut body = finding_message(f);
     body.push('\n');
@@ -206,11 +162,11 @@ fn finding_case(out: &mut String, f: &Finding) {
         let _ = writeln!(
             out,
             "      <failure message=\"{}\" type=\"error\">{}</failure>",
-            attr(&finding_message(f)),
-            escape_text(&body)
+            xml_attribute(&finding_message(f)),
+            xml_text(&body)
         );
     } else {
-        let _ = writeln!(out, "      <system-out>{}</system-out>", escape_text(&body));
+        let _ = writeln!(out, "      <system-out>{}</system-out>", xml_text(&body));
     }
     out.push_str("    </testcase>\n");
 }
@@ -255,7 +211,7 @@ fn checked_suite(result: &CheckResult) -> String {
     let _ = writeln!(
         out,
         "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
-        attr(&result.case)
+        xml_attribute(&result.case)
     );
     out.push_str("    <properties>\n");
     let _ = writeln!(
@@ -267,12 +223,12 @@ fn checked_suite(result: &CheckResult) -> String {
         let _ = writeln!(
             out,
             "      <property name=\"kzrules\" value=\"{}\"/>",
-            attr(&r.kzrules)
+            xml_attribute(&r.kzrules)
         );
         let _ = writeln!(
             out,
             "      <property name=\"rules_sha256\" value=\"{}\"/>",
-            attr(&r.rules_sha256)
+            xml_attribute(&r.rules_sha256)
         );
     }
     out.push_str("    </properties>\n");
@@ -284,7 +240,7 @@ fn checked_suite(result: &CheckResult) -> String {
     }
     let notes = suite_notes(result);
     if !notes.is_empty() {
-        let _ = writeln!(out, "    <system-out>{}</system-out>", escape_text(&notes));
+        let _ = writeln!(out, "    <system-out>{}</system-out>", xml_text(&notes));
     }
     out.push_str("  </testsuite>\n");
     out
@@ -297,19 +253,19 @@ fn failed_suite(failure: &CaseFailure) -> String {
     let _ = writeln!(
         out,
         "  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">",
-        attr(name)
+        xml_attribute(name)
     );
     let _ = writeln!(
         out,
         "    <testcase classname=\"kzrules.input\" name=\"{}\">",
-        attr(&failure.input)
+        xml_attribute(&failure.input)
     );
     let _ = writeln!(
         out,
         "      <error message=\"{}\" type=\"{}\">{}</error>",
-        attr(&line),
-        attr(&failure.error.code),
-        escape_text(&line)
+        xml_attribute(&line),
+        xml_attribute(&failure.error.code),
+        xml_text(&line)
     );
     out.push_str("    </testcase>\n  </testsuite>\n");
     out
@@ -324,6 +280,7 @@ fn failed_suite(failure: &CaseFailure) -> String {
 )]
 mod tests {
     use super::*;
+    use crate::report::escape::xml_allowed;
     use crate::report::FailureDetail;
 
     pub(crate) const CASE: &str = r#"{
@@ -565,8 +522,11 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(attr("a\nb\t\u{0}\u{FFFE}c"), "a&#10;b&#9;\u{FFFD}\u{FFFD}c");
-        assert_eq!(escape_text("]]> & \r"), "]]&gt; &amp; &#13;");
+        assert_eq!(
+            xml_attribute("a\nb\t\u{0}\u{FFFE}c"),
+            "a&#10;b&#9;\u{FFFD}\u{FFFD}c"
+        );
+        assert_eq!(xml_text("]]> & \r"), "]]&gt; &amp; &#13;");
         assert!(well_formed("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a b=\"<\"/>").is_err());
         assert!(well_formed("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a><b></a></b>").is_err());
     }

@@ -6,6 +6,7 @@
 //! footer, so that memory stays flat however many cases there are.
 
 pub mod diagnostics;
+pub mod escape;
 pub mod explain;
 pub mod ics;
 pub mod json;

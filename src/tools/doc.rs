@@ -995,22 +995,22 @@ fn html_inlines(inlines: &[Inline]) -> String {
     let mut out = String::new();
     for inline in inlines {
         match inline {
-            Inline::Text(s) => out.push_str(&crate::report::junit::escape_text(s)),
+            Inline::Text(s) => out.push_str(&crate::report::escape::xml_text(s)),
             Inline::Code(s) => {
-                let _ = write!(out, "<code>{}</code>", crate::report::junit::escape_text(s));
+                let _ = write!(out, "<code>{}</code>", crate::report::escape::xml_text(s));
             }
             Inline::Strong(s) => {
                 let _ = write!(
                     out,
                     "<strong>{}</strong>",
-                    crate::report::junit::escape_text(s)
+                    crate::report::escape::xml_text(s)
                 );
             }
             Inline::Link(inner, anchor) => {
                 let _ = write!(
                     out,
                     "<a href=\"#{}\">{}</a>",
-                    crate::report::junit::escape_text(anchor),
+                    crate::report::escape::xml_text(anchor),
                     html_inlines(inner)
                 );
             }
@@ -1038,7 +1038,7 @@ fn render_html(blocks: &[Block]) -> String {
                 let _ = writeln!(
                     out,
                     "<h{level} id=\"{}\">{}</h{level}>",
-                    crate::report::junit::escape_text(&slug(&plain(inlines))),
+                    crate::report::escape::xml_text(&slug(&plain(inlines))),
                     html_inlines(inlines)
                 );
             }
@@ -1055,7 +1055,7 @@ fn render_html(blocks: &[Block]) -> String {
             Block::Table(header, rows) => {
                 out.push_str("<table>\n<thead><tr>");
                 for h in header {
-                    let _ = write!(out, "<th>{}</th>", crate::report::junit::escape_text(h));
+                    let _ = write!(out, "<th>{}</th>", crate::report::escape::xml_text(h));
                 }
                 out.push_str("</tr></thead>\n<tbody>\n");
                 for row in rows {
@@ -1071,7 +1071,7 @@ fn render_html(blocks: &[Block]) -> String {
                 let _ = writeln!(
                     out,
                     "<pre><code class=\"language-{language}\">{}</code></pre>",
-                    crate::report::junit::escape_text(code)
+                    crate::report::escape::xml_text(code)
                 );
             }
         }
