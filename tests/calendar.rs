@@ -131,13 +131,18 @@ fn parse_facts() -> Vec<YearFacts> {
 }
 
 #[test]
-fn embedded_data_parses_and_covers_2019_to_2026() {
+fn embedded_data_parses_and_covers_2019_to_2027() {
     let cal = calendar();
-    assert_eq!(cal.years(), 2019..=2026);
+    assert_eq!(cal.years(), 2019..=2027);
     assert_eq!(cal.file_name(), DATA_NAME);
     for year in cal.years() {
         assert!(cal.year_source(year).is_some_and(|s| !s.is_empty()));
     }
+    // 2019 to 2026 are verified, 2027 is provisional.
+    for year in 2019..=2026 {
+        assert_eq!(cal.is_provisional(year), None, "{year}");
+    }
+    assert!(cal.is_provisional(2027).is_some());
 }
 
 #[test]
@@ -430,7 +435,7 @@ fn years_outside_the_data_are_refused() {
             last,
             file,
         } => {
-            assert_eq!((*year, *first, *last), (2031, 2019, 2026));
+            assert_eq!((*year, *first, *last), (2031, 2019, 2027));
             assert_eq!(file, DATA_NAME);
         }
         other => panic!("expected OutOfRange, got {other:?}"),
@@ -454,17 +459,257 @@ fn years_outside_the_data_are_refused() {
 fn a_count_running_past_the_data_is_refused() {
     let cal = calendar();
     assert!(matches!(
-        cal.within_business_days(d("2026-12-28"), 10),
-        Err(CalendarError::OutOfRange { year: 2027, .. })
+        cal.within_business_days(d("2027-12-28"), 10),
+        Err(CalendarError::OutOfRange { year: 2028, .. })
     ));
     assert!(matches!(
         cal.within_business_days(d("2019-01-02"), u32::MAX),
-        Err(CalendarError::OutOfRange { year: 2027, .. })
+        Err(CalendarError::OutOfRange { year: 2028, .. })
     ));
     assert!(matches!(
         cal.business_days_before(d("2019-01-10"), 10),
         Err(CalendarError::OutOfRange { year: 2018, .. })
     ));
+}
+
+// ---------------------------------------------------------------------------
+// 2027: in the data, provisional
+// ---------------------------------------------------------------------------
+
+fn holiday(name: &str) -> DayKind {
+    DayKind::Holiday {
+        name: name.to_string(),
+    }
+}
+
+fn moved(name: &str, from: &str) -> DayKind {
+    DayKind::MovedHoliday {
+        name: name.to_string(),
+        from: d(from),
+    }
+}
+
+fn estimated(name: &str) -> DayKind {
+    DayKind::EstimatedHoliday {
+        name: name.to_string(),
+    }
+}
+
+/// One test per day off of 2027 that the law gives (as the `holidays` package v0.101,
+/// July 2026, lists them), and the estimated Kurban Ait.
+macro_rules! days_of_2027 {
+    ($($test:ident: $date:literal => $kind:expr;)*) => {
+        $(
+            #[test]
+            fn $test() {
+                let cal = calendar();
+                assert_eq!(cal.day(d($date)).unwrap(), $kind, "{}", $date);
+                assert!(!cal.is_business_day(d($date)).unwrap(), "{} is off", $date);
+            }
+        )*
+    };
+}
+
+days_of_2027! {
+    off_2027_01_01_new_year: "2027-01-01" => holiday("New Year");
+    off_2027_01_04_new_year_moved_from_saturday: "2027-01-04" => moved("New Year", "2027-01-02");
+    off_2027_01_07_orthodox_christmas: "2027-01-07" => holiday("Orthodox Christmas");
+    off_2027_03_08_womens_day: "2027-03-08" => holiday("International Women's Day");
+    off_2027_03_15_constitution_day: "2027-03-15" => holiday("Constitution Day");
+    off_2027_03_22_nauryz: "2027-03-22" => holiday("Nauryz meiramy");
+    off_2027_03_23_nauryz: "2027-03-23" => holiday("Nauryz meiramy");
+    off_2027_03_24_nauryz_moved_from_sunday: "2027-03-24" => moved("Nauryz meiramy", "2027-03-21");
+    off_2027_05_03_unity_day_moved_from_saturday: "2027-05-03" => moved("Kazakhstan People's Unity Day", "2027-05-01");
+    off_2027_05_07_defender_day: "2027-05-07" => holiday("Defender of the Fatherland Day");
+    off_2027_05_10_victory_day_moved_from_sunday: "2027-05-10" => moved("Victory Day", "2027-05-09");
+    off_2027_07_06_capital_day: "2027-07-06" => holiday("Capital Day");
+    off_2027_10_25_republic_day: "2027-10-25" => holiday("Republic Day");
+    off_2027_12_16_independence_day: "2027-12-16" => holiday("Independence Day");
+    off_2027_05_16_kurban_ait_estimated_sunday: "2027-05-16" => estimated("Kurban Ait");
+}
+
+#[test]
+fn year_2027_has_exactly_the_law_s_days_off_and_is_provisional() {
+    let cal = calendar();
+    let listing = cal.year_listing(2027).unwrap();
+    let days: Vec<String> = listing
+        .iter()
+        .map(|(date, _)| date.format("%d.%m").to_string())
+        .collect();
+    assert_eq!(
+        days.join(" "),
+        "01.01 04.01 07.01 08.03 15.03 22.03 23.03 24.03 03.05 07.05 10.05 06.07 25.10 16.12"
+    );
+    // No decree transfer yet: no working weekend day, no day off by decree.
+    assert!(listing.iter().all(|(_, kind)| !kind.is_business()));
+    assert!(listing
+        .iter()
+        .all(|(_, kind)| !matches!(kind, DayKind::DecreeDayOff { .. })));
+    assert_eq!(
+        cal.is_provisional(2027),
+        Some("no decree transfers are published yet; Kurban Ait (16 May) is estimated")
+    );
+    let source = cal.year_source(2027).unwrap();
+    assert!(source.contains("holidays package"), "{source}");
+    assert!(
+        source.ends_with("; provisional: no decree transfers are published yet; Kurban Ait (16 May) is estimated"),
+        "{source}"
+    );
+    // Kurban Ait on a Sunday never moves; 30 August is no holiday any more.
+    assert!(cal.is_business_day(d("2027-05-17")).unwrap());
+    assert!(cal.is_business_day(d("2027-08-30")).unwrap());
+    let kurban = cal.day(d("2027-05-16")).unwrap();
+    assert!(kurban.is_estimated());
+    assert_eq!(
+        kurban.reason_on(d("2027-05-16")),
+        "Kurban Ait (estimated date, Sunday)"
+    );
+    assert_eq!(kurban.reason(), "Kurban Ait (estimated date)");
+    assert!(!cal.day(d("2027-05-10")).unwrap().is_estimated());
+}
+
+#[test]
+fn three_business_days_from_wednesday_30_december_2026_run_into_provisional_2027() {
+    let count = calendar().within_business_days(d("2026-12-30"), 3).unwrap();
+    assert_eq!(count.due, d("2027-01-05"));
+    assert_eq!(
+        count.counted,
+        vec![d("2026-12-30"), d("2026-12-31"), d("2027-01-05")]
+    );
+    let skipped: Vec<(NaiveDate, &str)> = count
+        .skipped
+        .iter()
+        .map(|s| (s.date, s.reason.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![
+            (d("2027-01-01"), "New Year"),
+            (d("2027-01-02"), "New Year (Saturday)"),
+            (d("2027-01-03"), "Sunday"),
+            (
+                d("2027-01-04"),
+                "day off moved from Saturday 2027-01-02 (New Year)"
+            ),
+        ]
+    );
+    assert_eq!(
+        count.provisional.as_deref(),
+        Some("counted over days of 2027 (1 to 5 January), whose calendar is provisional: no decree transfers are published yet; Kurban Ait (16 May) is estimated")
+    );
+}
+
+#[test]
+fn a_count_says_provisional_only_when_it_touches_a_provisional_year() {
+    let cal = calendar();
+    // Inside 2026: verified.
+    let count = cal.within_business_days(d("2026-12-28"), 4).unwrap();
+    assert_eq!(count.due, d("2026-12-31"));
+    assert_eq!(count.provisional, None);
+    // Landing on a day of 2027.
+    let count = cal.within_business_days(d("2027-03-01"), 1).unwrap();
+    assert_eq!(
+        count.provisional.as_deref(),
+        Some("counted over days of 2027 (1 March), whose calendar is provisional: no decree transfers are published yet; Kurban Ait (16 May) is estimated")
+    );
+    // Counting back from 2027 over its first days to 2026.
+    let count = cal.business_days_before(d("2027-01-05"), 1).unwrap();
+    assert_eq!(count.due, d("2026-12-31"));
+    let note = count.provisional.unwrap();
+    assert!(
+        note.starts_with(
+            "counted over days of 2027 (1 to 4 January), whose calendar is provisional"
+        ),
+        "{note}"
+    );
+    // Over the estimated Kurban Ait and across months.
+    let count = cal.within_business_days(d("2027-05-14"), 2).unwrap();
+    assert_eq!(count.due, d("2027-05-17"));
+    let note = count.provisional.unwrap();
+    assert!(note.contains("(14 to 17 May)"), "{note}");
+}
+
+#[test]
+fn provisional_and_estimated_in_the_data_file() {
+    let text = BASE
+        .replace(
+            "year 2024 source \"test\"",
+            "year 2024 provisional \"no decree yet\" source \"test\"",
+        )
+        .replace("kurban_ait 2024-06-16", "kurban_ait 2024-06-16 estimated");
+    let cal = parse("p.kzcal", &text).unwrap();
+    assert_eq!(
+        cal.is_provisional(2024),
+        Some("no decree yet; Kurban Ait (16 June) is estimated")
+    );
+    assert_eq!(
+        cal.year_source(2024),
+        Some("test; provisional: no decree yet; Kurban Ait (16 June) is estimated")
+    );
+    assert!(cal.day(d("2024-06-16")).unwrap().is_estimated());
+
+    // An estimated Kurban Ait alone makes the year provisional.
+    let text = BASE.replace(
+        "kurban_ait 2024-06-16",
+        "kurban_ait 2024-06-17 estimated source \"Umm al-Qura\"",
+    );
+    let cal = parse("e.kzcal", &text).unwrap();
+    assert_eq!(
+        cal.is_provisional(2024),
+        Some("Kurban Ait (17 June) is estimated")
+    );
+    assert_eq!(cal.day(d("2024-06-17")).unwrap(), estimated("Kurban Ait"));
+    assert_eq!(
+        cal.year_source(2024),
+        Some("test; provisional: Kurban Ait (17 June) is estimated")
+    );
+
+    // A verified year says nothing.
+    let cal = parse("v.kzcal", BASE).unwrap();
+    assert_eq!(cal.is_provisional(2024), None);
+    assert_eq!(cal.year_source(2024), Some("test"));
+    assert_eq!(
+        cal.within_business_days(d("2024-06-14"), 2)
+            .unwrap()
+            .provisional,
+        None
+    );
+
+    // `provisional` needs its reason, in quotes (the year is then missing too).
+    let errors = errors_of(&BASE.replace("year 2024 source", "year 2024 provisional source"));
+    assert_eq!(
+        codes(&errors),
+        vec![
+            "kzrules::calendar::missing_year",
+            "kzrules::calendar::syntax"
+        ]
+    );
+    let help = errors[1].help.as_deref().unwrap();
+    assert!(help.contains("provisional \"REASON\""), "{help}");
+    let errors = errors_of(&BASE.replace("year 2024 source", "year 2024 provisional \" \" source"));
+    assert_eq!(
+        codes(&errors),
+        vec![
+            "kzrules::calendar::missing_year",
+            "kzrules::calendar::syntax"
+        ]
+    );
+    assert!(
+        errors[1].to_string().contains("needs the reason"),
+        "{}",
+        errors[1]
+    );
+    let errors = errors_of(&BASE.replace(
+        "kurban_ait 2024-06-16",
+        "kurban_ait 2024-06-16 estimated estimated",
+    ));
+    assert_eq!(
+        codes(&errors),
+        vec![
+            "kzrules::calendar::missing_kurban_ait",
+            "kzrules::calendar::duplicate"
+        ]
+    );
 }
 
 // ---------------------------------------------------------------------------

@@ -12,6 +12,10 @@
 //! 3. a decree moves a day off from a Saturday or Sunday to a weekday (Labour Code
 //!    art. 85 p. 3).
 //!
+//! A covered year is *provisional* when the file marks it `provisional` or marks its
+//! Kurban Ait `estimated`: [`Calendar::is_provisional`] says why, and a count over
+//! any day of such a year says so in [`Count::provisional`].
+//!
 //! Counting ("within N business days of X", "no later than N business days before
 //! Y") never leaves the covered years: a date or a count outside them is an
 //! [`CalendarError::OutOfRange`] error, never a year without holidays.
@@ -25,6 +29,8 @@ use std::ops::RangeInclusive;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Serialize;
+
+use crate::dates::month_name;
 
 mod file;
 mod law;
@@ -46,6 +52,14 @@ pub enum DayKind {
     /// A holiday (on a weekday, or on a weekend day, whose day off may have moved).
     Holiday {
         /// The holiday's name; several names joined by " and " when two coincide.
+        name: String,
+    },
+    /// A holiday whose date is estimated, not announced: the first day of Kurban Ait
+    /// of a provisional year (marked `estimated` in the data file). A day off like [`DayKind::Holiday`], but the real day
+    /// off may fall a day before or after.
+    EstimatedHoliday {
+        /// The holiday's name ("Kurban Ait"); several names joined by " and " when a
+        /// fixed holiday falls on the same date.
         name: String,
     },
     /// A weekday off because a holiday on a Saturday or Sunday moved its day off here.
@@ -70,6 +84,11 @@ impl DayKind {
         matches!(self, DayKind::Business | DayKind::WorkingWeekend { .. })
     }
 
+    /// Whether the day is a holiday whose date is estimated, not announced.
+    pub fn is_estimated(&self) -> bool {
+        matches!(self, DayKind::EstimatedHoliday { .. })
+    }
+
     /// The reason in words, e.g. "Nauryz meiramy", "day off moved from Saturday
     /// 2024-03-23 (Nauryz meiramy)", "day off moved by decree (...) from working
     /// Saturday 2024-05-04". A plain weekend day says "weekend": use
@@ -80,6 +99,7 @@ impl DayKind {
             DayKind::Weekend => "weekend".to_string(),
             DayKind::WorkingWeekend { reason } => reason.clone(),
             DayKind::Holiday { name } => name.clone(),
+            DayKind::EstimatedHoliday { name } => format!("{name} (estimated date)"),
             DayKind::MovedHoliday { name, from } => format!(
                 "day off moved from {} {} ({name})",
                 weekday_name(from.weekday()),
@@ -98,13 +118,16 @@ impl DayKind {
 
     /// The reason in words for this kind on `date`: like [`DayKind::reason`], but a
     /// weekend day says "Saturday" or "Sunday", and a holiday on a weekend day says so
-    /// ("Kurban Ait (Sunday)").
+    /// ("Kurban Ait (Sunday)", "Kurban Ait (estimated date, Sunday)").
     pub fn reason_on(&self, date: NaiveDate) -> String {
         let weekend = is_weekend(date);
         match self {
             DayKind::Weekend => weekday_name(date.weekday()).to_string(),
             DayKind::Holiday { name } if weekend => {
                 format!("{name} ({})", weekday_name(date.weekday()))
+            }
+            DayKind::EstimatedHoliday { name } if weekend => {
+                format!("{name} (estimated date, {})", weekday_name(date.weekday()))
             }
             other => other.reason(),
         }
@@ -130,6 +153,13 @@ pub struct Count {
     /// The business days counted, day 1 to day N, in counting order (for a count
     /// backwards, day 1 is the business day just before the end date).
     pub counted: Vec<NaiveDate>,
+    /// When the count passed over or landed on a day of a provisional year (see
+    /// [`Calendar::is_provisional`]): a sentence naming those days and why the year is
+    /// provisional, e.g. "counted over days of 2027 (1 to 5 January), whose calendar
+    /// is provisional: no decree transfers are published yet; Kurban Ait (16 May) is
+    /// estimated". `None` when every day counted over is verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisional: Option<String>,
 }
 
 /// A date the calendar cannot answer for, or a count it cannot make.
@@ -166,18 +196,43 @@ pub enum CalendarError {
     },
 }
 
+/// One year of the calendar, computed.
+#[derive(Debug, Clone)]
+struct Year {
+    /// Bit `ordinal0` set for a business day.
+    business: [u64; 6],
+    /// Every day of the year that is not an ordinary weekday or weekend day.
+    special: BTreeMap<NaiveDate, DayKind>,
+    /// Where the year's calendar comes from ([`Calendar::year_source`]).
+    source: String,
+    /// Why the year is provisional ([`Calendar::is_provisional`]).
+    provisional: Option<String>,
+}
+
+impl Year {
+    fn is_business(&self, date: NaiveDate) -> bool {
+        let ordinal = usize::try_from(date.ordinal0()).unwrap_or(0);
+        let word = self.business.get(ordinal / 64).copied().unwrap_or(0);
+        (word >> (ordinal % 64)) & 1 == 1
+    }
+
+    fn kind(&self, date: NaiveDate) -> DayKind {
+        match self.special.get(&date) {
+            Some(kind) => kind.clone(),
+            None if is_weekend(date) => DayKind::Weekend,
+            None => DayKind::Business,
+        }
+    }
+}
+
 /// Kazakhstan's working-day calendar over the covered years, precomputed.
 #[derive(Debug, Clone)]
 pub struct Calendar {
     file_name: String,
     first: i32,
     last: i32,
-    /// Per covered year (index `year - first`), bit `ordinal0` set for a business day.
-    business: Vec<[u64; 6]>,
-    /// Every day that is not an ordinary weekday or weekend day, with its kind.
-    special: BTreeMap<NaiveDate, DayKind>,
-    /// The `source` of every covered year.
-    year_sources: BTreeMap<i32, String>,
+    /// The covered years, index `year - first`.
+    data: Vec<Year>,
 }
 
 impl Calendar {
@@ -191,31 +246,29 @@ impl Calendar {
         self.first..=self.last
     }
 
-    /// The `source` given for a covered year in the data file.
+    /// The `source` given for a covered year in the data file, followed by
+    /// "; provisional: " and the reason when the year is provisional.
     pub fn year_source(&self, year: i32) -> Option<&str> {
-        self.year_sources.get(&year).map(String::as_str)
+        self.year(year).ok().map(|y| y.source.as_str())
+    }
+
+    /// Why the calendar of `year` is provisional, or `None` when it is verified (or not
+    /// covered). A covered year is provisional when the data file marks it so
+    /// (`year 2027 provisional "..."`) or marks its Kurban Ait `estimated`, e.g. "no
+    /// decree transfers are published yet; Kurban Ait (16 May) is estimated".
+    pub fn is_provisional(&self, year: i32) -> Option<&str> {
+        self.year(year).ok()?.provisional.as_deref()
     }
 
     /// What `date` is; [`CalendarError::OutOfRange`] outside the covered years.
     pub fn day(&self, date: NaiveDate) -> Result<DayKind, CalendarError> {
-        self.check_year(date.year())?;
-        Ok(match self.special.get(&date) {
-            Some(kind) => kind.clone(),
-            None if is_weekend(date) => DayKind::Weekend,
-            None => DayKind::Business,
-        })
+        Ok(self.year(date.year())?.kind(date))
     }
 
     /// Whether `date` is a business day (a bit-set lookup, no allocation unless the
     /// date is out of range).
     pub fn is_business_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
-        let bits = usize::try_from(date.year() - self.first)
-            .ok()
-            .and_then(|i| self.business.get(i))
-            .ok_or_else(|| self.out_of_range(date.year()))?;
-        let ordinal = usize::try_from(date.ordinal0()).unwrap_or(0);
-        let word = bits.get(ordinal / 64).copied().unwrap_or(0);
-        Ok((word >> (ordinal % 64)) & 1 == 1)
+        Ok(self.year(date.year())?.is_business(date))
     }
 
     /// "Within N business days of X": X is day 1 when it is a business day; when X is
@@ -228,7 +281,7 @@ impl Calendar {
     /// Y itself not counted; the result is the Nth business day before Y. `n` must be
     /// at least 1.
     pub fn business_days_before(&self, end: NaiveDate, n: u32) -> Result<Count, CalendarError> {
-        self.check_year(end.year())?;
+        self.year(end.year())?;
         let start = end
             .pred_opt()
             .ok_or_else(|| self.out_of_range(end.year()))?;
@@ -237,18 +290,12 @@ impl Calendar {
 
     /// Every weekday off and every working weekend day of the year, in date order,
     /// with its [`DayKind`] (also a weekday made a working day by decree, as Monday
-    /// 11 May 2020).
+    /// 11 May 2020). Whether the year is provisional is [`Calendar::is_provisional`].
     pub fn year_listing(&self, year: i32) -> Result<Vec<(NaiveDate, DayKind)>, CalendarError> {
-        self.check_year(year)?;
-        let (Some(jan1), Some(dec31)) = (
-            NaiveDate::from_ymd_opt(year, 1, 1),
-            NaiveDate::from_ymd_opt(year, 12, 31),
-        ) else {
-            return Err(self.out_of_range(year));
-        };
         Ok(self
+            .year(year)?
             .special
-            .range(jan1..=dec31)
+            .iter()
             .filter(|(date, kind)| {
                 matches!(kind, DayKind::WorkingWeekend { .. })
                     || (!is_weekend(**date) && !kind.is_business())
@@ -257,12 +304,11 @@ impl Calendar {
             .collect())
     }
 
-    fn check_year(&self, year: i32) -> Result<(), CalendarError> {
-        if self.years().contains(&year) {
-            Ok(())
-        } else {
-            Err(self.out_of_range(year))
-        }
+    /// The calendar of a covered `year`.
+    fn year(&self, year: i32) -> Result<&Year, CalendarError> {
+        index(year, self.first)
+            .and_then(|i| self.data.get(i))
+            .ok_or_else(|| self.out_of_range(year))
     }
 
     fn out_of_range(&self, year: i32) -> CalendarError {
@@ -287,21 +333,35 @@ impl Calendar {
         let wanted = usize::try_from(n).unwrap_or(usize::MAX);
         let mut counted = Vec::new();
         let mut skipped = Vec::new();
+        // The provisional years passed over, with the first and last day of each.
+        let mut provisional: BTreeMap<i32, (NaiveDate, NaiveDate)> = BTreeMap::new();
         let mut date = start;
-        // Each step moves one day; `is_business_day` fails once the date leaves the
-        // covered years, so the loop ends after at most the covered number of days.
+        let mut year_number = date.year();
+        let mut year = self.year(year_number)?;
+        // Each step moves one day; `self.year` fails once the date leaves the covered
+        // years, so the loop ends after at most the covered number of days.
         loop {
-            if self.is_business_day(date)? {
+            if date.year() != year_number {
+                year_number = date.year();
+                year = self.year(year_number)?;
+            }
+            if year.provisional.is_some() {
+                let span = provisional.entry(date.year()).or_insert((date, date));
+                span.0 = span.0.min(date);
+                span.1 = span.1.max(date);
+            }
+            if year.is_business(date) {
                 counted.push(date);
                 if counted.len() >= wanted {
                     return Ok(Count {
                         due: date,
                         skipped,
                         counted,
+                        provisional: self.provisional_note(&provisional),
                     });
                 }
             } else {
-                let reason = self.day(date)?.reason_on(date);
+                let reason = year.kind(date).reason_on(date);
                 skipped.push(SkippedDay { date, reason });
             }
             let next = match direction {
@@ -311,6 +371,42 @@ impl Calendar {
             date = next.ok_or_else(|| self.out_of_range(date.year()))?;
         }
     }
+
+    /// The sentence of [`Count::provisional`] for the provisional years a count passed
+    /// over, each with its first and last day counted over.
+    fn provisional_note(&self, years: &BTreeMap<i32, (NaiveDate, NaiveDate)>) -> Option<String> {
+        let clauses: Vec<(String, &str)> = years
+            .iter()
+            .map(|(year, (from, to))| {
+                let days = format!("{year} ({})", day_span(*from, *to));
+                (days, self.is_provisional(*year).unwrap_or_default())
+            })
+            .collect();
+        match clauses.as_slice() {
+            [] => None,
+            [(days, reason)] => Some(format!(
+                "counted over days of {days}, whose calendar is provisional: {reason}"
+            )),
+            many => {
+                let days: Vec<&str> = many.iter().map(|(d, _)| d.as_str()).collect();
+                let reasons: Vec<String> = years
+                    .keys()
+                    .zip(many)
+                    .map(|(year, (_, reason))| format!("{year}: {reason}."))
+                    .collect();
+                Some(format!(
+                    "counted over days of {}, whose calendars are provisional. {}",
+                    days.join(" and "),
+                    reasons.join(" ")
+                ))
+            }
+        }
+    }
+}
+
+/// `year - first` as an index, when `year` is not before `first`.
+fn index(year: i32, first: i32) -> Option<usize> {
+    usize::try_from(year.checked_sub(first)?).ok()
 }
 
 /// "Within N calendar days of X": X is day 1, the last day is X + N - 1 (no calendar
@@ -333,6 +429,26 @@ enum Direction {
 
 fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// "16 May".
+fn day_month(date: NaiveDate) -> String {
+    format!(
+        "{} {}",
+        date.day(),
+        month_name(date.month()).unwrap_or_default()
+    )
+}
+
+/// "5 January", "1 to 5 January", "30 March to 2 April" (both days in one year).
+fn day_span(from: NaiveDate, to: NaiveDate) -> String {
+    if from == to {
+        day_month(from)
+    } else if from.month() == to.month() {
+        format!("{} to {}", from.day(), day_month(to))
+    } else {
+        format!("{} to {}", day_month(from), day_month(to))
+    }
 }
 
 fn weekday_name(weekday: Weekday) -> &'static str {
