@@ -1,5 +1,6 @@
 //! The law applied to what the calendar data file states: from the [`Facts`] that
-//! `file.rs` reads, [`build`] computes the [`Calendar`].
+//! `file.rs` reads, [`build`] computes the [`Calendar`] of the covered years, and
+//! [`compute_year`] the calendar of a year the data does not cover, from the law alone.
 //!
 //! It first checks the facts as a whole (one `covers` line, one `year` and one
 //! `kurban_ait` line per covered year, nothing defined twice, nothing outside the
@@ -16,10 +17,17 @@
 //! and finally keeps every year as a [`Year`]: a bit set of its business days and its
 //! special days ([`year_of`]). Every problem is a [`Diagnostic`] at its place in the
 //! file.
+//!
+//! A year the data does not cover goes through mechanisms 1 and 2 only, with the
+//! holidays of the file in force that year and Kurban Ait estimated from the Islamic
+//! calendar ([`estimated_kurban_ait`]); it is provisional ([`compute_year`]).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
+use icu_calendar::cal::Hijri;
+use icu_calendar::{Date, Iso};
 
 use super::{day_month, is_weekend, weekday_name, Calendar, DayKind, Year};
 use crate::diagnostic::Diagnostic;
@@ -252,7 +260,71 @@ pub(super) fn build(
         first,
         last,
         data,
+        holidays,
+        computed: OnceLock::new(),
     })
+}
+
+/// The calendar of `year`, which the data file `file_name` does not cover, computed
+/// from the law: the `holidays` in force that year (mechanism 1), the weekend move
+/// (mechanism 2), no decree transfers, and the first day of Kurban Ait estimated from
+/// the Islamic calendar. It is always provisional.
+pub(super) fn compute_year(year: i32, holidays: &[HolidayDef], file_name: &str) -> Year {
+    let estimated = estimated_kurban_ait(year);
+    let days = estimated
+        .iter()
+        .map(|date| KurbanDay {
+            date: *date,
+            estimated: true,
+        })
+        .collect();
+    let kurban_days = BTreeMap::from([(year, days)]);
+    let on_date = holiday_dates(year, year, holidays, &kurban_days);
+    let special = match NaiveDate::from_ymd_opt(year, 12, 31) {
+        Some(dec31) => special_days(&on_date, &weekend_moves(&on_date, dec31)),
+        None => BTreeMap::new(),
+    };
+    let kurban = if estimated.is_empty() {
+        String::from("Kurban Ait could not be estimated")
+    } else {
+        format!("Kurban Ait ({}) is estimated", dates_text(&estimated))
+    };
+    let reason = format!(
+        "computed from the law without the year's decree transfers (not in {file_name}); {kurban}"
+    );
+    let source = format!(
+        "computed from the holidays of {file_name} in force in {year} (Law \"On holidays\" art. 5), the weekend move (Labour Code art. 84 p. 5) and Kurban Ait from the Umm al-Qura calendar; provisional: {reason}"
+    );
+    year_of(year, &special, source, Some(reason))
+}
+
+/// The first day of Kurban Ait, 10 Dhu al-Hijjah, in the Gregorian `year`, estimated
+/// from the Umm al-Qura calendar (ICU4X; outside 1882-2174 its tabular fallback).
+/// A Gregorian year holds one such day, or two (the Islamic year is 354 or 355 days
+/// long): both are returned, in date order. The Spiritual Administration of Muslims of
+/// Kazakhstan announces the real date: since 2012 the same day, except a day later in
+/// 2015 and 2016 (24 September, 12 September; dates of the `holidays` package).
+pub fn estimated_kurban_ait(year: i32) -> Vec<NaiveDate> {
+    let hijri = Hijri::new_umm_al_qura();
+    let Ok(jan1) = Date::try_new_iso(year, 1, 1) else {
+        return Vec::new();
+    };
+    // The Islamic year under way on 1 January; its 10 Dhu al-Hijjah may still fall in
+    // this Gregorian year, and that of the next Islamic year may too. The one after
+    // starts more than 354 days after 1 January, so its Dhu al-Hijjah is later still.
+    let islamic = jan1.to_calendar(hijri).year().extended_year();
+    (islamic..=islamic.saturating_add(1))
+        .filter_map(|h| Date::try_new_hijri_with_calendar(h, 12, 10, hijri).ok())
+        .filter_map(|date| {
+            let iso = date.to_calendar(Iso);
+            NaiveDate::from_ymd_opt(
+                iso.year().extended_year(),
+                u32::from(iso.month().ordinal),
+                u32::from(iso.day_of_month().0),
+            )
+        })
+        .filter(|date| date.year() == year)
+        .collect()
 }
 
 /// "16 May" or "4 January and 24 December".

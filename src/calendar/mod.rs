@@ -12,13 +12,18 @@
 //! 3. a decree moves a day off from a Saturday or Sunday to a weekday (Labour Code
 //!    art. 85 p. 3).
 //!
-//! A covered year is *provisional* when the file marks it `provisional` or marks its
-//! Kurban Ait `estimated`: [`Calendar::is_provisional`] says why, and a count over
-//! any day of such a year says so in [`Count::provisional`].
+//! A year the data does not cover, from [`FIRST_COMPUTED_YEAR`] (2012, when the
+//! migration rules came into force) to [`LAST_COMPUTED_YEAR`], is computed from the
+//! law on first use: mechanisms 1 and 2 with the holidays of the file in force that
+//! year, no decree transfers, and the first day of Kurban Ait estimated from the
+//! Islamic calendar (Umm al-Qura). Such a year is *provisional*, and so is a covered
+//! year the file marks `provisional` or whose Kurban Ait it marks `estimated`:
+//! [`Calendar::is_provisional`] says why, and a count over any day of such a year
+//! says so in [`Count::provisional`].
 //!
 //! Counting ("within N business days of X", "no later than N business days before
-//! Y") never leaves the covered years: a date or a count outside them is an
-//! [`CalendarError::OutOfRange`] error, never a year without holidays.
+//! Y") never leaves the years the calendar answers for: a date or a count outside them
+//! is an [`CalendarError::OutOfRange`] error, never a year without holidays.
 //!
 //! This file holds the computed [`Calendar`] and the counting on it. The reader of
 //! the data file is in `file.rs`; the three mechanisms of the law, which turn what the
@@ -26,6 +31,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
+use std::sync::OnceLock;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Serialize;
@@ -34,6 +40,16 @@ use crate::dates::month_name;
 
 mod file;
 mod law;
+
+pub use law::estimated_kurban_ait;
+
+/// The first year computed from the law when the data file does not cover it: the
+/// migration rules came into force in 2012. Earlier years need data.
+pub const FIRST_COMPUTED_YEAR: i32 = 2012;
+
+/// The last year computed from the law: the last year a date in a rule or case file can
+/// name (`YYYY-MM-DD`). Later years are [`CalendarError::OutOfRange`].
+pub const LAST_COMPUTED_YEAR: i32 = 9999;
 
 /// What a date is in the calendar, with the reason when it is not an ordinary day.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -55,7 +71,8 @@ pub enum DayKind {
         name: String,
     },
     /// A holiday whose date is estimated, not announced: the first day of Kurban Ait
-    /// of a provisional year (marked `estimated` in the data file). A day off like [`DayKind::Holiday`], but the real day
+    /// of a provisional year (marked `estimated` in the data file, or computed from
+    /// the Islamic calendar). A day off like [`DayKind::Holiday`], but the real day
     /// off may fall a day before or after.
     EstimatedHoliday {
         /// The holiday's name ("Kurban Ait"); several names joined by " and " when a
@@ -168,8 +185,9 @@ pub struct Count {
 /// returned by [`Calendar::parse`].
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum CalendarError {
-    /// A date (or a count reaching a date) outside the covered years.
-    #[error("no calendar data for year {year}: {file} covers {first} to {last}; extend the data file {file} to cover {year}")]
+    /// A date (or a count reaching a date) in a year that the data file does not cover
+    /// and that is not computed either (before 2012, after 9999).
+    #[error("no calendar data for year {year}: {file} covers {first} to {last}, and other years are computed from the law only from 2012 to 9999{}", extend_hint(*year, file))]
     #[diagnostic(
         code(kzrules::calendar::out_of_range),
         help("add the year to {file}: widen its `covers` line and add the year's `year`, `kurban_ait` and decree `transfer` lines (see docs/calendar.md)")
@@ -225,7 +243,8 @@ impl Year {
     }
 }
 
-/// Kazakhstan's working-day calendar over the covered years, precomputed.
+/// Kazakhstan's working-day calendar: the covered years precomputed, the others from
+/// [`FIRST_COMPUTED_YEAR`] to [`LAST_COMPUTED_YEAR`] computed on first use and kept.
 #[derive(Debug, Clone)]
 pub struct Calendar {
     file_name: String,
@@ -233,6 +252,11 @@ pub struct Calendar {
     last: i32,
     /// The covered years, index `year - first`.
     data: Vec<Year>,
+    /// The holidays of the data file, to compute the years it does not cover.
+    holidays: Vec<law::HolidayDef>,
+    /// The computed years, index `year - FIRST_COMPUTED_YEAR`, each computed on first
+    /// use (the table itself is made on the first use of any computed year).
+    computed: OnceLock<Vec<OnceLock<Box<Year>>>>,
 }
 
 impl Calendar {
@@ -241,32 +265,44 @@ impl Calendar {
         &self.file_name
     }
 
-    /// The covered years.
+    /// The years the data file covers (`covers FIRST to LAST`). The calendar also
+    /// answers for every other year from [`FIRST_COMPUTED_YEAR`] to
+    /// [`LAST_COMPUTED_YEAR`] (see [`Calendar::answers_for`]).
     pub fn years(&self) -> RangeInclusive<i32> {
         self.first..=self.last
     }
 
-    /// The `source` given for a covered year in the data file, followed by
-    /// "; provisional: " and the reason when the year is provisional.
+    /// Whether the calendar answers for `year`: covered by the data file, or computed.
+    pub fn answers_for(&self, year: i32) -> bool {
+        self.years().contains(&year) || (FIRST_COMPUTED_YEAR..=LAST_COMPUTED_YEAR).contains(&year)
+    }
+
+    /// Where the calendar of `year` comes from: for a covered year the `source` given
+    /// in the data file, for a computed one the law; either followed by
+    /// "; provisional: " and the reason when the year is provisional. `None` when the
+    /// calendar does not answer for the year.
     pub fn year_source(&self, year: i32) -> Option<&str> {
         self.year(year).ok().map(|y| y.source.as_str())
     }
 
     /// Why the calendar of `year` is provisional, or `None` when it is verified (or not
-    /// covered). A covered year is provisional when the data file marks it so
+    /// answered for). A covered year is provisional when the data file marks it so
     /// (`year 2027 provisional "..."`) or marks its Kurban Ait `estimated`, e.g. "no
-    /// decree transfers are published yet; Kurban Ait (16 May) is estimated".
+    /// decree transfers are published yet; Kurban Ait (16 May) is estimated". A
+    /// computed year always is: no decree transfers are known for it and its Kurban
+    /// Ait is estimated.
     pub fn is_provisional(&self, year: i32) -> Option<&str> {
         self.year(year).ok()?.provisional.as_deref()
     }
 
-    /// What `date` is; [`CalendarError::OutOfRange`] outside the covered years.
+    /// What `date` is; [`CalendarError::OutOfRange`] in a year the calendar does not
+    /// answer for.
     pub fn day(&self, date: NaiveDate) -> Result<DayKind, CalendarError> {
         Ok(self.year(date.year())?.kind(date))
     }
 
     /// Whether `date` is a business day (a bit-set lookup, no allocation unless the
-    /// date is out of range).
+    /// date is out of range or its year is computed for the first time).
     pub fn is_business_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
         Ok(self.year(date.year())?.is_business(date))
     }
@@ -304,11 +340,23 @@ impl Calendar {
             .collect())
     }
 
-    /// The calendar of a covered `year`.
+    /// The calendar of `year`: covered, or computed (on first use), or out of range.
     fn year(&self, year: i32) -> Result<&Year, CalendarError> {
-        index(year, self.first)
-            .and_then(|i| self.data.get(i))
-            .ok_or_else(|| self.out_of_range(year))
+        if let Some(covered) = index(year, self.first).and_then(|i| self.data.get(i)) {
+            return Ok(covered);
+        }
+        let slot = index(year, FIRST_COMPUTED_YEAR)
+            .filter(|_| year <= LAST_COMPUTED_YEAR)
+            .and_then(|i| {
+                let slots = self.computed.get_or_init(|| {
+                    (FIRST_COMPUTED_YEAR..=LAST_COMPUTED_YEAR)
+                        .map(|_| OnceLock::new())
+                        .collect()
+                });
+                slots.get(i)
+            })
+            .ok_or_else(|| self.out_of_range(year))?;
+        Ok(slot.get_or_init(|| Box::new(law::compute_year(year, &self.holidays, &self.file_name))))
     }
 
     fn out_of_range(&self, year: i32) -> CalendarError {
@@ -318,6 +366,20 @@ impl Calendar {
             last: self.last,
             file: self.file_name.clone(),
         }
+    }
+
+    /// The years the calendar answers for without a gap that hold `year`: the covered
+    /// years and the computed ones, joined when they meet.
+    fn run_of(&self, year: i32) -> Option<RangeInclusive<i32>> {
+        let covered = self.first..=self.last;
+        let computed = FIRST_COMPUTED_YEAR..=LAST_COMPUTED_YEAR;
+        let meet = self.first <= LAST_COMPUTED_YEAR.saturating_add(1)
+            && FIRST_COMPUTED_YEAR <= self.last.saturating_add(1);
+        if meet {
+            let joined = self.first.min(FIRST_COMPUTED_YEAR)..=self.last.max(LAST_COMPUTED_YEAR);
+            return joined.contains(&year).then_some(joined);
+        }
+        [covered, computed].into_iter().find(|r| r.contains(&year))
     }
 
     /// Counts `n` business days from `start` (included) in `direction`.
@@ -330,6 +392,26 @@ impl Calendar {
         if n == 0 {
             return Err(CalendarError::InvalidCount { n });
         }
+        // A count of more days than are left before the end of the years answered for
+        // cannot end inside them: refuse it at once rather than walk to the end.
+        let run = self
+            .run_of(start.year())
+            .ok_or_else(|| self.out_of_range(start.year()))?;
+        let (bound, beyond) = match direction {
+            Direction::Forward => (
+                NaiveDate::from_ymd_opt(*run.end(), 12, 31),
+                run.end().saturating_add(1),
+            ),
+            Direction::Backward => (
+                NaiveDate::from_ymd_opt(*run.start(), 1, 1),
+                run.start().saturating_sub(1),
+            ),
+        };
+        let days_left = bound.map_or(0, |b| (b - start).num_days().abs() + 1);
+        if i64::from(n) > days_left {
+            return Err(self.out_of_range(beyond));
+        }
+
         let wanted = usize::try_from(n).unwrap_or(usize::MAX);
         let mut counted = Vec::new();
         let mut skipped = Vec::new();
@@ -338,8 +420,8 @@ impl Calendar {
         let mut date = start;
         let mut year_number = date.year();
         let mut year = self.year(year_number)?;
-        // Each step moves one day; `self.year` fails once the date leaves the covered
-        // years, so the loop ends after at most the covered number of days.
+        // Each step moves one day; `self.year` fails once the date leaves the years
+        // answered for, so the loop ends after at most that number of days.
         loop {
             if date.year() != year_number {
                 year_number = date.year();
@@ -429,6 +511,16 @@ enum Direction {
 
 fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// The end of [`CalendarError::OutOfRange`]'s message: how to get the year, when a
+/// data file can hold it (a year of four digits).
+fn extend_hint(year: i32, file: &str) -> String {
+    if (1..=LAST_COMPUTED_YEAR).contains(&year) {
+        format!("; extend the data file {file} to cover {year}")
+    } else {
+        String::from(", the last year a date can name")
+    }
 }
 
 /// "16 May".
