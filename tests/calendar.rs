@@ -667,6 +667,37 @@ fn a_count_says_provisional_only_when_it_touches_a_provisional_year() {
     assert!(note.contains(" 2028: computed from the law"), "{note}");
 }
 
+#[test]
+fn data_ends_soon_warns_90_days_before_the_last_verified_day() {
+    let cal = calendar();
+    let last = d("2026-12-31");
+    // 2027 is provisional: 2026 is the last verified year.
+    assert_eq!(cal.data_ends_soon(d("2026-12-01")), Some((2027, last)));
+    assert_eq!(cal.data_ends_soon(d("2026-10-02")), Some((2027, last)));
+    assert_eq!(cal.data_ends_soon(d("2026-10-01")), None);
+    assert_eq!(cal.data_ends_soon(d("2024-06-01")), None);
+    // Past the cliff it still warns.
+    assert_eq!(cal.data_ends_soon(d("2027-02-01")), Some((2027, last)));
+    assert_eq!(cal.data_ends_soon(d("2031-02-01")), Some((2027, last)));
+    // A file whose last year is verified.
+    let small = parse("small.kzcal", BASE).unwrap();
+    assert_eq!(
+        small.data_ends_soon(d("2024-12-01")),
+        Some((2025, d("2024-12-31")))
+    );
+    assert_eq!(small.data_ends_soon(d("2024-06-01")), None);
+    // Nothing verified: nothing to warn about.
+    let provisional = parse(
+        "provisional.kzcal",
+        &BASE.replace(
+            "year 2024 source",
+            "year 2024 provisional \"a test\" source",
+        ),
+    )
+    .unwrap();
+    assert_eq!(provisional.data_ends_soon(d("2024-12-01")), None);
+}
+
 // ---------------------------------------------------------------------------
 // Years the data does not cover: computed from the law, provisional
 // ---------------------------------------------------------------------------

@@ -51,6 +51,9 @@ pub const FIRST_COMPUTED_YEAR: i32 = 2012;
 /// name (`YYYY-MM-DD`). Later years are [`CalendarError::OutOfRange`].
 pub const LAST_COMPUTED_YEAR: i32 = 9999;
 
+/// How close to the end of the last verified year [`Calendar::data_ends_soon`] warns.
+pub const DATA_ENDS_SOON_DAYS: i64 = 90;
+
 /// What a date is in the calendar, with the reason when it is not an ordinary day.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -293,6 +296,20 @@ impl Calendar {
     /// Ait is estimated.
     pub fn is_provisional(&self, year: i32) -> Option<&str> {
         self.year(year).ok()?.provisional.as_deref()
+    }
+
+    /// The warning before the cliff: when the last verified covered year (the last one
+    /// that is not provisional) ends within [`DATA_ENDS_SOON_DAYS`] (90) days of
+    /// `today`, or has already ended, the year to add or to verify next and the last
+    /// verified day (31 December of that year). `None` when it ends later, or when no
+    /// covered year is verified.
+    pub fn data_ends_soon(&self, today: NaiveDate) -> Option<(i32, NaiveDate)> {
+        let verified = (self.first..=self.last)
+            .rev()
+            .find(|year| self.is_provisional(*year).is_none())?;
+        let last_day = NaiveDate::from_ymd_opt(verified, 12, 31)?;
+        ((last_day - today).num_days() <= DATA_ENDS_SOON_DAYS)
+            .then(|| (verified.saturating_add(1), last_day))
     }
 
     /// What `date` is; [`CalendarError::OutOfRange`] in a year the calendar does not
