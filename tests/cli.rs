@@ -251,12 +251,13 @@ fn calendar_lists_the_days_of_2024() {
 
 #[test]
 fn calendar_refuses_a_year_without_data() {
+    // Years from 2012 on are computed from the law; 2011 has no data.
     kzrules()
-        .args(["calendar", "2031"])
+        .args(["calendar", "2011"])
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("2031"))
+        .stderr(predicate::str::contains("2011"))
         .stderr(predicate::str::contains("calendar.kzcal"));
 }
 
@@ -296,13 +297,14 @@ fn explain_names_the_skipped_days() {
 fn a_deadline_past_the_calendar_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("future.json");
-    std::fs::write(&path, case("future", "2031-03-03", "2031-03-04")).unwrap();
+    // Thursday 30 December 9999: day 3 falls in 10000, after the last computed year.
+    std::fs::write(&path, case("future", "9999-12-30", "9999-12-31")).unwrap();
     kzrules()
         .args(["check", path.to_str().unwrap()])
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("2031"))
+        .stderr(predicate::str::contains("10000"))
         .stderr(predicate::str::contains("calendar.kzcal"));
 }
 

@@ -171,9 +171,9 @@ fn tokenize(line: &str, base: usize, file: u32) -> Result<Vec<Tok>, Span> {
 const KEYWORDS: [&str; 5] = ["covers", "year", "holiday", "kurban_ait", "transfer"];
 
 const COVERS_SHAPE: &str = "write `covers FIRST to LAST`, e.g. `covers 2019 to 2026`";
-const YEAR_SHAPE: &str = "write `year YYYY source \"...\"`";
+const YEAR_SHAPE: &str = "write `year YYYY [provisional \"REASON\"] source \"...\"`, e.g. `year 2027 provisional \"no decree transfers are published yet\" source \"...\"`";
 const HOLIDAY_SHAPE: &str = "write `holiday \"NAME\" MM-DD [never_moves] [from YYYY-MM-DD] [until YYYY-MM-DD] [source \"...\"]`";
-const KURBAN_SHAPE: &str = "write `kurban_ait YYYY-MM-DD [source \"...\"]`";
+const KURBAN_SHAPE: &str = "write `kurban_ait YYYY-MM-DD [estimated] [source \"...\"]`";
 const TRANSFER_SHAPE: &str =
     "write `transfer day_off YYYY-MM-DD working YYYY-MM-DD decree \"...\" source \"...\"`";
 const DATE_HELP: &str = "write dates as YYYY-MM-DD, e.g. 2024-05-08";
@@ -339,11 +339,22 @@ fn parse_year_line(cx: &mut Cx<'_>, kw: &Tok, rest: &[Tok], line_span: Span) -> 
     let opts = parse_options(
         cx,
         rest.get(1..).unwrap_or_default(),
-        &[("source", Opt::Text)],
+        &[("provisional", Opt::Text), ("source", Opt::Text)],
         "year",
         YEAR_SHAPE,
     )?;
     let year = year?;
+    let provisional = text_option(&opts, "provisional");
+    if let (Some(found), None) = (opts.get("provisional"), &provisional) {
+        let span = found.value.map_or(line_span, |tok| tok.span);
+        cx.syntax(
+            span,
+            format!("year {year}: `provisional` needs the reason in words"),
+            "empty reason",
+            YEAR_SHAPE,
+        );
+        return None;
+    }
     let source = text_option(&opts, "source");
     let Some(source) = source else {
         cx.missing_source(format!("year {year}"), line_span);
@@ -352,6 +363,7 @@ fn parse_year_line(cx: &mut Cx<'_>, kw: &Tok, rest: &[Tok], line_span: Span) -> 
     Some(YearDef {
         year,
         source,
+        provisional,
         span: line_span,
     })
 }
@@ -436,15 +448,16 @@ fn parse_kurban(cx: &mut Cx<'_>, kw: &Tok, rest: &[Tok], line_span: Span) -> Opt
         return None;
     };
     let date = parse_date(cx, date_tok);
-    parse_options(
+    let opts = parse_options(
         cx,
         rest.get(1..).unwrap_or_default(),
-        &[("source", Opt::Text)],
+        &[("estimated", Opt::Flag), ("source", Opt::Text)],
         "kurban_ait",
         KURBAN_SHAPE,
     )?;
     Some(KurbanDef {
         date: date?,
+        estimated: opts.contains_key("estimated"),
         span: line_span,
     })
 }

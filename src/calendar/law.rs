@@ -1,5 +1,6 @@
 //! The law applied to what the calendar data file states: from the [`Facts`] that
-//! `file.rs` reads, [`build`] computes the [`Calendar`].
+//! `file.rs` reads, [`build`] computes the [`Calendar`] of the covered years, and
+//! [`compute_year`] the calendar of a year the data does not cover, from the law alone.
 //!
 //! It first checks the facts as a whole (one `covers` line, one `year` and one
 //! `kurban_ait` line per covered year, nothing defined twice, nothing outside the
@@ -13,14 +14,22 @@
 //! 3. [`check_transfers`]: a decree moves a day off from a Saturday or Sunday to a
 //!    weekday (Labour Code art. 85 p. 3), checked against the days off of 1 and 2;
 //!
-//! and finally keeps the business days of every year as a bit set
-//! ([`business_bits`]). Every problem is a [`Diagnostic`] at its place in the file.
+//! and finally keeps every year as a [`Year`]: a bit set of its business days and its
+//! special days ([`year_of`]). Every problem is a [`Diagnostic`] at its place in the
+//! file.
+//!
+//! A year the data does not cover goes through mechanisms 1 and 2 only, with the
+//! holidays of the file in force that year and Kurban Ait estimated from the Islamic
+//! calendar ([`estimated_kurban_ait`]); it is provisional ([`compute_year`]).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
+use icu_calendar::cal::Hijri;
+use icu_calendar::{Date, Iso};
 
-use super::{is_weekend, weekday_name, Calendar, DayKind};
+use super::{day_month, is_weekend, weekday_name, Calendar, DayKind, Year};
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, Span};
 
@@ -38,11 +47,13 @@ pub(super) struct CoversDef {
     pub(super) span: Span,
 }
 
-/// A `year YYYY source "..."` line.
+/// A `year YYYY [provisional "..."] source "..."` line.
 #[derive(Debug, Clone)]
 pub(super) struct YearDef {
     pub(super) year: i32,
     pub(super) source: String,
+    /// Why the year's calendar is provisional, when it is marked so.
+    pub(super) provisional: Option<String>,
     pub(super) span: Span,
 }
 
@@ -59,11 +70,20 @@ pub(super) struct HolidayDef {
     pub(super) span: Span,
 }
 
-/// A `kurban_ait YYYY-MM-DD` line.
+/// A `kurban_ait YYYY-MM-DD [estimated]` line.
 #[derive(Debug, Clone)]
 pub(super) struct KurbanDef {
     pub(super) date: NaiveDate,
+    /// The date is estimated, not yet announced.
+    pub(super) estimated: bool,
     pub(super) span: Span,
+}
+
+/// A first day of Kurban Ait, announced or estimated.
+#[derive(Debug, Clone, Copy)]
+struct KurbanDay {
+    date: NaiveDate,
+    estimated: bool,
 }
 
 /// A `transfer day_off ... working ... decree "..."` line.
@@ -181,26 +201,156 @@ pub(super) fn build(
     };
     let range = range_start..=range_end;
 
-    let year_sources = check_years(&mut cx, covers, &facts.years);
+    let year_defs = check_years(&mut cx, covers, &facts.years);
     let kurban = check_kurban_ait(&mut cx, covers, &facts.kurban);
     let holidays = check_holidays(&mut cx, &facts.holidays);
 
     // Mechanism 1: holidays (and Kurban Ait) as days off.
-    let on_date = holiday_dates(first, last, &holidays, &kurban);
+    let kurban_days: BTreeMap<i32, Vec<KurbanDay>> = kurban
+        .iter()
+        .map(|(year, def)| {
+            let day = KurbanDay {
+                date: def.date,
+                estimated: def.estimated,
+            };
+            (*year, vec![day])
+        })
+        .collect();
+    let on_date = holiday_dates(first, last, &holidays, &kurban_days);
     // Mechanism 2: weekend holidays move their days off.
     let moved = weekend_moves(&on_date, range_end);
+    let mut special = special_days(&on_date, &moved);
 
+    // Mechanism 3: decree transfers, checked against the days off of mechanisms 1-2.
+    let applied = check_transfers(&mut cx, covers, &facts.transfers, &special);
+    special.extend(applied);
+    special.retain(|date, _| range.contains(date));
+
+    let data = (first..=last)
+        .map(|year| {
+            let (source, marked) = match year_defs.get(&year) {
+                Some(def) => (def.source.clone(), def.provisional.clone()),
+                None => (String::new(), None),
+            };
+            let estimated: Vec<NaiveDate> = kurban_days
+                .get(&year)
+                .into_iter()
+                .flatten()
+                .filter(|day| day.estimated)
+                .map(|day| day.date)
+                .collect();
+            let mut reasons: Vec<String> = marked.into_iter().collect();
+            if !estimated.is_empty() {
+                reasons.push(format!(
+                    "Kurban Ait ({}) is estimated",
+                    dates_text(&estimated)
+                ));
+            }
+            let provisional = (!reasons.is_empty()).then(|| reasons.join("; "));
+            let source = match &provisional {
+                Some(reason) => format!("{source}; provisional: {reason}"),
+                None => source,
+            };
+            year_of(year, &special, source, provisional)
+        })
+        .collect();
+
+    Some(Calendar {
+        file_name: file.name.clone(),
+        first,
+        last,
+        data,
+        holidays,
+        computed: OnceLock::new(),
+    })
+}
+
+/// The calendar of `year`, which the data file `file_name` does not cover, computed
+/// from the law: the `holidays` in force that year (mechanism 1), the weekend move
+/// (mechanism 2), no decree transfers, and the first day of Kurban Ait estimated from
+/// the Islamic calendar. It is always provisional.
+pub(super) fn compute_year(year: i32, holidays: &[HolidayDef], file_name: &str) -> Year {
+    let estimated = estimated_kurban_ait(year);
+    let days = estimated
+        .iter()
+        .map(|date| KurbanDay {
+            date: *date,
+            estimated: true,
+        })
+        .collect();
+    let kurban_days = BTreeMap::from([(year, days)]);
+    let on_date = holiday_dates(year, year, holidays, &kurban_days);
+    let special = match NaiveDate::from_ymd_opt(year, 12, 31) {
+        Some(dec31) => special_days(&on_date, &weekend_moves(&on_date, dec31)),
+        None => BTreeMap::new(),
+    };
+    let kurban = if estimated.is_empty() {
+        String::from("Kurban Ait could not be estimated")
+    } else {
+        format!("Kurban Ait ({}) is estimated", dates_text(&estimated))
+    };
+    let reason = format!(
+        "computed from the law without the year's decree transfers (not in {file_name}); {kurban}"
+    );
+    let source = format!(
+        "computed from the holidays of {file_name} in force in {year} (Law \"On holidays\" art. 5), the weekend move (Labour Code art. 84 p. 5) and Kurban Ait from the Umm al-Qura calendar; provisional: {reason}"
+    );
+    year_of(year, &special, source, Some(reason))
+}
+
+/// The first day of Kurban Ait, 10 Dhu al-Hijjah, in the Gregorian `year`, estimated
+/// from the Umm al-Qura calendar (ICU4X; outside 1882-2174 its tabular fallback).
+/// A Gregorian year holds one such day, or two (the Islamic year is 354 or 355 days
+/// long): both are returned, in date order. The Spiritual Administration of Muslims of
+/// Kazakhstan announces the real date: since 2012 the same day, except a day later in
+/// 2015 and 2016 (24 September, 12 September; dates of the `holidays` package).
+pub fn estimated_kurban_ait(year: i32) -> Vec<NaiveDate> {
+    let hijri = Hijri::new_umm_al_qura();
+    let Ok(jan1) = Date::try_new_iso(year, 1, 1) else {
+        return Vec::new();
+    };
+    // The Islamic year under way on 1 January; its 10 Dhu al-Hijjah may still fall in
+    // this Gregorian year, and that of the next Islamic year may too. The one after
+    // starts more than 354 days after 1 January, so its Dhu al-Hijjah is later still.
+    let islamic = jan1.to_calendar(hijri).year().extended_year();
+    (islamic..=islamic.saturating_add(1))
+        .filter_map(|h| Date::try_new_hijri_with_calendar(h, 12, 10, hijri).ok())
+        .filter_map(|date| {
+            let iso = date.to_calendar(Iso);
+            NaiveDate::from_ymd_opt(
+                iso.year().extended_year(),
+                u32::from(iso.month().ordinal),
+                u32::from(iso.day_of_month().0),
+            )
+        })
+        .filter(|date| date.year() == year)
+        .collect()
+}
+
+/// "16 May" or "4 January and 24 December".
+fn dates_text(dates: &[NaiveDate]) -> String {
+    let texts: Vec<String> = dates.iter().map(|date| day_month(*date)).collect();
+    texts.join(" and ")
+}
+
+/// The day kinds of mechanisms 1-2: a holiday on its date (estimated when one of the
+/// holidays on it is), a moved day off on its new date.
+fn special_days(
+    on_date: &BTreeMap<NaiveDate, Vec<HolidayHit>>,
+    moved: &BTreeMap<NaiveDate, (String, NaiveDate)>,
+) -> BTreeMap<NaiveDate, DayKind> {
     let mut special: BTreeMap<NaiveDate, DayKind> = BTreeMap::new();
-    for (date, hits) in &on_date {
+    for (date, hits) in on_date {
         let names: Vec<&str> = hits.iter().map(|hit| hit.name.as_str()).collect();
-        special.insert(
-            *date,
-            DayKind::Holiday {
-                name: names.join(" and "),
-            },
-        );
+        let name = names.join(" and ");
+        let kind = if hits.iter().any(|hit| hit.estimated) {
+            DayKind::EstimatedHoliday { name }
+        } else {
+            DayKind::Holiday { name }
+        };
+        special.insert(*date, kind);
     }
-    for (date, (name, from)) in &moved {
+    for (date, (name, from)) in moved {
         special.insert(
             *date,
             DayKind::MovedHoliday {
@@ -209,42 +359,31 @@ pub(super) fn build(
             },
         );
     }
-
-    // Mechanism 3: decree transfers, checked against the days off of mechanisms 1-2.
-    let applied = check_transfers(&mut cx, covers, &facts.transfers, &special);
-    special.extend(applied);
-    special.retain(|date, _| range.contains(date));
-
-    Some(Calendar {
-        file_name: file.name.clone(),
-        first,
-        last,
-        business: business_bits(first, last, &special),
-        special,
-        year_sources,
-    })
+    special
 }
 
 fn is_covered(covers: &CoversDef, year: i32) -> bool {
     (covers.first..=covers.last).contains(&year)
 }
 
-/// One `year` line per covered year; returns the sources by year.
-fn check_years(cx: &mut Checks<'_>, covers: &CoversDef, defs: &[YearDef]) -> BTreeMap<i32, String> {
-    let mut sources: BTreeMap<i32, String> = BTreeMap::new();
-    let mut spans: BTreeMap<i32, Span> = BTreeMap::new();
+/// One `year` line per covered year; returns the lines by year.
+fn check_years<'d>(
+    cx: &mut Checks<'_>,
+    covers: &CoversDef,
+    defs: &'d [YearDef],
+) -> BTreeMap<i32, &'d YearDef> {
+    let mut years: BTreeMap<i32, &YearDef> = BTreeMap::new();
     for def in defs {
         if !is_covered(covers, def.year) {
             cx.outside_covers(covers, format!("year {}", def.year), def.span);
-        } else if let Some(first_span) = spans.get(&def.year) {
-            cx.duplicate(&format!("year {}", def.year), def.span, *first_span);
+        } else if let Some(first) = years.get(&def.year) {
+            cx.duplicate(&format!("year {}", def.year), def.span, first.span);
         } else {
-            spans.insert(def.year, def.span);
-            sources.insert(def.year, def.source.clone());
+            years.insert(def.year, def);
         }
     }
     for year in covers.first..=covers.last {
-        if !sources.contains_key(&year) {
+        if !years.contains_key(&year) {
             let d = cx
                 .error(
                     "kzrules::calendar::missing_year",
@@ -256,27 +395,25 @@ fn check_years(cx: &mut Checks<'_>, covers: &CoversDef, defs: &[YearDef]) -> BTr
             cx.push(d);
         }
     }
-    sources
+    years
 }
 
-/// One `kurban_ait` line per covered year; returns the dates by year.
-fn check_kurban_ait(
+/// One `kurban_ait` line per covered year; returns the lines by year.
+fn check_kurban_ait<'d>(
     cx: &mut Checks<'_>,
     covers: &CoversDef,
-    defs: &[KurbanDef],
-) -> BTreeMap<i32, NaiveDate> {
-    let mut dates: BTreeMap<i32, NaiveDate> = BTreeMap::new();
-    let mut spans: BTreeMap<i32, Span> = BTreeMap::new();
+    defs: &'d [KurbanDef],
+) -> BTreeMap<i32, &'d KurbanDef> {
+    let mut dates: BTreeMap<i32, &KurbanDef> = BTreeMap::new();
     for def in defs {
         let year = def.date.year();
         if !is_covered(covers, year) {
             cx.outside_covers(covers, format!("kurban_ait {}", def.date), def.span);
-        } else if let Some(first_span) = spans.get(&year) {
+        } else if let Some(first) = dates.get(&year) {
             let what = format!("the first day of Kurban Ait of {year}");
-            cx.duplicate(&what, def.span, *first_span);
+            cx.duplicate(&what, def.span, first.span);
         } else {
-            spans.insert(year, def.span);
-            dates.insert(year, def.date);
+            dates.insert(year, def);
         }
     }
     for year in covers.first..=covers.last {
@@ -296,8 +433,8 @@ fn check_kurban_ait(
 }
 
 /// Two definitions of one month-day must not overlap in time; returns the others.
-fn check_holidays<'d>(cx: &mut Checks<'_>, defs: &'d [HolidayDef]) -> Vec<&'d HolidayDef> {
-    let mut holidays: Vec<&HolidayDef> = Vec::new();
+fn check_holidays(cx: &mut Checks<'_>, defs: &[HolidayDef]) -> Vec<HolidayDef> {
+    let mut holidays: Vec<HolidayDef> = Vec::new();
     for def in defs {
         let clash = holidays.iter().find(|other| {
             other.month == def.month
@@ -311,7 +448,7 @@ fn check_holidays<'d>(cx: &mut Checks<'_>, defs: &'d [HolidayDef]) -> Vec<&'d Ho
             );
             cx.duplicate(&what, def.span, other.span);
         } else {
-            holidays.push(def);
+            holidays.push(def.clone());
         }
     }
     holidays
@@ -323,14 +460,16 @@ struct HolidayHit {
     name: String,
     /// Whether its day off moves when it falls on a weekend.
     moves: bool,
+    /// Whether its date is estimated (Kurban Ait not yet announced).
+    estimated: bool,
 }
 
 /// Mechanism 1: the holidays in force (and Kurban Ait) on each date of the years.
 fn holiday_dates(
     first: i32,
     last: i32,
-    holidays: &[&HolidayDef],
-    kurban: &BTreeMap<i32, NaiveDate>,
+    holidays: &[HolidayDef],
+    kurban: &BTreeMap<i32, Vec<KurbanDay>>,
 ) -> BTreeMap<NaiveDate, Vec<HolidayHit>> {
     let mut on_date: BTreeMap<NaiveDate, Vec<HolidayHit>> = BTreeMap::new();
     for year in first..=last {
@@ -350,13 +489,15 @@ fn holiday_dates(
                 on_date.entry(date).or_default().push(HolidayHit {
                     name: def.name.clone(),
                     moves: !def.never_moves,
+                    estimated: false,
                 });
             }
         }
-        if let Some(date) = kurban.get(&year) {
-            on_date.entry(*date).or_default().push(HolidayHit {
+        for day in kurban.get(&year).into_iter().flatten() {
+            on_date.entry(day.date).or_default().push(HolidayHit {
                 name: KURBAN_AIT.to_string(),
                 moves: false,
+                estimated: day.estimated,
             });
         }
     }
@@ -460,7 +601,7 @@ fn check_transfers(
         // The working day must be an ordinary weekend day, or a weekday off only
         // because a weekend holiday moved there.
         let working_reason = match special.get(&def.working) {
-            Some(DayKind::Holiday { name }) => {
+            Some(DayKind::Holiday { name } | DayKind::EstimatedHoliday { name }) => {
                 let d = cx
                     .error(
                         "kzrules::calendar::transfer_working_is_holiday",
@@ -522,28 +663,53 @@ fn check_transfers(
     applied
 }
 
-/// The bit sets of business days, one per year (bit `ordinal0` of the year).
-fn business_bits(first: i32, last: i32, special: &BTreeMap<NaiveDate, DayKind>) -> Vec<[u64; 6]> {
-    let mut business = Vec::new();
-    for year in first..=last {
-        let mut bits = [0u64; 6];
-        let mut date = NaiveDate::from_ymd_opt(year, 1, 1);
-        while let Some(d) = date.filter(|d| d.year() == year) {
-            let is_business = match special.get(&d) {
-                Some(kind) => kind.is_business(),
-                None => !is_weekend(d),
-            };
-            if is_business {
-                let ordinal = usize::try_from(d.ordinal0()).unwrap_or(0);
-                if let Some(word) = bits.get_mut(ordinal / 64) {
-                    *word |= 1u64 << (ordinal % 64);
-                }
+/// The [`Year`] `year` out of the special days of the years (`special`): its bit set
+/// of business days (bit `ordinal0` of the year) and its own special days.
+fn year_of(
+    year: i32,
+    special: &BTreeMap<NaiveDate, DayKind>,
+    source: String,
+    provisional: Option<String>,
+) -> Year {
+    let mut business = [0u64; 6];
+    let (Some(jan1), Some(dec31)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Year {
+            business,
+            special: BTreeMap::new(),
+            source,
+            provisional,
+        };
+    };
+    let set = |bits: &mut [u64; 6], date: NaiveDate, on: bool| {
+        let ordinal = usize::try_from(date.ordinal0()).unwrap_or(0);
+        if let Some(word) = bits.get_mut(ordinal / 64) {
+            let bit = 1u64 << (ordinal % 64);
+            if on {
+                *word |= bit;
+            } else {
+                *word &= !bit;
             }
-            date = d.succ_opt();
         }
-        business.push(bits);
+    };
+    for date in jan1.iter_days().take_while(|d| *d <= dec31) {
+        set(&mut business, date, !is_weekend(date));
     }
-    business
+    let own: BTreeMap<NaiveDate, DayKind> = special
+        .range(jan1..=dec31)
+        .map(|(date, kind)| (*date, kind.clone()))
+        .collect();
+    for (date, kind) in &own {
+        set(&mut business, *date, kind.is_business());
+    }
+    Year {
+        business,
+        special: own,
+        source,
+        provisional,
+    }
 }
 
 /// Whether two periods `[from, until]` (open where `None`) share a day.
