@@ -193,7 +193,10 @@ fn bench_stages(c: &mut Criterion) {
                         &program,
                         f,
                         f.as_of.unwrap_or_else(today),
-                        Options { trace: true },
+                        Options {
+                            trace: true,
+                            ..Options::default()
+                        },
                     )
                     .is_ok()
                 })

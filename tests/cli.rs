@@ -294,18 +294,51 @@ fn explain_names_the_skipped_days() {
 }
 
 #[test]
-fn a_deadline_past_the_calendar_is_a_clear_error() {
+fn a_deadline_in_a_provisional_year_is_judged_and_flagged() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("future.json");
-    // Thursday 30 December 9999: day 3 falls in 10000, after the last computed year.
-    std::fs::write(&path, case("future", "9999-12-30", "9999-12-31")).unwrap();
+    let path = dir.path().join("new-year.json");
+    // Wednesday 30 December 2026: 30 and 31 December are days 1-2; 1-4 January 2027 are
+    // off (New Year, the weekend, Saturday 2 January moved to Monday 4 January); Tuesday
+    // 5 January is day 3, on the provisional calendar of 2027.
+    let text = r#"{"case": "new-year", "as_of": "2027-01-20", "person": {"citizenship": "GB"}, "host": {"kind": "legal_entity", "size": "large"}, "events": [{"kind": "entry", "date": "2026-12-30"}, {"kind": "notification", "date": "2027-01-05"}]}"#;
+    std::fs::write(&path, text).unwrap();
+    let out = kzrules()
+        .args(["check", "--format", "json", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let o = &v["obligations"][0];
+    assert_eq!(o["rule"], "arrival_notification");
+    assert_eq!(o["due"], "2027-01-05");
+    assert_eq!(o["status"], "met");
+    let why = o["provisional"].as_str().unwrap();
+    assert!(why.contains("2027"), "{why}");
     kzrules()
         .args(["check", path.to_str().unwrap()])
         .assert()
+        .code(0)
+        .stdout(predicate::str::contains("due 2027-01-05*"))
+        .stdout(predicate::str::contains("* provisional: "));
+    kzrules()
+        .args(["check", "--strict-calendar", path.to_str().unwrap()])
+        .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("10000"))
-        .stderr(predicate::str::contains("calendar.kzcal"));
+        .stderr(predicate::str::contains("kzrules::calendar::provisional"));
+}
+
+#[test]
+fn the_calendar_of_2027_is_listed_as_provisional() {
+    kzrules()
+        .args(["calendar", "2027"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("# provisional:"))
+        .stdout(predicate::str::contains("2027-01-04 Mon off"))
+        .stdout(predicate::str::contains(
+            "2027-03-15 Mon off     Constitution Day",
+        ));
 }
 
 #[test]

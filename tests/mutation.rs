@@ -142,7 +142,15 @@ fn no_panic<T>(what: impl FnOnce() -> T) -> Result<T, String> {
 fn check(program: &Program, text: &str, trace: bool) {
     if let Ok(facts) = read_case(text) {
         let as_of = facts.as_of.unwrap_or_else(day);
-        let _ = evaluate_with(program, &facts, as_of, Options { trace });
+        let _ = evaluate_with(
+            program,
+            &facts,
+            as_of,
+            Options {
+                trace,
+                ..Options::default()
+            },
+        );
     }
 }
 
@@ -566,9 +574,15 @@ fn mutated_cases_never_panic() {
             }
             if let Ok(facts) = read {
                 let as_of = facts.as_of.unwrap_or_else(day);
-                if let Ok((result, _)) =
-                    evaluate_with(&program, &facts, as_of, Options { trace: n % 2 == 0 })
-                {
+                if let Ok((result, _)) = evaluate_with(
+                    &program,
+                    &facts,
+                    as_of,
+                    Options {
+                        trace: n % 2 == 0,
+                        ..Options::default()
+                    },
+                ) {
                     let _ = serde_json::to_string(&result).unwrap();
                     judged += 1;
                 }

@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
                 .or_else(|| NaiveDate::from_ymd_opt(2024, 6, 1))
                 .unwrap_or_default();
             let trace = data.len() % 2 == 0;
-            if let Ok((result, _)) = evaluate_with(program(), &facts, as_of, Options { trace }) {
+            if let Ok((result, _)) = evaluate_with(program(), &facts, as_of, Options { trace, ..Options::default() }) {
                 let _ = kzrules::report::json::line(&result);
                 let _ = kzrules::report::text::render(&result, false);
             }

@@ -21,6 +21,9 @@ pub(super) fn calendar(args: &[String], rules: Option<&Path>) -> u8 {
             match calendar.year_listing(year) {
                 Ok(days) => {
                     let mut out = String::new();
+                    if let Some(why) = calendar.is_provisional(year) {
+                        out.push_str(&format!("# provisional: {why}\n"));
+                    }
                     for (date, kind) in days {
                         let what = if kind.is_business() { "working" } else { "off" };
                         out.push_str(&format!(
@@ -64,6 +67,9 @@ pub(super) fn calendar(args: &[String], rules: Option<&Path>) -> u8 {
                                 s.date.format("%a"),
                                 s.reason
                             ));
+                        }
+                        if let Some(note) = &count.provisional {
+                            out.push_str(&format!("  provisional: {note}\n"));
                         }
                         write_stdout(&out)
                     }

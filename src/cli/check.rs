@@ -16,7 +16,12 @@ use crate::load::inputs::{read_case_file, CaseLines, CaseText, Input};
 use crate::report::{CaseFailure, FailureDetail, Format, Outcome, Renderer};
 
 /// Check one case's text.
-fn check_one(program: &Program, case: &CaseText, as_of: Option<NaiveDate>) -> Outcome {
+fn check_one(
+    program: &Program,
+    case: &CaseText,
+    as_of: Option<NaiveDate>,
+    options: Options,
+) -> Outcome {
     let text = match &case.text {
         Ok(t) => t,
         Err(error) => {
@@ -32,7 +37,7 @@ fn check_one(program: &Program, case: &CaseText, as_of: Option<NaiveDate>) -> Ou
         Err(e) => return Outcome::Failed(Box::new(CaseFailure::unreadable(&case.input, &e))),
     };
     let day = judging_day(as_of, facts.as_of);
-    match evaluate_with(program, &facts, day, Options::default()) {
+    match evaluate_with(program, &facts, day, options) {
         Ok((mut result, _)) => {
             result.receipt = Some(receipt(program));
             Outcome::Checked(Box::new(result))
@@ -67,6 +72,7 @@ struct Piece {
 struct Batch<'a> {
     program: &'a Program,
     as_of: Option<NaiveDate>,
+    options: Options,
     renderer: Renderer,
     out: std::io::BufWriter<std::io::StdoutLock<'static>>,
     worst: u8,
@@ -78,13 +84,14 @@ impl Batch<'_> {
     fn run(&mut self, cases: Vec<CaseText>) {
         let program = self.program;
         let as_of = self.as_of;
+        let options = self.options;
         let renderer = &self.renderer;
         // Check and render on the worker threads, so that the result is built, turned
         // into text and freed on one thread; this thread only writes in input order.
         let pieces: Vec<Piece> = cases
             .par_iter()
             .map(|c| {
-                let outcome = check_one(program, c, as_of);
+                let outcome = check_one(program, c, as_of, options);
                 let mut totals = crate::report::markdown::Totals::default();
                 totals.add(&outcome);
                 Piece {
@@ -146,8 +153,13 @@ pub(super) fn check(
     inputs: &[PathBuf],
     rules: Option<&Path>,
     as_of: Option<NaiveDate>,
+    strict_calendar: bool,
     format: Format,
 ) -> u8 {
+    let options = Options {
+        trace: false,
+        strict_calendar,
+    };
     let program = match load_program(rules) {
         Ok(p) => p,
         Err(code) => return code,
@@ -167,6 +179,7 @@ pub(super) fn check(
     let mut batch = Batch {
         program: &program,
         as_of,
+        options,
         renderer: Renderer::new(format, colour),
         out: std::io::BufWriter::new(std::io::stdout().lock()),
         worst: 0,
@@ -176,7 +189,7 @@ pub(super) fn check(
     if single {
         // One case: nothing on standard output unless it could be checked.
         if let Some(Input::File(path)) = sources.first() {
-            let outcome = check_one(&program, &read_case_file(path), as_of);
+            let outcome = check_one(&program, &read_case_file(path), as_of, options);
             if let Outcome::Failed(f) = &outcome {
                 eprintln!("{}", f.one_line());
                 return 2;

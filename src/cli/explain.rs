@@ -58,8 +58,15 @@ pub(super) fn explain(
         }
     };
     let day = judging_day(as_of, facts.as_of);
-    let (result, explanations) = match evaluate_with(&program, &facts, day, Options { trace: true })
-    {
+    let (result, explanations) = match evaluate_with(
+        &program,
+        &facts,
+        day,
+        Options {
+            trace: true,
+            strict_calendar: false,
+        },
+    ) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{:?}", miette::Report::new(e));

@@ -56,6 +56,11 @@ pub enum Command {
         /// (today's date in Kazakhstan, UTC+5, whatever the machine's time zone).
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
+        /// Refuse a case whose deadline is counted over a provisional calendar year
+        /// (no decree transfers published yet, or an estimated holiday) instead of
+        /// giving the result marked provisional.
+        #[arg(long)]
+        strict_calendar: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -174,8 +179,9 @@ fn dispatch(cli: Cli) -> u8 {
             inputs,
             rules,
             as_of,
+            strict_calendar,
             format,
-        } => check::check(&inputs, rules.as_deref(), as_of, format),
+        } => check::check(&inputs, rules.as_deref(), as_of, strict_calendar, format),
         Command::Compile { dir, format } => compile::compile_command(dir.as_deref(), format),
         Command::Explain {
             case,

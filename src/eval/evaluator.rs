@@ -24,16 +24,17 @@ use crate::vocab::{PeriodUnit, Unit, Window};
 /// Why a case could not be judged.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum EvalError {
-    /// A deadline falls in a year the calendar has no data for.
-    #[error("case `{case}`: {source}")]
-    #[diagnostic(code(kzrules::calendar::out_of_range), help("{help}"))]
-    Calendar {
+    /// With `strict_calendar`: a deadline counted over a provisional calendar year.
+    #[error("case `{case}`: a deadline depends on a provisional calendar: {reason}")]
+    #[diagnostic(
+        code(kzrules::calendar::provisional),
+        help("the year's calendar is not final (no decree transfers published, or an estimated holiday); judge without --strict-calendar to get the provisional result, or complete the year in the calendar file (docs/calendar.md)")
+    )]
+    ProvisionalCalendar {
         /// The case id.
         case: String,
-        /// The calendar's error.
-        source: Box<CalendarError>,
-        /// What to do.
-        help: String,
+        /// Which days and why.
+        reason: String,
     },
 }
 
@@ -41,7 +42,7 @@ impl EvalError {
     /// The error's stable code (docs/errors.md), as its diagnostic gives it.
     pub fn code(&self) -> &'static str {
         match self {
-            EvalError::Calendar { .. } => "kzrules::calendar::out_of_range",
+            EvalError::ProvisionalCalendar { .. } => "kzrules::calendar::provisional",
         }
     }
 }
@@ -51,6 +52,9 @@ impl EvalError {
 pub struct Options {
     /// Record the derivation of each result.
     pub trace: bool,
+    /// Refuse a case whose deadline is counted over a provisional calendar year, rather
+    /// than give the provisional result.
+    pub strict_calendar: bool,
 }
 
 /// Three-valued truth: a condition may be undecidable for want of a fact.
@@ -89,6 +93,8 @@ struct Draft<'p> {
     trigger: Trigger,
     earliest_fulfilment: NaiveDate,
     due: NaiveDate,
+    /// Why the due day is provisional (a count over a provisional calendar year).
+    provisional: Option<String>,
     steps: Vec<Step>,
     covered: Vec<CoverageId>,
 }
@@ -114,6 +120,7 @@ pub fn evaluate_with(
         facts,
         as_of,
         trace: options.trace,
+        strict_calendar: options.strict_calendar,
         result: CheckResult {
             case: facts.case.clone(),
             as_of,
@@ -145,6 +152,7 @@ struct Run<'p, 'f> {
     facts: &'f Facts,
     as_of: NaiveDate,
     trace: bool,
+    strict_calendar: bool,
     result: CheckResult,
     explanations: Vec<Explanation>,
     drafts: Vec<Draft<'p>>,
@@ -232,13 +240,24 @@ impl<'p> Run<'p, '_> {
         }
     }
 
-    fn calendar_error(&self, source: CalendarError) -> EvalError {
-        EvalError::Calendar {
-            case: self.facts.case.clone(),
-            help: String::from(
-                "add the year's holidays, Kurban Ait date and decree transfers (docs/calendar.md, \"How to add a year\")",
-            ),
-            source: Box::new(source),
+    /// A deadline the calendar cannot count (a day before 2012 or after 9999): this
+    /// duty is reported as undatable with the reason; the rest of the case is judged.
+    fn undatable(&mut self, rule: &Rule, day: NaiveDate, error: &CalendarError) {
+        self.need(
+            rule,
+            String::from("calendar"),
+            format!("the deadline counted from {day} cannot be dated: {error}"),
+        );
+    }
+
+    /// A provisional count's reason, or with `strict_calendar` the refusal.
+    fn provisional_allowed(&self, reason: Option<String>) -> Result<Option<String>, EvalError> {
+        match reason {
+            Some(reason) if self.strict_calendar => Err(EvalError::ProvisionalCalendar {
+                case: self.facts.case.clone(),
+                reason,
+            }),
+            other => Ok(other),
         }
     }
 
@@ -431,16 +450,20 @@ impl<'p> Run<'p, '_> {
         };
         let fulfilment = first.fulfilment;
 
-        // The due day: the earliest of every applicable deadline.
-        let mut due: Option<NaiveDate> = None;
+        // The due day: the earliest of every applicable deadline, provisional when the
+        // count that gave it passed over a provisional calendar year.
+        let mut due: Option<(NaiveDate, Option<String>)> = None;
         for duty in &applicable {
             for limit in &duty.limits {
                 if let Some(d) = self.limit(rule, *limit, day, &mut steps)? {
-                    due = Some(due.map_or(d, |e| e.min(d)));
+                    due = match due {
+                        Some(earlier) if earlier.0 <= d.0 => Some(earlier),
+                        _ => Some(d),
+                    };
                 }
             }
         }
-        let Some(mut due) = due else {
+        let Some((mut due, provisional)) = due else {
             return Ok(());
         };
         for extension in &rule.extensions {
@@ -534,6 +557,7 @@ impl<'p> Run<'p, '_> {
             trigger,
             earliest_fulfilment,
             due,
+            provisional,
             steps,
             covered,
         });
@@ -547,19 +571,22 @@ impl<'p> Run<'p, '_> {
         limit: Limit,
         day: NaiveDate,
         steps: &mut Vec<Step>,
-    ) -> Result<Option<NaiveDate>, EvalError> {
+    ) -> Result<Option<(NaiveDate, Option<String>)>, EvalError> {
         let trace = self.trace;
         match limit {
             Limit::Within {
                 n,
                 unit: Unit::BusinessDays,
             } => {
-                let count = self
-                    .program
-                    .calendar
-                    .within_business_days(day, n)
-                    .map_err(|e| self.calendar_error(e))?;
+                let count = match self.program.calendar.within_business_days(day, n) {
+                    Ok(count) => count,
+                    Err(error) => {
+                        self.undatable(rule, day, &error);
+                        return Ok(None);
+                    }
+                };
                 let due = count.due;
+                let provisional = self.provisional_allowed(count.provisional.clone())?;
                 if trace {
                     steps.push(Step::WithinBusinessDays {
                         n,
@@ -567,7 +594,7 @@ impl<'p> Run<'p, '_> {
                         count,
                     });
                 }
-                Ok(Some(due))
+                Ok(Some((due, provisional)))
             }
             Limit::Within {
                 n,
@@ -583,22 +610,25 @@ impl<'p> Run<'p, '_> {
                         });
                     }
                 }
-                Ok(due)
+                Ok(due.map(|d| (d, None)))
             }
             Limit::Before {
                 n,
                 unit: Unit::BusinessDays,
             } => {
-                let count = self
-                    .program
-                    .calendar
-                    .business_days_before(day, n)
-                    .map_err(|e| self.calendar_error(e))?;
+                let count = match self.program.calendar.business_days_before(day, n) {
+                    Ok(count) => count,
+                    Err(error) => {
+                        self.undatable(rule, day, &error);
+                        return Ok(None);
+                    }
+                };
                 let due = count.due;
+                let provisional = self.provisional_allowed(count.provisional.clone())?;
                 if trace {
                     steps.push(Step::BusinessDaysBefore { n, end: day, count });
                 }
-                Ok(Some(due))
+                Ok(Some((due, provisional)))
             }
             Limit::Before {
                 n,
@@ -614,7 +644,7 @@ impl<'p> Run<'p, '_> {
                         });
                     }
                 }
-                Ok(due)
+                Ok(due.map(|d| (d, None)))
             }
             Limit::ByExpiry(kind) => {
                 let end = self.document_chain_end(kind, day);
@@ -631,7 +661,7 @@ impl<'p> Run<'p, '_> {
                         ),
                     );
                 }
-                Ok(end)
+                Ok(end.map(|d| (d, None)))
             }
             Limit::Rolling { days, window } => {
                 let last = self.rolling_last_day(day, days, window);
@@ -655,7 +685,7 @@ impl<'p> Run<'p, '_> {
                         });
                     }
                 }
-                Ok(last)
+                Ok(last.map(|d| (d, None)))
             }
         }
     }
@@ -825,6 +855,7 @@ impl<'p> Run<'p, '_> {
             rule,
             trigger,
             due,
+            provisional,
             mut steps,
             mut covered,
             ..
@@ -881,6 +912,7 @@ impl<'p> Run<'p, '_> {
             days_late,
             penalty,
             citations: rule.citations.clone(),
+            provisional,
         });
     }
 

@@ -114,6 +114,10 @@ pub struct Obligation {
     pub penalty: Option<Penalty>,
     /// The legal sources of the duty.
     pub citations: Citations,
+    /// Present when the due day, the days late or the penalty depends on a day of a
+    /// provisional calendar year or an estimated holiday: which day, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisional: Option<String>,
 }
 
 /// An administrative penalty under the Administrative Offences Code.

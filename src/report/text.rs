@@ -93,13 +93,14 @@ pub fn render(result: &CheckResult, colour: bool) -> String {
             .unwrap_or_else(|| String::from("not done"));
         let _ = writeln!(
             out,
-            "  {} {:<28} {:<9} {} {} -> due {}, {}{}",
+            "  {} {:<28} {:<9} {} {} -> due {}{}, {}{}",
             status_word(o, colour),
             o.rule,
             o.bearer.as_str(),
             o.trigger.event,
             o.trigger.date,
             o.due,
+            if o.provisional.is_some() { "*" } else { "" },
             fulfilled,
             if late.is_empty() {
                 String::new()
@@ -110,6 +111,13 @@ pub fn render(result: &CheckResult, colour: bool) -> String {
         let _ = writeln!(out, "          {}", paint(colour, DIM, &cite(&o.citations)));
         if let Some(p) = penalty_text(o) {
             let _ = writeln!(out, "          penalty: {}", paint(colour, RED, &p));
+        }
+        if let Some(why) = &o.provisional {
+            let _ = writeln!(
+                out,
+                "          {}",
+                paint(colour, YELLOW, &format!("* provisional: {why}"))
+            );
         }
     }
     if !result.exemptions.is_empty() {

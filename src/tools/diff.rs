@@ -780,6 +780,7 @@ mod tests {
                 citations: Vec::new().into(),
             }),
             citations: Vec::new().into(),
+            provisional: None,
         }
     }
 

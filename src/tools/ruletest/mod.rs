@@ -50,7 +50,14 @@ pub const TESTS_FOLDER: &str = "tests";
 pub const MAX_TEST_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The fields of a test file.
-const TEST_FIELDS: &[&str] = &["name", "about", "as_of", "case", "expect"];
+const TEST_FIELDS: &[&str] = &[
+    "name",
+    "about",
+    "as_of",
+    "strict_calendar",
+    "case",
+    "expect",
+];
 
 /// A part of a check result that a test can expect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,6 +137,9 @@ pub struct RuleTest {
     pub about: Option<String>,
     /// The day the case is judged on: the test's `as_of`, else the case's.
     pub as_of: NaiveDate,
+    /// `"strict_calendar": true`: a deadline on a provisional calendar year fails the
+    /// test instead of giving the provisional result.
+    pub strict_calendar: bool,
     /// The case, prepared for the evaluator.
     pub facts: Facts,
     /// The expected items of each category the test checks.
@@ -195,8 +205,15 @@ pub struct TestOutcome {
 
 /// Run one test: judge its case and compare each category it lists.
 pub fn run_test(program: &Program, test: &RuleTest, trace: bool) -> Result<TestOutcome, EvalError> {
-    let (result, explanations) =
-        evaluate_with(program, &test.facts, test.as_of, Options { trace })?;
+    let (result, explanations) = evaluate_with(
+        program,
+        &test.facts,
+        test.as_of,
+        Options {
+            trace,
+            strict_calendar: test.strict_calendar,
+        },
+    )?;
     let actual_of = |category: Category| -> Vec<Value> {
         let value = match category {
             Category::Obligations => serde_json::to_value(&result.obligations),

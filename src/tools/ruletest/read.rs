@@ -178,6 +178,18 @@ pub fn parse_test(file: &Path, text: &str) -> Result<RuleTest, TestFileError> {
             )
         })?),
     };
+    let strict_calendar = match top.get("strict_calendar") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            return Err(reader.error(
+                "kzrules::test::wrong_type",
+                &[Seg::Key(String::from("strict_calendar"))],
+                String::from("`strict_calendar` must be `true` or `false`"),
+                None,
+            ))
+        }
+    };
     let facts = read_case_part(&reader, top.get("case"))?;
     let Some(as_of) = test_as_of.or(facts.as_of) else {
         return Err(reader.error(
@@ -195,6 +207,7 @@ pub fn parse_test(file: &Path, text: &str) -> Result<RuleTest, TestFileError> {
         name,
         about,
         as_of,
+        strict_calendar,
         facts,
         expect,
     })
