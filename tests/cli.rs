@@ -445,3 +445,31 @@ fn ics_output_has_an_event_per_open_obligation() {
     assert!(ics.contains("DTSTART;VALUE=DATE:20240412"));
     assert!(ics.lines().all(|l| l.len() <= 75), "{ics}");
 }
+
+#[test]
+fn compile_and_test_warn_before_the_calendar_data_ends() {
+    // The last verified year of the shipped calendar is 2026 (2027 is provisional).
+    kzrules()
+        .env("KZRULES_TODAY", "2026-12-02")
+        .args(["compile", "rules"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "kzrules::calendar::data_ends_soon",
+        ))
+        .stderr(predicate::str::contains("2026-12-31, is in 29 days"))
+        .stderr(predicate::str::contains("complete 2027"));
+    kzrules()
+        .env("KZRULES_TODAY", "2026-12-02")
+        .args(["test", "rules"])
+        .assert()
+        .stderr(predicate::str::contains(
+            "kzrules::calendar::data_ends_soon",
+        ));
+    kzrules()
+        .env("KZRULES_TODAY", "2026-06-01")
+        .args(["compile", "rules"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("data_ends_soon").not());
+}

@@ -37,6 +37,7 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Serialize;
 
 use crate::dates::month_name;
+use crate::diagnostic::Diagnostic;
 
 mod file;
 mod law;
@@ -310,6 +311,42 @@ impl Calendar {
         let last_day = NaiveDate::from_ymd_opt(verified, 12, 31)?;
         ((last_day - today).num_days() <= DATA_ENDS_SOON_DAYS)
             .then(|| (verified.saturating_add(1), last_day))
+    }
+
+    /// [`Calendar::data_ends_soon`] as a warning for `kzrules compile` and `kzrules test`
+    /// (`kzrules::calendar::data_ends_soon`), naming the year to add and how.
+    pub fn data_ends_soon_warning(&self, today: NaiveDate) -> Option<Diagnostic> {
+        let (year, last_day) = self.data_ends_soon(today)?;
+        let days = (last_day - today).num_days();
+        let when = match days {
+            ..=-1 => format!("ended {} days ago", -days),
+            0 => String::from("is today"),
+            1 => String::from("is tomorrow"),
+            n => format!("is in {n} days"),
+        };
+        let message = format!(
+            "the calendar's last verified day, {last_day}, {when}: after it, deadlines are counted on a provisional calendar"
+        );
+        let help = if self.is_provisional(year).is_some() {
+            format!(
+                "complete {year} in {}: add the decree `transfer` lines of the Ministry of Labour's order and the announced `kurban_ait` date, then drop `provisional` from its `year` line (docs/calendar.md, \"How to add a year\")",
+                self.file_name
+            )
+        } else {
+            format!(
+                "add {year} to {}: widen `covers`, add its `year` line, the announced `kurban_ait` date and the decree `transfer` lines (docs/calendar.md, \"How to add a year\")",
+                self.file_name
+            )
+        };
+        Some(
+            Diagnostic::without_place(
+                "kzrules::calendar::data_ends_soon",
+                &self.file_name,
+                message,
+            )
+            .help(help)
+            .warning(),
+        )
     }
 
     /// What `date` is; [`CalendarError::OutOfRange`] in a year the calendar does not

@@ -5,6 +5,7 @@ use std::path::Path;
 use super::{colour_stdout, rule_files, write_stdout};
 use crate::compile::compile;
 use crate::diagnostic::Diagnostics;
+use crate::eval::today;
 use crate::report::diagnostics::DiagnosticFormat;
 
 /// `kzrules compile`: every problem of a rule set; exit 2 on an error.
@@ -15,7 +16,13 @@ pub(super) fn compile_command(dir: Option<&Path>, format: DiagnosticFormat) -> u
     };
     let count = files.len();
     let (diagnostics, ok): (Diagnostics, bool) = match compile(files) {
-        Ok(c) => (c.warnings, true),
+        Ok(c) => {
+            let mut warnings = c.warnings;
+            warnings
+                .list
+                .extend(c.program.calendar.data_ends_soon_warning(today()));
+            (warnings, true)
+        }
         Err(d) => (d, false),
     };
     let colour = colour_stdout();

@@ -3,6 +3,8 @@
 use std::path::Path;
 
 use super::{load_program, write_stdout};
+use crate::eval::today;
+use crate::report::diagnostics::DiagnosticFormat;
 use crate::tools::ruletest::run_tests;
 
 /// `kzrules test`: read the rules of `dir` (default `rules`) and run the tests of
@@ -14,6 +16,14 @@ pub(super) fn test(dir: Option<&Path>, coverage: bool) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Some(warning) = program.calendar.data_ends_soon_warning(today()) {
+        let mut warnings = crate::diagnostic::Diagnostics::default();
+        warnings.push(warning);
+        eprint!(
+            "{}",
+            crate::report::diagnostics::render(&warnings, DiagnosticFormat::Human, false)
+        );
+    }
     let report = match run_tests(&program, dir, coverage) {
         Ok(report) => report,
         Err(e) => {
