@@ -8,7 +8,7 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
-use crate::calendar::{calendar_days_before, within_calendar_days, CalendarError};
+use crate::calendar::{calendar_days_before, within_calendar_days, CalendarError, Count};
 use crate::case::{Facts, Stay};
 use crate::eval::result::{
     Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Penalty, Status, Trigger,
@@ -238,6 +238,32 @@ impl<'p> Run<'p, '_> {
             }
             self.result.facts_needed.push(item);
         }
+    }
+
+    /// A deadline counted in business days: its last day and, when the count passed over
+    /// a provisional calendar year, why it is provisional; an uncountable deadline is
+    /// reported as undatable (no due day).
+    fn business_days(
+        &mut self,
+        rule: &Rule,
+        day: NaiveDate,
+        count: Result<Count, CalendarError>,
+        steps: &mut Vec<Step>,
+        step: impl FnOnce(Count) -> Step,
+    ) -> Result<Option<(NaiveDate, Option<String>)>, EvalError> {
+        let count = match count {
+            Ok(count) => count,
+            Err(error) => {
+                self.undatable(rule, day, &error);
+                return Ok(None);
+            }
+        };
+        let due = count.due;
+        let provisional = self.provisional_allowed(count.provisional.clone())?;
+        if self.trace {
+            steps.push(step(count));
+        }
+        Ok(Some((due, provisional)))
     }
 
     /// A deadline the calendar cannot count (a day before 2012 or after 9999): this
@@ -578,23 +604,12 @@ impl<'p> Run<'p, '_> {
                 n,
                 unit: Unit::BusinessDays,
             } => {
-                let count = match self.program.calendar.within_business_days(day, n) {
-                    Ok(count) => count,
-                    Err(error) => {
-                        self.undatable(rule, day, &error);
-                        return Ok(None);
-                    }
-                };
-                let due = count.due;
-                let provisional = self.provisional_allowed(count.provisional.clone())?;
-                if trace {
-                    steps.push(Step::WithinBusinessDays {
-                        n,
-                        start: day,
-                        count,
-                    });
-                }
-                Ok(Some((due, provisional)))
+                let count = self.program.calendar.within_business_days(day, n);
+                self.business_days(rule, day, count, steps, |count| Step::WithinBusinessDays {
+                    n,
+                    start: day,
+                    count,
+                })
             }
             Limit::Within {
                 n,
@@ -616,19 +631,12 @@ impl<'p> Run<'p, '_> {
                 n,
                 unit: Unit::BusinessDays,
             } => {
-                let count = match self.program.calendar.business_days_before(day, n) {
-                    Ok(count) => count,
-                    Err(error) => {
-                        self.undatable(rule, day, &error);
-                        return Ok(None);
-                    }
-                };
-                let due = count.due;
-                let provisional = self.provisional_allowed(count.provisional.clone())?;
-                if trace {
-                    steps.push(Step::BusinessDaysBefore { n, end: day, count });
-                }
-                Ok(Some((due, provisional)))
+                let count = self.program.calendar.business_days_before(day, n);
+                self.business_days(rule, day, count, steps, |count| Step::BusinessDaysBefore {
+                    n,
+                    end: day,
+                    count,
+                })
             }
             Limit::Before {
                 n,

@@ -170,17 +170,16 @@ pub fn from_path(path: &Path) -> Result<Vec<SourceFile>, LoadError> {
     {
         return Err(LoadError::Empty { path: shown });
     }
-    if !files
-        .iter()
-        .any(|f| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}")))
-    {
-        files.extend(
-            embedded()
-                .into_iter()
-                .filter(|f| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}"))),
-        );
-    }
+    with_calendar(&mut files);
     Ok(files)
+}
+
+/// A rule set without a calendar file gets the built-in one.
+fn with_calendar(files: &mut Vec<SourceFile>) {
+    let is_calendar = |f: &SourceFile| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}"));
+    if !files.iter().any(is_calendar) {
+        files.extend(embedded().into_iter().filter(is_calendar));
+    }
 }
 
 /// Read one rule file, with the size limit and a UTF-8 check.
@@ -318,16 +317,7 @@ pub fn from_git(revision: &str) -> Result<Vec<SourceFile>, GitError> {
         })?;
         files.push(SourceFile::new(object, text));
     }
-    if !files
-        .iter()
-        .any(|f| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}")))
-    {
-        files.extend(
-            embedded()
-                .into_iter()
-                .filter(|f| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}"))),
-        );
-    }
+    with_calendar(&mut files);
     Ok(files)
 }
 
