@@ -80,7 +80,7 @@ pub(super) fn explain(
     let explanations: Vec<&crate::eval::Explanation> = explanations.iter().collect();
     let out = match format {
         ExplainFormat::Json => crate::report::explain::json(&result, &explanations),
-        ExplainFormat::Text => crate::report::explain::text(&program, &result, &explanations),
+        ExplainFormat::Text => crate::report::explain::text(&result, &explanations),
     };
     write_stdout(&out).max(result.exit_code())
 }

@@ -177,6 +177,7 @@ impl<'p> Run<'p, '_> {
                 kind: kind.to_string(),
                 rule: rule.id.clone(),
                 title: title_of(rule),
+                citations: rule.citations.clone(),
                 steps,
                 covered,
             });
@@ -229,6 +230,7 @@ impl<'p> Run<'p, '_> {
                     kind: String::from("fact_needed"),
                     rule: rule.id.clone(),
                     title: title_of(rule),
+                    citations: rule.citations.clone(),
                     steps: vec![Step::Needed {
                         fact: item.fact.clone(),
                         reason: item.reason.clone(),

@@ -8,7 +8,7 @@ use crate::calendar::Count;
 use crate::eval::result::{Status, Trigger};
 use crate::ir::coverage::CoverageId;
 use crate::ir::{Cond, Period};
-use crate::vocab::{Bearer, DocumentKind, Entries, HostKind, HostSize, Purpose};
+use crate::vocab::{Bearer, Citations, DocumentKind, Entries, HostKind, HostSize, Purpose};
 
 /// How one result was derived, for `kzrules explain` and the coverage of `kzrules test`.
 #[derive(Debug, Clone)]
@@ -19,6 +19,8 @@ pub struct Explanation {
     pub rule: String,
     /// The rule's title and its period in force.
     pub title: String,
+    /// The citations of the rule version applied.
+    pub citations: Citations,
     /// The derivation, step by step.
     pub steps: Vec<Step>,
     /// The parts of the rules this result exercised, for test coverage.

@@ -9,7 +9,6 @@ use crate::eval::result::CheckResult;
 use crate::eval::trace::{ExceptionOutcome, Explanation, FactsOnDay, StayEnd, Step};
 use crate::ir::coverage::CoverageId;
 use crate::ir::words::condition_words;
-use crate::ir::Program;
 use crate::report::text::cite;
 
 /// One step in words.
@@ -269,15 +268,10 @@ pub fn json(result: &CheckResult, explanations: &[&Explanation]) -> String {
 }
 
 /// The explanations of a case as `kzrules explain` prints them.
-pub fn text(program: &Program, result: &CheckResult, explanations: &[&Explanation]) -> String {
+pub fn text(result: &CheckResult, explanations: &[&Explanation]) -> String {
     let mut s = format!("case {} (as of {})\n", result.case, result.as_of);
     for e in explanations {
-        let citation = program
-            .rules
-            .iter()
-            .find(|r| r.id == e.rule)
-            .map(|r| cite(&r.citations))
-            .unwrap_or_default();
+        let citation = cite(&e.citations);
         s.push_str(&format!(
             "\n{} {}: {}\n  cites {}\n",
             e.kind, e.rule, e.title, citation
