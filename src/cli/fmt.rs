@@ -8,7 +8,8 @@ use crate::report::diagnostics::{render, DiagnosticFormat};
 use crate::tools::fmt::{format_paths, FileOutcome, FileProblem};
 
 /// `kzrules fmt`: list the files changed (with `--check`, those not formatted, and exit 1
-/// if there is one); exit 2 when a file cannot be read, parsed or written.
+/// if there is one); exit 2 when a file cannot be read, parsed or written, or is
+/// read-only.
 pub(super) fn fmt(paths: &[PathBuf], check: bool) -> u8 {
     let report = match format_paths(paths, check) {
         Ok(report) => report,
@@ -34,6 +35,12 @@ pub(super) fn fmt(paths: &[PathBuf], check: bool) -> u8 {
             FileOutcome::Failed(FileProblem::Format(diagnostics)) => {
                 eprint!("{}", render(&diagnostics, DiagnosticFormat::Human, colour));
                 eprintln!("error: `{}` was left as it is", file.path.display());
+            }
+            FileOutcome::Failed(FileProblem::ReadOnly) => {
+                eprintln!(
+                    "error: `{}` is read-only: it was left as it is (help: make it writable to format it)",
+                    file.path.display()
+                );
             }
             FileOutcome::Failed(FileProblem::Write(e)) => {
                 eprintln!("error: cannot write `{}`: {e}", file.path.display());

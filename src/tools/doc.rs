@@ -6,7 +6,7 @@
 //! the rule files' text (each rule as written) and from the rule tests beside the rules
 //! (`DIR/tests/*.json`); the output is the same for the same input, byte for byte.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -384,9 +384,55 @@ struct Catalog<'a> {
     program: &'a Program,
     tests: RuleTests,
     blocks: Vec<Block>,
+    /// Each rule id's versions, in the program's order: found once, not by going
+    /// through every rule again for each id.
+    versions: HashMap<&'a str, Vec<&'a Rule>>,
+    /// Where the newlines of each rule file are: a place's line is found by a binary
+    /// search, not by counting the file's newlines again for each rule.
+    newlines: Vec<Vec<usize>>,
 }
 
-impl Catalog<'_> {
+impl<'a> Catalog<'a> {
+    fn new(program: &'a Program, tests: RuleTests) -> Self {
+        let mut versions: HashMap<&str, Vec<&Rule>> = HashMap::new();
+        for rule in &program.rules {
+            versions.entry(rule.id.as_str()).or_default().push(rule);
+        }
+        let newlines = program
+            .files
+            .iter()
+            .map(|f| {
+                f.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        Catalog {
+            program,
+            tests,
+            blocks: Vec::new(),
+            versions,
+            newlines,
+        }
+    }
+
+    /// The versions of the rule `id`, in the program's order.
+    fn versions(&self, id: &str) -> Vec<&'a Rule> {
+        self.versions.get(id).cloned().unwrap_or_default()
+    }
+
+    /// The 1-based line of byte `offset` of rule file `file` (as
+    /// [`crate::source::line_column`] counts it).
+    fn line_of(&self, file: usize, offset: usize) -> usize {
+        self.newlines
+            .get(file)
+            .map_or(0, |newlines| newlines.partition_point(|&p| p < offset))
+            + 1
+    }
+
     fn push(&mut self, block: Block) {
         self.blocks.push(block);
     }
@@ -466,7 +512,7 @@ impl Catalog<'_> {
         let rows = ids
             .iter()
             .map(|id| {
-                let versions: Vec<&Rule> = program.rules.iter().filter(|r| r.id == *id).collect();
+                let versions = self.versions(id);
                 let title = versions.last().map(|r| r.title.clone()).unwrap_or_default();
                 let kind = if versions.iter().any(|r| !r.duties.is_empty()) {
                     versions
@@ -506,7 +552,7 @@ impl Catalog<'_> {
         let program = self.program;
         self.push(Block::Heading(2, vec![text("Rules")]));
         for id in program.rule_ids() {
-            let versions: Vec<&Rule> = program.rules.iter().filter(|r| r.id == id).collect();
+            let versions = self.versions(id);
             self.push(Block::Heading(3, vec![code(id)]));
             let periods: Vec<String> = versions.iter().map(|r| r.period.describe()).collect();
             self.push(Block::Paragraph(vec![text(format!(
@@ -660,7 +706,7 @@ impl Catalog<'_> {
         let index = usize::try_from(span.file).unwrap_or(usize::MAX);
         if let Some(file) = self.program.files.get(index) {
             let start = usize::try_from(span.start).unwrap_or(usize::MAX);
-            let (line, _) = file.line_column(start);
+            let line = self.line_of(index, start);
             self.push(Block::Paragraph(vec![
                 strong("As written"),
                 text(" in "),
@@ -872,11 +918,7 @@ impl Catalog<'_> {
 }
 
 fn build(program: &Program, rules_dir: Option<&Path>) -> Vec<Block> {
-    let mut catalog = Catalog {
-        program,
-        tests: load_tests(rules_dir),
-        blocks: Vec::new(),
-    };
+    let mut catalog = Catalog::new(program, load_tests(rules_dir));
     catalog.header();
     catalog.rules();
     catalog.penalties();

@@ -49,14 +49,15 @@
 //!   with one newline.
 //!
 //! `kzrules fmt [PATHS] [--check]` formats the `*.kzr` files of the folders and the files
-//! named (default `rules`), writing each changed file through a temporary file in its
-//! folder and a rename, and lists the files changed; `--check` changes nothing, lists
-//! the files that are not formatted and exits 1 if there is one. A file that cannot be
-//! read or does not parse is left as it is, its errors are reported, and the exit code
-//! is 2.
+//! named (default `rules`), rewriting each changed file in place (the same file, so that
+//! hard links stay one file and its owner and mode stay as they are) once the new text
+//! is known to parse to the same tree, and lists the files changed; `--check` changes
+//! nothing, lists the files that are not formatted and exits 1 if there is one. A file
+//! that cannot be read, does not parse or is read-only is left as it is, its problem is
+//! reported, and the exit code is 2.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
 use pest::Parser as _;
@@ -597,19 +598,27 @@ fn rule_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PathsError> {
     Ok(files)
 }
 
-/// Replace a file's text through a temporary file in the same folder and a rename, so
-/// that an interrupted run leaves either the old text or the new one, never a part.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    // Write through a symbolic link to the file it points at.
-    let target = std::fs::canonicalize(path)?;
-    let folder = target.parent().unwrap_or_else(|| Path::new("."));
-    let permissions = std::fs::metadata(&target)?.permissions();
-    let mut temporary = tempfile::NamedTempFile::new_in(folder)?;
-    temporary.write_all(text.as_bytes())?;
-    temporary.as_file().sync_all()?;
-    temporary.as_file().set_permissions(permissions)?;
-    temporary.persist(&target).map_err(|e| e.error)?;
+/// Replace a file's text in place: the same file (inode) is written from its start and
+/// cut to the new length, so that hard links and symbolic links keep pointing at the one
+/// file. When writing fails part way, the old text is written back as far as possible.
+fn write_in_place(path: &Path, old: &str, text: &str) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+    let mut replace = |text: &str| -> std::io::Result<()> {
+        file.seek(std::io::SeekFrom::Start(0))?;
+        file.write_all(text.as_bytes())?;
+        file.set_len(text.len() as u64)?;
+        file.sync_all()
+    };
+    if let Err(e) = replace(text) {
+        let _ = replace(old);
+        return Err(e);
+    }
     Ok(())
+}
+
+/// Whether a file's permissions allow no one to write it.
+fn read_only(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly())
 }
 
 /// What became of one rule file.
@@ -619,7 +628,8 @@ pub enum FileOutcome {
     Unchanged,
     /// It was not formatted: it was rewritten, or with `check` it would be.
     Changed,
-    /// It was left as it is: it cannot be read, does not parse, or cannot be written.
+    /// It was left as it is: it cannot be read, does not parse, is read-only, or cannot
+    /// be written.
     Failed(FileProblem),
 }
 
@@ -630,6 +640,8 @@ pub enum FileProblem {
     Read(LoadError),
     /// It does not parse, or its formatted text would not mean the same.
     Format(Diagnostics),
+    /// It is not formatted, but read-only: it is not written.
+    ReadOnly,
     /// The formatted text cannot be written.
     Write(std::io::Error),
 }
@@ -698,7 +710,10 @@ fn format_one(path: &Path, check: bool) -> FileOutcome {
         return FileOutcome::Unchanged;
     }
     if !check {
-        if let Err(e) = write_atomically(path, &formatted) {
+        if read_only(path) {
+            return FileOutcome::Failed(FileProblem::ReadOnly);
+        }
+        if let Err(e) = write_in_place(path, &source.text, &formatted) {
             return FileOutcome::Failed(FileProblem::Write(e));
         }
     }
