@@ -17,6 +17,12 @@ use crate::ir::words::{
 use crate::ir::{Branch, Cond, Duty, PenaltySchedule, Period, Program, Rule};
 use crate::vocab::Citation;
 
+mod model;
+mod render;
+
+use model::*;
+use render::{render_html, render_markdown};
+
 /// Output formats of `kzrules doc`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DocFormat {
@@ -28,79 +34,6 @@ pub enum DocFormat {
 
 /// The command that regenerates `docs/catalog.md`.
 pub const REGENERATE: &str = "cargo run -q -- doc > docs/catalog.md";
-
-// ---------------------------------------------------------------------------------------
-// The document model.
-
-/// A piece of running text.
-#[derive(Debug, Clone)]
-enum Inline {
-    /// Plain text.
-    Text(String),
-    /// A name or a value as written in rule files.
-    Code(String),
-    /// Emphasised text.
-    Strong(String),
-    /// A link to a heading of the catalog: text and anchor.
-    Link(Vec<Inline>, String),
-}
-
-/// A block of the document.
-#[derive(Debug, Clone)]
-enum Block {
-    /// A heading; its anchor is the GitHub slug of its text.
-    Heading(u8, Vec<Inline>),
-    /// A paragraph.
-    Paragraph(Vec<Inline>),
-    /// A bulleted list.
-    List(Vec<Vec<Inline>>),
-    /// A table: header cells and rows of cells.
-    Table(Vec<&'static str>, Vec<Vec<Vec<Inline>>>),
-    /// A code block with its language.
-    Code(&'static str, String),
-}
-
-fn text(s: impl Into<String>) -> Inline {
-    Inline::Text(s.into())
-}
-
-fn code(s: impl Into<String>) -> Inline {
-    Inline::Code(s.into())
-}
-
-fn strong(s: impl Into<String>) -> Inline {
-    Inline::Strong(s.into())
-}
-
-/// The plain text of inlines, as GitHub reads a heading to make its anchor.
-fn plain(inlines: &[Inline]) -> String {
-    let mut out = String::new();
-    for inline in inlines {
-        match inline {
-            Inline::Text(s) | Inline::Code(s) | Inline::Strong(s) => out.push_str(s),
-            Inline::Link(inner, _) => out.push_str(&plain(inner)),
-        }
-    }
-    out
-}
-
-/// GitHub's anchor for a heading: lowercase, letters, digits, `-` and `_` kept, spaces
-/// made `-`, everything else dropped. HTML headings get the same ids, so that links work
-/// in both formats.
-fn slug(heading: &str) -> String {
-    heading
-        .chars()
-        .filter_map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                Some(c.to_lowercase().collect::<String>())
-            } else if c == ' ' {
-                Some(String::from("-"))
-            } else {
-                None
-            }
-        })
-        .collect()
-}
 
 // ---------------------------------------------------------------------------------------
 // The rule tests beside the rules.
@@ -929,200 +862,6 @@ fn build(program: &Program, rules_dir: Option<&Path>) -> Vec<Block> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Markdown.
-
-fn escape_markdown(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '*' | '|' | '[' | ']' | '`' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// A code span that holds any text: fenced with more backquotes than it contains.
-fn markdown_code(s: &str, in_table: bool) -> String {
-    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if s.starts_with('`') || s.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    // Inside a table cell a `|` ends the cell even in a code span.
-    let body = if in_table {
-        s.replace('|', "\\|")
-    } else {
-        s.to_string()
-    };
-    format!("{fence}{pad}{body}{pad}{fence}")
-}
-
-fn markdown_inlines(inlines: &[Inline], in_table: bool) -> String {
-    let mut out = String::new();
-    for inline in inlines {
-        match inline {
-            Inline::Text(s) => out.push_str(&escape_markdown(s)),
-            Inline::Code(s) => out.push_str(&markdown_code(s, in_table)),
-            Inline::Strong(s) => {
-                let _ = write!(out, "**{}**", escape_markdown(s));
-            }
-            Inline::Link(inner, anchor) => {
-                let _ = write!(out, "[{}](#{anchor})", markdown_inlines(inner, in_table));
-            }
-        }
-    }
-    out
-}
-
-fn render_markdown(blocks: &[Block]) -> String {
-    let mut out = String::new();
-    for block in blocks {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        match block {
-            Block::Heading(level, inlines) => {
-                let _ = writeln!(
-                    out,
-                    "{} {}",
-                    "#".repeat(usize::from(*level)),
-                    markdown_inlines(inlines, false)
-                );
-            }
-            Block::Paragraph(inlines) => {
-                let _ = writeln!(out, "{}", markdown_inlines(inlines, false));
-            }
-            Block::List(items) => {
-                for item in items {
-                    let _ = writeln!(out, "- {}", markdown_inlines(item, false));
-                }
-            }
-            Block::Table(header, rows) => {
-                let _ = writeln!(out, "| {} |", header.join(" | "));
-                let _ = writeln!(
-                    out,
-                    "|{}",
-                    header.iter().map(|_| "---|").collect::<String>()
-                );
-                for row in rows {
-                    let cells: Vec<String> =
-                        row.iter().map(|c| markdown_inlines(c, true)).collect();
-                    let _ = writeln!(out, "| {} |", cells.join(" | "));
-                }
-            }
-            Block::Code(language, code) => {
-                let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-                let fence = "`".repeat(longest.max(2) + 1);
-                let _ = writeln!(out, "{fence}{language}\n{code}\n{fence}");
-            }
-        }
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------------------
-// HTML.
-
-fn html_inlines(inlines: &[Inline]) -> String {
-    let mut out = String::new();
-    for inline in inlines {
-        match inline {
-            Inline::Text(s) => out.push_str(&crate::report::escape::xml_text(s)),
-            Inline::Code(s) => {
-                let _ = write!(out, "<code>{}</code>", crate::report::escape::xml_text(s));
-            }
-            Inline::Strong(s) => {
-                let _ = write!(
-                    out,
-                    "<strong>{}</strong>",
-                    crate::report::escape::xml_text(s)
-                );
-            }
-            Inline::Link(inner, anchor) => {
-                let _ = write!(
-                    out,
-                    "<a href=\"#{}\">{}</a>",
-                    crate::report::escape::xml_text(anchor),
-                    html_inlines(inner)
-                );
-            }
-        }
-    }
-    out
-}
-
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.45;color:#1b1b1b}\
-code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}\
-pre{background:#f5f5f2;border:1px solid #ddd;padding:.75rem;overflow-x:auto}\
-table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}\
-th{background:#eee}h3{border-top:1px solid #ccc;padding-top:1rem}";
-
-fn render_html(blocks: &[Block]) -> String {
-    let mut out = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
-         <title>Rule catalog</title>\n",
-    );
-    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
-    for block in blocks {
-        match block {
-            Block::Heading(level, inlines) => {
-                let _ = writeln!(
-                    out,
-                    "<h{level} id=\"{}\">{}</h{level}>",
-                    crate::report::escape::xml_text(&slug(&plain(inlines))),
-                    html_inlines(inlines)
-                );
-            }
-            Block::Paragraph(inlines) => {
-                let _ = writeln!(out, "<p>{}</p>", html_inlines(inlines));
-            }
-            Block::List(items) => {
-                out.push_str("<ul>\n");
-                for item in items {
-                    let _ = writeln!(out, "<li>{}</li>", html_inlines(item));
-                }
-                out.push_str("</ul>\n");
-            }
-            Block::Table(header, rows) => {
-                out.push_str("<table>\n<thead><tr>");
-                for h in header {
-                    let _ = write!(out, "<th>{}</th>", crate::report::escape::xml_text(h));
-                }
-                out.push_str("</tr></thead>\n<tbody>\n");
-                for row in rows {
-                    out.push_str("<tr>");
-                    for cell in row {
-                        let _ = write!(out, "<td>{}</td>", html_inlines(cell));
-                    }
-                    out.push_str("</tr>\n");
-                }
-                out.push_str("</tbody>\n</table>\n");
-            }
-            Block::Code(language, code) => {
-                let _ = writeln!(
-                    out,
-                    "<pre><code class=\"language-{language}\">{}</code></pre>",
-                    crate::report::escape::xml_text(code)
-                );
-            }
-        }
-    }
-    out.push_str("</body>\n</html>\n");
-    out
-}
-
-// ---------------------------------------------------------------------------------------
 // The API and the command.
 
 /// The catalog in Markdown (what `docs/catalog.md` holds). `rules_dir` is the rule folder
@@ -1152,6 +891,7 @@ pub fn catalog(program: &Program, format: DocFormat, rules_dir: Option<&Path>) -
     clippy::indexing_slicing
 )]
 mod tests {
+    use super::render::{escape_markdown, markdown_code};
     use super::*;
 
     #[test]
