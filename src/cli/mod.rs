@@ -83,7 +83,7 @@ pub enum Command {
         /// Rule folder to use instead of the built-in rules.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
-        /// Judge the case on this day.
+        /// Judge the case on this day (default: its `as_of`, else today in Kazakhstan, UTC+5).
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
         /// Output format.
@@ -139,7 +139,7 @@ pub enum Command {
         /// Exit 0 even when something changed.
         #[arg(long)]
         report_only: bool,
-        /// Judge the cases on this day.
+        /// Judge the cases on this day (default: their `as_of`, else today in Kazakhstan, UTC+5).
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
     },
