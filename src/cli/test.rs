@@ -17,12 +17,12 @@ pub(super) fn test(dir: Option<&Path>, coverage: bool) -> u8 {
     let report = match run_tests(&program, dir, coverage) {
         Ok(report) => report,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 2;
         }
     };
     for line in &report.problems {
-        eprintln!("{line}");
+        errln!("{line}");
     }
     let written = write_stdout(&report.text);
     if report.broken > 0 || written != 0 {
