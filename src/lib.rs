@@ -40,6 +40,10 @@
 //! assert_eq!(penalty.fine_kzt, Some([73_840, 73_840])); // at the 2024 MCI of 3,692 tenge
 //! ```
 
+// Standard output and standard error are written only through `cli::output`, which
+// never panics on a write error (`println!` and `eprintln!` do).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod calendar;
 pub mod case;
 pub mod cli;

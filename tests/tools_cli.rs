@@ -618,5 +618,11 @@ fn diff_exits_2_on_an_unreadable_case() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains("broken.json"), "{stderr}");
     assert!(stderr.contains("events[0].kind"), "{stderr}");
-    assert!(out.stdout.is_empty());
+    // The report still compares the other cases, and names the one it could not judge.
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("could not judge 1 case:\n"), "{stdout}");
+    assert!(
+        stdout.contains("broken.json:1:68: error[kzrules::case::unknown_value]: events[0].kind"),
+        "{stdout}"
+    );
 }

@@ -15,7 +15,7 @@ pub(super) fn calendar(args: &[String], rules: Option<&Path>) -> u8 {
     match args {
         [year] => {
             let Ok(year) = year.parse::<i32>() else {
-                eprintln!("error: `{year}` is not a year ({usage})");
+                errln!("error: `{year}` is not a year ({usage})");
                 return 2;
             };
             match calendar.year_listing(year) {
@@ -35,22 +35,22 @@ pub(super) fn calendar(args: &[String], rules: Option<&Path>) -> u8 {
                     write_stdout(&out)
                 }
                 Err(e) => {
-                    eprintln!("{:?}", miette::Report::new(e));
+                    errln!("{:?}", miette::Report::new(e));
                     2
                 }
             }
         }
         [add, date, n, unit] if add == "add" => {
             let Ok(date) = parse_date(date) else {
-                eprintln!("error: `{date}` is not a date: write YYYY-MM-DD, a real calendar day");
+                errln!("error: `{date}` is not a date: write YYYY-MM-DD, a real calendar day");
                 return 2;
             };
             let Ok(n) = n.parse::<u32>() else {
-                eprintln!("error: `{n}` is not a number of days");
+                errln!("error: `{n}` is not a number of days");
                 return 2;
             };
             if n == 0 {
-                eprintln!("error: count at least 1 day: the start's own day is day 1");
+                errln!("error: count at least 1 day: the start's own day is day 1");
                 return 2;
             }
             match unit.as_str() {
@@ -74,7 +74,7 @@ pub(super) fn calendar(args: &[String], rules: Option<&Path>) -> u8 {
                         write_stdout(&out)
                     }
                     Err(e) => {
-                        eprintln!("{:?}", miette::Report::new(e));
+                        errln!("{:?}", miette::Report::new(e));
                         2
                     }
                 },
@@ -83,12 +83,12 @@ pub(super) fn calendar(args: &[String], rules: Option<&Path>) -> u8 {
                         "{due} (within {n} calendar days of {date}, {date} being day 1)\n"
                     )),
                     None => {
-                        eprintln!("error: the count runs past the last date kzrules can represent");
+                        errln!("error: the count runs past the last date kzrules can represent");
                         2
                     }
                 },
                 other => {
-                    eprintln!(
+                    errln!(
                         "error: unknown unit `{other}` ({})",
                         crate::diagnostic::suggest::did_you_mean(
                             other,
@@ -100,7 +100,7 @@ pub(super) fn calendar(args: &[String], rules: Option<&Path>) -> u8 {
             }
         }
         _ => {
-            eprintln!("error: {usage}");
+            errln!("error: {usage}");
             2
         }
     }

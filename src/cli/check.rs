@@ -1,13 +1,14 @@
 //! `kzrules check`: judge case files, folders and JSON Lines, streaming the results in
-//! input order. A batch is checked in chunks of `CHUNK` cases on every core, so that
-//! memory stays flat however many cases there are.
+//! input order. A batch is checked in chunks of at most `CHUNK` cases and `CHUNK_BYTES`
+//! of case text on every core, so that memory stays flat however many cases there are
+//! and however long they are.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use super::output::{Closed, Stdout};
 use super::{colour_stdout, load_program, no_case_files};
 use crate::case::read_case;
 use crate::eval::{evaluate_with, judging_day, receipt, Options};
@@ -57,9 +58,38 @@ fn check_one(
     }
 }
 
-/// How many cases are checked together in a batch: enough for both cores, few enough
-/// that memory stays flat.
+/// How many cases are checked together in a batch at most: enough for both cores, few
+/// enough that memory stays flat.
 const CHUNK: usize = 4096;
+
+/// How much case text a chunk holds at most (64 MiB): a chunk is checked once it has
+/// [`CHUNK`] cases or this much text, whichever comes first, so that a batch of long
+/// histories holds a bounded amount of memory too. One case larger than this is a
+/// chunk of its own.
+const CHUNK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Cases read and not yet checked, in input order.
+#[derive(Default)]
+struct Chunk {
+    cases: Vec<CaseText>,
+    bytes: usize,
+}
+
+impl Chunk {
+    /// Add a case; whether the chunk is now full.
+    fn push(&mut self, case: CaseText) -> bool {
+        self.bytes = self
+            .bytes
+            .saturating_add(case.text.as_ref().map_or(0, String::len));
+        self.cases.push(case);
+        self.cases.len() >= CHUNK || self.bytes >= CHUNK_BYTES
+    }
+
+    fn take(&mut self) -> Vec<CaseText> {
+        self.bytes = 0;
+        std::mem::take(&mut self.cases)
+    }
+}
 
 /// One case of a batch, checked and rendered.
 struct Piece {
@@ -74,14 +104,43 @@ struct Batch<'a> {
     as_of: Option<NaiveDate>,
     options: Options,
     renderer: Renderer,
-    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    out: Stdout,
     worst: u8,
-    single: bool,
-    broken_pipe: bool,
+    /// Whether the header was written: it is, before the first case.
+    started: bool,
+    /// How many cases (read or not) the batch has had.
+    seen: usize,
+    chunk: Chunk,
 }
 
 impl Batch<'_> {
+    /// Whether writing failed: nothing more is read then.
+    fn stopped(&self) -> bool {
+        self.out.closed() == Some(Closed::Failed)
+    }
+
+    /// Add a case to the chunk, checking the chunk when it is full.
+    fn push(&mut self, case: CaseText) {
+        self.seen += 1;
+        if self.chunk.push(case) {
+            self.flush();
+        }
+    }
+
+    /// Check the cases of the chunk.
+    fn flush(&mut self) {
+        let cases = self.chunk.take();
+        if !cases.is_empty() {
+            self.run(cases);
+        }
+    }
+
     fn run(&mut self, cases: Vec<CaseText>) {
+        if !self.started {
+            self.started = true;
+            let header = self.renderer.header();
+            self.out.write(&header);
+        }
         let program = self.program;
         let as_of = self.as_of;
         let options = self.options;
@@ -105,46 +164,28 @@ impl Batch<'_> {
                 }
             })
             .collect();
+        drop(cases);
         for piece in pieces {
             self.worst = self.worst.max(piece.exit_code);
             self.renderer.count(&piece.totals);
             if let Some(line) = &piece.failure {
-                eprintln!("{line}");
-                if self.single {
-                    continue;
-                }
+                errln!("{line}");
             }
-            self.write(&piece.text);
+            self.out.write(&piece.text);
         }
     }
 
-    fn write(&mut self, text: &str) {
-        if self.broken_pipe || text.is_empty() {
-            return;
-        }
-        if let Err(e) = self.out.write_all(text.as_bytes()) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                self.broken_pipe = true;
-            } else {
-                eprintln!("error: cannot write the output: {e}");
-                self.worst = 2;
-                self.broken_pipe = true;
-            }
-        }
-    }
-
-    /// Check JSON Lines cases in chunks, as they are read.
-    fn lines(&mut self, cases: impl Iterator<Item = CaseText>) {
-        let mut chunk = Vec::with_capacity(CHUNK);
+    /// Check JSON Lines cases in chunks, as they are read; how many there were.
+    fn lines(&mut self, cases: impl Iterator<Item = CaseText>) -> usize {
+        let mut count = 0;
         for case in cases {
-            chunk.push(case);
-            if chunk.len() >= CHUNK {
-                self.run(std::mem::take(&mut chunk));
+            count += 1;
+            self.push(case);
+            if self.stopped() {
+                break;
             }
         }
-        if !chunk.is_empty() {
-            self.run(chunk);
-        }
+        count
     }
 }
 
@@ -164,88 +205,136 @@ pub(super) fn check(
         Ok(p) => p,
         Err(code) => return code,
     };
-    let sources = match crate::load::inputs::inputs(inputs) {
-        Ok(s) => s,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return 2;
-        }
-    };
+    let listing = crate::load::inputs::inputs(inputs);
+    for skipped in &listing.skipped {
+        errln!("note: {skipped}");
+    }
+    let sources = listing.found;
     if sources.is_empty() {
         return no_case_files(inputs);
     }
-    let single = matches!(sources.as_slice(), [Input::File(_)]);
     let colour = colour_stdout();
+    let mut renderer = Renderer::new(format, colour);
+    if let [Input::File(path)] = sources.as_slice() {
+        // One case: nothing on standard output unless it could be checked.
+        let outcome = check_one(&program, &read_case_file(path), as_of, options);
+        if let Outcome::Failed(f) = &outcome {
+            errln!("{}", f.one_line());
+            return 2;
+        }
+        let text = format!(
+            "{}{}{}",
+            renderer.header(),
+            renderer.case(&outcome),
+            renderer.footer()
+        );
+        let mut out = Stdout::new("the output");
+        out.write(&text);
+        return outcome.exit_code().max(out.finish());
+    }
     let mut batch = Batch {
         program: &program,
         as_of,
         options,
-        renderer: Renderer::new(format, colour),
-        out: std::io::BufWriter::new(std::io::stdout().lock()),
+        renderer,
+        out: Stdout::new("the output"),
         worst: 0,
-        single,
-        broken_pipe: false,
+        started: false,
+        seen: 0,
+        chunk: Chunk::default(),
     };
-    if single {
-        // One case: nothing on standard output unless it could be checked.
-        if let Some(Input::File(path)) = sources.first() {
-            let outcome = check_one(&program, &read_case_file(path), as_of, options);
-            if let Outcome::Failed(f) = &outcome {
-                eprintln!("{}", f.one_line());
-                return 2;
-            }
-            let text = format!(
-                "{}{}{}",
-                batch.renderer.header(),
-                batch.renderer.case(&outcome),
-                batch.renderer.footer()
-            );
-            batch.write(&text);
-            let _ = batch.out.flush();
-            return outcome.exit_code().max(batch.worst);
-        }
-    }
-    let header = batch.renderer.header();
-    batch.write(&header);
-    let mut files = Vec::new();
+    // The JSON Lines inputs that held no case.
+    let mut empty = Vec::new();
     for source in sources {
+        if batch.stopped() {
+            break;
+        }
         match source {
-            Input::File(path) => {
-                files.push(read_case_file(&path));
-                if files.len() >= CHUNK {
-                    batch.run(std::mem::take(&mut files));
-                }
-            }
+            Input::File(path) => batch.push(read_case_file(&path)),
+            Input::Failed(error) => batch.push(CaseText::failed(error)),
             Input::Lines(path) => {
-                if !files.is_empty() {
-                    batch.run(std::mem::take(&mut files));
-                }
-                match path {
+                batch.flush();
+                let read = match &path {
                     None => batch.lines(CaseLines::new(std::io::stdin().lock(), "stdin")),
-                    Some(p) => match std::fs::File::open(&p) {
+                    Some(p) => match std::fs::File::open(p) {
                         Ok(f) => batch.lines(CaseLines::new(
                             std::io::BufReader::new(f),
                             &p.display().to_string(),
                         )),
                         Err(e) => {
-                            eprintln!("error: cannot read `{}`: {e}", p.display());
+                            errln!("error: cannot read `{}`: {e}", p.display());
                             batch.worst = 2;
+                            batch.seen += 1;
+                            continue;
                         }
                     },
+                };
+                batch.flush();
+                if read == 0 {
+                    empty.push(path);
                 }
             }
         }
     }
-    if !files.is_empty() {
-        batch.run(files);
+    if !batch.stopped() {
+        batch.flush();
     }
-    let footer = batch.renderer.footer();
-    batch.write(&footer);
-    if let Err(e) = batch.out.flush() {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the output: {e}");
-            return 2;
+    if batch.seen == 0 {
+        // Only JSON Lines without a case: as a folder without case files, exit 2.
+        let names: Vec<String> = empty
+            .iter()
+            .map(|p| match p {
+                None => String::from("standard input"),
+                Some(p) => format!("`{}`", p.display()),
+            })
+            .collect();
+        errln!("error: no case read from {}", names.join(", "));
+        return 2;
+    }
+    if batch.started {
+        let footer = batch.renderer.footer();
+        batch.out.write(&footer);
+    }
+    batch.worst.max(batch.out.finish())
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+
+    fn case(bytes: usize) -> CaseText {
+        CaseText {
+            input: String::from("t"),
+            text: Ok("x".repeat(bytes)),
         }
     }
-    batch.worst
+
+    #[test]
+    fn a_chunk_is_full_at_its_count_or_its_bytes() {
+        let mut chunk = Chunk::default();
+        for _ in 1..CHUNK {
+            assert!(!chunk.push(case(10)));
+        }
+        assert!(chunk.push(case(10)));
+        assert_eq!(chunk.take().len(), CHUNK);
+        assert_eq!(chunk.bytes, 0);
+        // Four cases of 16 MiB fill it; a case that cannot be read counts no bytes.
+        for _ in 0..3 {
+            assert!(!chunk.push(case(16 * 1024 * 1024)));
+            assert!(!chunk.push(CaseText {
+                input: String::from("t"),
+                text: Err(crate::load::inputs::ReadError::LineTooLong(usize::MAX)),
+            }));
+        }
+        assert!(chunk.push(case(16 * 1024 * 1024)));
+        assert_eq!(chunk.take().len(), 7);
+        // One case larger than the bound is a chunk of its own.
+        assert!(chunk.push(case(CHUNK_BYTES + 1)));
+    }
 }

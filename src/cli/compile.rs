@@ -30,9 +30,9 @@ pub(super) fn compile_command(dir: Option<&Path>, format: DiagnosticFormat) -> u
     let code = if ok { 0 } else { 2 };
     match format {
         DiagnosticFormat::Human => {
-            eprint!("{rendered}");
+            super::output::err_text(&rendered);
             if ok {
-                eprintln!("compiled {count} files");
+                errln!("compiled {count} files");
             }
             code
         }

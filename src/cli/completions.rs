@@ -8,8 +8,10 @@ use super::{write_stdout, Cli};
 /// `kzrules completions`: print the completions of one shell.
 pub(super) fn completions(shell: clap_complete::Shell) -> u8 {
     let mut command = Cli::command();
-    clap_complete::generate(shell, &mut command, "kzrules", &mut std::io::stdout());
-    0
+    // Rendered into memory first: clap_complete panics when its writer fails.
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "kzrules", &mut out);
+    write_stdout(&String::from_utf8_lossy(&out))
 }
 
 /// `kzrules man`: print the man page (roff).
@@ -19,7 +21,7 @@ pub(super) fn man() -> u8 {
     match man.render(&mut out) {
         Ok(()) => write_stdout(&String::from_utf8_lossy(&out)),
         Err(e) => {
-            eprintln!("error: cannot render the man page: {e}");
+            errln!("error: cannot render the man page: {e}");
             2
         }
     }

@@ -33,7 +33,7 @@ fn load_rules(spec: &str, which: &str) -> Result<Program, u8> {
     match RuleSet::named(spec).program() {
         Ok(program) => Ok(program),
         Err(RulesError::Git(message)) => {
-            eprintln!("error: {which} rules: {message} (help: give a rule folder or a git revision such as `HEAD~1` or `main`)");
+            errln!("error: {which} rules: {message} (help: give a rule folder or a git revision such as `HEAD~1` or `main`)");
             Err(2)
         }
         Err(e) => Err(report_rules_error(e)),
@@ -41,7 +41,8 @@ fn load_rules(spec: &str, which: &str) -> Result<Program, u8> {
 }
 
 /// `kzrules diff`: exit 0 when nothing changed (or with `--report-only`), 1 when
-/// something changed, 2 when the rules or a case cannot be read or judged.
+/// something changed, 2 when the rules or a case cannot be read or judged (such a case
+/// is reported in the report, and the other cases are compared).
 pub(super) fn diff(args: &DiffArgs) -> u8 {
     let old = match load_rules(&args.old, "old") {
         Ok(p) => p,
@@ -51,28 +52,25 @@ pub(super) fn diff(args: &DiffArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let files = match case_files(&args.cases) {
-        Ok(f) => f,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return 2;
-        }
-    };
-    if files.is_empty() {
+    let listing = case_files(&args.cases);
+    for skipped in &listing.skipped {
+        errln!("note: {skipped}");
+    }
+    if listing.found.is_empty() {
         return no_case_files(&args.cases);
     }
-    let report = match diff_cases((&args.old, &old), (&args.new, &new), &files, args.as_of) {
-        Ok(report) => report,
-        Err(errors) => {
-            for e in &errors {
-                eprintln!("{}", e.one_line());
-            }
-            return 2;
-        }
-    };
+    let report = diff_cases(
+        (&args.old, &old),
+        (&args.new, &new),
+        listing.found,
+        args.as_of,
+    );
+    for failure in &report.unjudged {
+        errln!("{}", failure.one_line());
+    }
     let written = write_stdout(&render(&report, args.format));
-    if written != 0 {
-        return written;
+    if written != 0 || !report.unjudged.is_empty() {
+        return 2;
     }
     u8::from(report.changed() && !args.report_only)
 }

@@ -35,7 +35,7 @@ pub(super) fn explain(
     if let Some(id) = rule {
         let ids = program.rule_ids();
         if !ids.contains(&id) {
-            eprintln!(
+            errln!(
                 "error: unknown rule `{id}` ({})",
                 crate::diagnostic::suggest::did_you_mean(id, ids.iter().copied())
             );
@@ -46,14 +46,14 @@ pub(super) fn explain(
     let body = match &text.text {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{}: error[{}]: {e}", text.input, e.code());
+            errln!("{}: error[{}]: {e}", text.input, e.code());
             return 2;
         }
     };
     let facts = match read_case(body) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("{}", CaseFailure::unreadable(&text.input, &e).one_line());
+            errln!("{}", CaseFailure::unreadable(&text.input, &e).one_line());
             return 2;
         }
     };
@@ -69,7 +69,7 @@ pub(super) fn explain(
     ) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
+            errln!("{:?}", miette::Report::new(e));
             return 2;
         }
     };

@@ -2,6 +2,13 @@
 //! analysts' tools. Exit codes (docs/contract.md): 0 nothing late, 1 something late or an
 //! error finding, 2 the input or the rules could not be read.
 
+/// Write a formatted line to standard error, never panicking (see [`output`]).
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::err_line(&format!($($arg)*))
+    };
+}
+
 mod calendar;
 mod check;
 mod compile;
@@ -10,10 +17,11 @@ mod diff;
 mod doc;
 mod explain;
 mod fmt;
+mod output;
 mod schema;
 mod test;
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -167,10 +175,26 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{s}` is not a date: write YYYY-MM-DD, a real calendar day"))
 }
 
-/// Run the command line; returns the process's exit code.
+/// Run the command line; returns the process's exit code. Nothing here panics when
+/// standard output or standard error cannot be written: that is exit 2.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
-    ExitCode::from(dispatch(cli))
+    let code = match Cli::try_parse() {
+        Ok(cli) => dispatch(cli),
+        // Help, the version, or a usage error, printed as clap prints them.
+        Err(e) => match e.print() {
+            Ok(()) => u8::try_from(e.exit_code()).unwrap_or(2),
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                u8::try_from(e.exit_code()).unwrap_or(2)
+            }
+            Err(error) => {
+                if !e.use_stderr() {
+                    errln!("error: cannot write the output: {error}");
+                }
+                2
+            }
+        },
+    };
+    ExitCode::from(output::exit_code(code))
 }
 
 fn dispatch(cli: Cli) -> u8 {
@@ -216,23 +240,14 @@ fn dispatch(cli: Cli) -> u8 {
 }
 
 /// Write to standard output; a closed pipe (`| head`) is no error, any other failure
-/// is exit 2.
+/// is said on standard error and is exit 2.
 fn write_stdout(text: &str) -> u8 {
-    write_stdout_named(text, "the output")
+    output::write_all(text, "the output")
 }
 
 /// Write to standard output, naming what is written (`the catalog`) when it fails.
-fn write_stdout_named(text: &str, what: &str) -> u8 {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => 0,
-        // A closed pipe (e.g. `| head`) is not an error of the input.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-        Err(e) => {
-            eprintln!("error: cannot write {what}: {e}");
-            2
-        }
-    }
+fn write_stdout_named(text: &str, what: &'static str) -> u8 {
+    output::write_all(text, what)
 }
 
 /// Whether to colour what goes to standard output: a terminal, and no `NO_COLOR`.
@@ -255,16 +270,13 @@ fn load_program(rules: Option<&Path>) -> Result<Program, u8> {
 /// Say on stderr why a rule set could not be loaded; exit 2.
 fn report_rules_error(error: RulesError) -> u8 {
     match error {
-        RulesError::Read(e) => eprintln!("{:?}", miette::Report::new(e)),
-        RulesError::Git(e) => eprintln!("error: {e}"),
-        RulesError::Compile(diagnostics) => eprint!(
-            "{}",
-            crate::report::diagnostics::render(
-                &diagnostics,
-                DiagnosticFormat::Human,
-                colour_stderr()
-            )
-        ),
+        RulesError::Read(e) => errln!("{:?}", miette::Report::new(e)),
+        RulesError::Git(e) => errln!("error: {e}"),
+        RulesError::Compile(diagnostics) => output::err_text(&crate::report::diagnostics::render(
+            &diagnostics,
+            DiagnosticFormat::Human,
+            colour_stderr(),
+        )),
     }
     2
 }
@@ -283,7 +295,7 @@ fn no_case_files(inputs: &[PathBuf]) -> u8 {
         .iter()
         .map(|p| format!("`{}`", p.display()))
         .collect();
-    eprintln!(
+    errln!(
         "error: no case files (`*.json`) found in {}",
         names.join(", ")
     );

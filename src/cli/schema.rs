@@ -26,7 +26,7 @@ pub(super) fn schema(which: SchemaKind) -> u8 {
             write_stdout(&s)
         }
         Err(e) => {
-            eprintln!("error: cannot print the schema: {e}");
+            errln!("error: cannot print the schema: {e}");
             2
         }
     }

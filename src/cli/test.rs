@@ -19,20 +19,21 @@ pub(super) fn test(dir: Option<&Path>, coverage: bool) -> u8 {
     if let Some(warning) = program.calendar.data_ends_soon_warning(today()) {
         let mut warnings = crate::diagnostic::Diagnostics::default();
         warnings.push(warning);
-        eprint!(
-            "{}",
-            crate::report::diagnostics::render(&warnings, DiagnosticFormat::Human, false)
-        );
+        super::output::err_text(&crate::report::diagnostics::render(
+            &warnings,
+            DiagnosticFormat::Human,
+            false,
+        ));
     }
     let report = match run_tests(&program, dir, coverage) {
         Ok(report) => report,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 2;
         }
     };
     for line in &report.problems {
-        eprintln!("{line}");
+        errln!("{line}");
     }
     let written = write_stdout(&report.text);
     if report.broken > 0 || written != 0 {

@@ -12,15 +12,18 @@ use crate::report::FailureDetail;
 pub const MAX_FOLDER_DEPTH: usize = 32;
 
 /// Where cases come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Input {
     /// One case file.
     File(PathBuf),
     /// JSON Lines, one case a line: standard input (`None`) or a `.jsonl` file.
     Lines(Option<PathBuf>),
+    /// A place below a folder that could not be walked: it is reported where it
+    /// stands, as a case that could not be read, and the rest is checked.
+    Failed(FolderError),
 }
 
-/// Why the case files below a folder could not be listed.
+/// Why a place below a folder could not be walked for case files.
 #[derive(Debug, thiserror::Error)]
 pub enum FolderError {
     /// Folders inside folders, deeper than [`MAX_FOLDER_DEPTH`].
@@ -37,69 +40,269 @@ pub enum FolderError {
         /// What the system said.
         error: std::io::Error,
     },
+    /// A symbolic link leads back into a folder that holds it (or to itself).
+    #[error("`{}` is a symbolic link loop: it leads back to `{}`", path.display(), target.display())]
+    Loop {
+        /// The link.
+        path: PathBuf,
+        /// Where it leads: a folder it is inside, or itself.
+        target: PathBuf,
+    },
+}
+
+impl FolderError {
+    /// The place: the folder or the link.
+    pub fn path(&self) -> &Path {
+        match self {
+            FolderError::TooDeep { path }
+            | FolderError::Read { path, .. }
+            | FolderError::Loop { path, .. } => path,
+        }
+    }
+
+    /// The stable code (docs/errors.md).
+    pub fn code(&self) -> &'static str {
+        match self {
+            FolderError::TooDeep { .. } => "kzrules::folder::too_deep",
+            FolderError::Read { .. } => "kzrules::folder::read",
+            FolderError::Loop { .. } => "kzrules::folder::loop",
+        }
+    }
+
+    /// How to fix it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            FolderError::TooDeep { .. } => {
+                "name the deeper folder on the command line, or flatten the folders"
+            }
+            FolderError::Read { .. } => "check the folder's permissions",
+            FolderError::Loop { .. } => "remove the link, or point it outside the folders it is in",
+        }
+    }
+}
+
+/// A file below a folder that is named like a case file but is not a regular file (a
+/// FIFO, a socket, a device): it is not opened, and the walk goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The file.
+    pub path: PathBuf,
+    /// What it is, e.g. `a FIFO`.
+    pub kind: &'static str,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}` is {}, not a case file: skipped",
+            self.path.display(),
+            self.kind
+        )
+    }
+}
+
+/// What the inputs named on the command line hold, and what was passed over.
+#[derive(Debug)]
+pub struct Listing<T> {
+    /// The inputs, in order.
+    pub found: Vec<T>,
+    /// The files named like case files that were not read.
+    pub skipped: Vec<Skipped>,
 }
 
 /// The inputs named on the command line: a folder becomes its `*.json` files (sorted,
-/// subfolders too), `-` standard input, a `.jsonl` file JSON Lines, anything else a
-/// case file.
-pub fn inputs(named: &[PathBuf]) -> Result<Vec<Input>, FolderError> {
-    let mut out = Vec::new();
+/// subfolders too, with a place that cannot be walked as [`Input::Failed`]), `-`
+/// standard input, a `.jsonl` file JSON Lines, anything else a case file.
+pub fn inputs(named: &[PathBuf]) -> Listing<Input> {
+    let mut found = Vec::new();
+    let mut skipped = Vec::new();
     for input in named {
         if input.as_os_str() == "-" {
-            out.push(Input::Lines(None));
+            found.push(Input::Lines(None));
         } else if input.is_dir() {
-            out.extend(json_files(input)?.into_iter().map(Input::File));
+            let listing = json_files(input);
+            skipped.extend(listing.skipped);
+            found.extend(listing.found.into_iter().map(|entry| match entry {
+                Ok(path) => Input::File(path),
+                Err(error) => Input::Failed(error),
+            }));
         } else if input.extension().is_some_and(|e| e == "jsonl") {
-            out.push(Input::Lines(Some(input.clone())));
+            found.push(Input::Lines(Some(input.clone())));
         } else {
-            out.push(Input::File(input.clone()));
+            found.push(Input::File(input.clone()));
         }
     }
-    Ok(out)
+    Listing { found, skipped }
 }
 
 /// The case files named on the command line: files as given, a folder's `*.json` files
-/// (sorted, subfolders too).
-pub fn case_files(named: &[PathBuf]) -> Result<Vec<PathBuf>, FolderError> {
-    let mut out = Vec::new();
+/// (sorted, subfolders too), each place that could not be walked where it stands.
+pub fn case_files(named: &[PathBuf]) -> Listing<Result<PathBuf, FolderError>> {
+    let mut found = Vec::new();
+    let mut skipped = Vec::new();
     for input in named {
         if input.is_dir() {
-            out.extend(json_files(input)?);
+            let listing = json_files(input);
+            found.extend(listing.found);
+            skipped.extend(listing.skipped);
         } else {
-            out.push(input.clone());
+            found.push(Ok(input.clone()));
         }
     }
-    Ok(out)
+    Listing { found, skipped }
 }
 
 /// Every `*.json` file below a folder (subfolders too, at most [`MAX_FOLDER_DEPTH`]
-/// deep), sorted.
-pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, FolderError> {
-    let mut files = Vec::new();
-    collect_json(dir, &mut files, 0)?;
-    files.sort();
-    Ok(files)
+/// deep, following symbolic links), sorted, with each place that cannot be walked (a
+/// folder that cannot be read or is too deep, a link loop) at its place in the order.
+/// Files that are not regular files (FIFOs, sockets, devices) are never opened: those
+/// named `*.json` are listed as skipped.
+pub fn json_files(dir: &Path) -> Listing<Result<PathBuf, FolderError>> {
+    let mut walk = Walk {
+        found: Vec::new(),
+        skipped: Vec::new(),
+        ancestors: Vec::new(),
+    };
+    walk.folder(dir, 0);
+    let mut found = walk.found;
+    found.sort_by(|a, b| entry_path(a).cmp(entry_path(b)));
+    Listing {
+        found,
+        skipped: walk.skipped,
+    }
 }
 
-fn collect_json(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), FolderError> {
-    if depth > MAX_FOLDER_DEPTH {
-        return Err(FolderError::TooDeep {
-            path: dir.to_path_buf(),
-        });
+fn entry_path(entry: &Result<PathBuf, FolderError>) -> &Path {
+    match entry {
+        Ok(path) => path,
+        Err(error) => error.path(),
     }
-    let read_error = |error| FolderError::Read {
-        path: dir.to_path_buf(),
-        error,
-    };
-    for entry in std::fs::read_dir(dir).map_err(read_error)? {
-        let path = entry.map_err(read_error)?.path();
-        if path.is_dir() {
-            collect_json(&path, out, depth + 1)?;
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
+}
+
+/// A folder walk in progress.
+struct Walk {
+    found: Vec<Result<PathBuf, FolderError>>,
+    skipped: Vec<Skipped>,
+    /// The folders being walked, from the top, as their real paths: a link back to one
+    /// of them is a loop.
+    ancestors: Vec<PathBuf>,
+}
+
+impl Walk {
+    fn folder(&mut self, dir: &Path, depth: usize) {
+        if depth > MAX_FOLDER_DEPTH {
+            self.found.push(Err(FolderError::TooDeep {
+                path: dir.to_path_buf(),
+            }));
+            return;
+        }
+        let read_error = |error| {
+            Err(FolderError::Read {
+                path: dir.to_path_buf(),
+                error,
+            })
+        };
+        let real = match std::fs::canonicalize(dir) {
+            Ok(real) => real,
+            Err(error) => return self.found.push(read_error(error)),
+        };
+        if self.ancestors.contains(&real) {
+            self.found.push(Err(FolderError::Loop {
+                path: dir.to_path_buf(),
+                target: real,
+            }));
+            return;
+        }
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(error) => return self.found.push(read_error(error)),
+        };
+        self.ancestors.push(real);
+        for entry in entries {
+            match entry {
+                Ok(entry) => self.entry(&entry, depth),
+                Err(error) => {
+                    // The folder stopped being readable part way: say so once.
+                    self.found.push(read_error(error));
+                    break;
+                }
+            }
+        }
+        self.ancestors.pop();
+    }
+
+    fn entry(&mut self, entry: &std::fs::DirEntry, depth: usize) {
+        let path = entry.path();
+        let named_json = path.extension().is_some_and(|e| e == "json");
+        // What the entry is, a symbolic link followed; neither opens it.
+        let kind = match entry.file_type() {
+            Ok(kind) if kind.is_symlink() => std::fs::metadata(&path).map(|m| m.file_type()),
+            other => other,
+        };
+        let kind = match kind {
+            Ok(kind) => kind,
+            Err(error) => {
+                if named_json {
+                    // Reading it reports why it cannot be read, at its place.
+                    self.found.push(Ok(path));
+                } else if is_link_loop(&error) {
+                    self.found.push(Err(FolderError::Loop {
+                        target: path.clone(),
+                        path,
+                    }));
+                }
+                return;
+            }
+        };
+        if kind.is_dir() {
+            self.folder(&path, depth + 1);
+        } else if named_json && kind.is_file() {
+            self.found.push(Ok(path));
+        } else if named_json {
+            self.skipped.push(Skipped {
+                path,
+                kind: special_kind(&kind),
+            });
         }
     }
-    Ok(())
+}
+
+/// Whether the system refused to follow a symbolic link because the links loop.
+fn is_link_loop(error: &std::io::Error) -> bool {
+    // ELOOP: 40 on Linux, 62 on the BSDs and macOS.
+    let eloop = if cfg!(target_os = "linux") {
+        Some(40)
+    } else if cfg!(any(
+        target_os = "macos",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "netbsd"
+    )) {
+        Some(62)
+    } else {
+        None
+    };
+    eloop.is_some() && error.raw_os_error() == eloop
+}
+
+/// What a file that is neither a regular file nor a folder is, in words.
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "not a regular file"
 }
 
 /// Why a case input could not be read as text.
@@ -117,6 +320,8 @@ pub enum ReadError {
     LineTooLong(usize),
     /// A line is not UTF-8: the offset of its first bad byte.
     LineEncoding(usize),
+    /// A place below a folder could not be walked.
+    Folder(FolderError),
 }
 
 impl ReadError {
@@ -126,6 +331,7 @@ impl ReadError {
             ReadError::File(_) | ReadError::Line(_) => "kzrules::case::read",
             ReadError::FileTooLarge(_) | ReadError::LineTooLong(_) => "kzrules::case::limit",
             ReadError::FileEncoding(_) | ReadError::LineEncoding(_) => "kzrules::case::encoding",
+            ReadError::Folder(e) => e.code(),
         }
     }
 
@@ -139,6 +345,7 @@ impl ReadError {
             ReadError::FileEncoding(_) => Some("save the case as UTF-8 JSON"),
             ReadError::Line(_) => None,
             ReadError::LineEncoding(_) => Some("write JSON Lines in UTF-8"),
+            ReadError::Folder(e) => Some(e.help()),
         }
     }
 }
@@ -163,6 +370,7 @@ impl std::fmt::Display for ReadError {
                 f,
                 "the line is not UTF-8 text (invalid byte at offset {offset})"
             ),
+            ReadError::Folder(e) => write!(f, "{e}"),
         }
     }
 }
@@ -176,6 +384,17 @@ pub struct CaseText {
     pub input: String,
     /// The text.
     pub text: Result<String, ReadError>,
+}
+
+impl CaseText {
+    /// A place below a folder that could not be walked, as an input that could not be
+    /// read.
+    pub fn failed(error: FolderError) -> CaseText {
+        CaseText {
+            input: error.path().display().to_string(),
+            text: Err(ReadError::Folder(error)),
+        }
+    }
 }
 
 /// Read one case file, refusing one over [`MAX_INPUT_BYTES`] before reading it.
@@ -195,11 +414,14 @@ pub fn read_case_file(path: &Path) -> CaseText {
 
 /// The cases of JSON Lines, one a line, named `NAME line N`; blank lines are skipped. A
 /// line is held in memory only up to [`MAX_INPUT_BYTES`]: a longer one is read through
-/// to its end and given as [`ReadError::LineTooLong`].
+/// to its end and given as [`ReadError::LineTooLong`]. When the input cannot be read
+/// (standard input is a folder, a disk fails), the error is given once, as the next
+/// line, and the input ends there.
 pub struct CaseLines<R> {
     reader: R,
     name: String,
     number: usize,
+    failed: bool,
 }
 
 impl<R: BufRead> CaseLines<R> {
@@ -209,6 +431,7 @@ impl<R: BufRead> CaseLines<R> {
             reader,
             name: name.to_string(),
             number: 0,
+            failed: false,
         }
     }
 }
@@ -217,11 +440,18 @@ impl<R: BufRead> Iterator for CaseLines<R> {
     type Item = CaseText;
 
     fn next(&mut self) -> Option<CaseText> {
+        if self.failed {
+            return None;
+        }
         loop {
             let line = match read_bounded_line(&mut self.reader) {
                 Ok(None) => return None,
                 Ok(Some(line)) => line,
-                Err(e) => Line::Failed(e),
+                Err(e) => {
+                    // An error that persists would come back on every read: stop here.
+                    self.failed = true;
+                    Line::Failed(e)
+                }
             };
             self.number += 1;
             let input = format!("{} line {}", self.name, self.number);
@@ -258,7 +488,11 @@ fn read_bounded_line(reader: &mut dyn BufRead) -> std::io::Result<Option<Line>> 
     let mut length = 0usize;
     let mut too_long = false;
     loop {
-        let available = reader.fill_buf()?;
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         if available.is_empty() {
             if length == 0 {
                 return Ok(None);

@@ -8,7 +8,7 @@
 //! [`crate::load::rules`]); the report is a value, rendered as text, Markdown or JSON.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -19,7 +19,7 @@ use crate::case::read_case;
 use crate::eval::result::{CheckResult, Exemption, Finding, Obligation, Trigger};
 use crate::eval::{evaluate_with, judging_day, EvalError, Options};
 use crate::ir::Program;
-use crate::load::inputs::{read_case_file, CaseText, ReadError};
+use crate::load::inputs::{read_case_file, CaseText, FolderError, ReadError};
 use crate::report::text::penalty_text;
 use crate::report::{CaseFailure, FailureDetail};
 
@@ -156,6 +156,10 @@ pub struct DiffReport {
     pub new: String,
     /// How many cases were judged.
     pub cases: usize,
+    /// The cases that could not be judged, in input order, each with its error as
+    /// `kzrules check` gives it (left out when every case was judged).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unjudged: Vec<CaseFailure>,
     /// How many cases changed.
     pub cases_changed: usize,
     /// Items added, over all rules.
@@ -214,6 +218,8 @@ pub enum JudgeError {
     Eval {
         /// The case file.
         input: String,
+        /// The case's id.
+        case: String,
         /// Which rule set.
         side: Side,
         /// Why.
@@ -222,13 +228,14 @@ pub enum JudgeError {
 }
 
 impl JudgeError {
-    /// `input: error[code]: message`, one line.
-    pub fn one_line(&self) -> String {
+    /// The case that could not be judged, as `kzrules check` reports a case it could
+    /// not check.
+    pub fn failure(&self) -> CaseFailure {
         match self {
             JudgeError::Read { input, error } => {
                 let mut detail = FailureDetail::from(error);
-                // Only an oversized case is shown with its fix here, as it always was.
-                if !matches!(error, ReadError::FileTooLarge(_)) {
+                // Only an oversized case and a folder are shown with their fix here.
+                if !matches!(error, ReadError::FileTooLarge(_) | ReadError::Folder(_)) {
                     detail.help = None;
                 }
                 CaseFailure {
@@ -236,25 +243,44 @@ impl JudgeError {
                     input: input.clone(),
                     error: detail,
                 }
-                .one_line()
             }
-            JudgeError::Case(failure) => failure.one_line(),
-            JudgeError::Eval { input, side, error } => format!(
-                "{input}: error[{}]: under the {} rules: {error}",
-                error.code(),
-                side.as_str()
-            ),
+            JudgeError::Case(failure) => (**failure).clone(),
+            JudgeError::Eval {
+                input,
+                case,
+                side,
+                error,
+            } => CaseFailure {
+                case: Some(case.clone()),
+                input: input.clone(),
+                error: FailureDetail {
+                    code: error.code().to_string(),
+                    path: String::new(),
+                    line: None,
+                    column: None,
+                    message: format!("under the {} rules: {error}", side.as_str()),
+                    help: None,
+                },
+            },
         }
+    }
+
+    /// `input: error[code]: message`, one line.
+    pub fn one_line(&self) -> String {
+        self.failure().one_line()
     }
 }
 
 fn judge(
-    path: &Path,
+    file: Result<PathBuf, FolderError>,
     old: &Program,
     new: &Program,
     as_of: Option<NaiveDate>,
 ) -> Result<Judged, JudgeError> {
-    let CaseText { input, text } = read_case_file(path);
+    let CaseText { input, text } = match file {
+        Ok(path) => read_case_file(&path),
+        Err(error) => CaseText::failed(error),
+    };
     let text = match text {
         Ok(text) => text,
         Err(error) => return Err(JudgeError::Read { input, error }),
@@ -267,6 +293,7 @@ fn judge(
             .map(|(r, _)| r)
             .map_err(|error| JudgeError::Eval {
                 input: input.clone(),
+                case: facts.case.clone(),
                 side,
                 error,
             })
@@ -506,7 +533,13 @@ fn compare_case(judged: &Judged) -> Vec<ItemChange> {
 }
 
 /// Build the report from every case's changes (in case order).
-fn report(old: &str, new: &str, cases: usize, changes: Vec<Vec<ItemChange>>) -> DiffReport {
+fn report(
+    old: &str,
+    new: &str,
+    cases: usize,
+    changes: Vec<Vec<ItemChange>>,
+    unjudged: Vec<CaseFailure>,
+) -> DiffReport {
     let cases_changed = changes.iter().filter(|c| !c.is_empty()).count();
     let mut by_rule: BTreeMap<String, RuleChanges> = BTreeMap::new();
     for case_changes in changes {
@@ -542,6 +575,7 @@ fn report(old: &str, new: &str, cases: usize, changes: Vec<Vec<ItemChange>>) -> 
         old: old.to_string(),
         new: new.to_string(),
         cases,
+        unjudged,
         cases_changed,
         added: rules.iter().map(|r| r.added).sum(),
         removed: rules.iter().map(|r| r.removed).sum(),
@@ -572,10 +606,21 @@ pub fn render_text(r: &DiffReport) -> String {
         "kzrules diff: old `{}`, new `{}`: {} cases judged, {} changed\n",
         r.old, r.new, r.cases, r.cases_changed
     );
+    if !r.unjudged.is_empty() {
+        out.push_str(&format!(
+            "could not judge {}:\n",
+            crate::english::counted(u64::try_from(r.unjudged.len()).unwrap_or(u64::MAX), "case")
+        ));
+        for failure in &r.unjudged {
+            out.push_str(&format!("  {}\n", failure.one_line()));
+        }
+    }
     if r.rules.is_empty() {
-        out.push_str(
-            "no change: every case gives the same obligations, exemptions and findings under both rule sets\n",
-        );
+        out.push_str(if r.unjudged.is_empty() {
+            "no change: every case gives the same obligations, exemptions and findings under both rule sets\n"
+        } else {
+            "no change: every case judged gives the same obligations, exemptions and findings under both rule sets\n"
+        });
         return out;
     }
     for rule in &r.rules {
@@ -648,8 +693,25 @@ pub fn render_markdown(r: &DiffReport) -> String {
         r.cases,
         r.cases_changed
     );
+    if !r.unjudged.is_empty() {
+        out.push_str(&format!(
+            "\n**Could not judge {}:**\n\n",
+            crate::english::counted(u64::try_from(r.unjudged.len()).unwrap_or(u64::MAX), "case")
+        ));
+        for failure in &r.unjudged {
+            out.push_str(&format!(
+                "- `{}`: {}\n",
+                cell(&failure.input).replace('`', "'"),
+                cell(&failure.one_line())
+            ));
+        }
+    }
     if r.rules.is_empty() {
-        out.push_str("\nNo change: every case gives the same obligations, exemptions and findings under both rule sets.\n");
+        out.push_str(if r.unjudged.is_empty() {
+            "\nNo change: every case gives the same obligations, exemptions and findings under both rule sets.\n"
+        } else {
+            "\nNo change: every case judged gives the same obligations, exemptions and findings under both rule sets.\n"
+        });
         return out;
     }
     out.push_str("\n| rule | cases | added | removed | changed |\n|---|---:|---:|---:|---:|\n");
@@ -719,30 +781,28 @@ impl DiffReport {
 }
 
 /// Judge each case file under the old and the new rules (named `old_name` and
-/// `new_name` in the report) on the same day, and report what changed. When a case
-/// cannot be read or judged, every such case is returned instead, in file order.
+/// `new_name` in the report) on the same day, and report what changed. A case that
+/// cannot be read or judged (or a place of a folder that cannot be walked) is reported
+/// as such, in input order, and the others are compared.
 pub fn diff(
     (old_name, old): (&str, &Program),
     (new_name, new): (&str, &Program),
-    files: &[PathBuf],
+    files: Vec<Result<PathBuf, FolderError>>,
     as_of: Option<NaiveDate>,
-) -> Result<DiffReport, Vec<JudgeError>> {
+) -> DiffReport {
     let judged: Vec<Result<Judged, JudgeError>> = files
-        .par_iter()
+        .into_par_iter()
         .map(|f| judge(f, old, new, as_of))
         .collect();
     let mut changes = Vec::new();
-    let mut errors = Vec::new();
+    let mut unjudged = Vec::new();
     for j in judged {
         match j {
             Ok(judged) => changes.push(compare_case(&judged)),
-            Err(e) => errors.push(e),
+            Err(e) => unjudged.push(e.failure()),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(report(old_name, new_name, files.len(), changes))
+    report(old_name, new_name, changes.len(), changes, unjudged)
 }
 
 #[cfg(test)]
@@ -834,7 +894,7 @@ mod tests {
         let tax = changes.iter().find(|c| c.rule == "tax_residency").unwrap();
         assert_eq!(tax.change, Change::Removed);
 
-        let report = report("a", "b", 1, vec![changes]);
+        let report = report("a", "b", 1, vec![changes], Vec::new());
         assert_eq!(
             (report.cases_changed, report.changed, report.removed),
             (1, 1, 1)
