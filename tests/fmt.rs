@@ -551,3 +551,16 @@ proptest! {
         prop_assert_eq!(fmt(&changed), expected);
     }
 }
+
+#[test]
+fn a_byte_order_mark_is_read_as_white_space_and_dropped_by_fmt() {
+    let body = "source law \"Law on Population Migration\"\n";
+    let with_bom = format!("\u{feff}{body}");
+    // The rules compile (an unused source is a warning, not an error).
+    let file = SourceFile::new("bom.kzr", with_bom.as_str());
+    assert!(kzrules::syntax::parse(0, &file).is_ok());
+    // fmt drops the mark: the canonical layout is plain UTF-8.
+    let formatted = format_source(&with_bom).unwrap();
+    assert!(!formatted.starts_with('\u{feff}'), "{formatted:?}");
+    assert_eq!(formatted, format_source(body).unwrap());
+}

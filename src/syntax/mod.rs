@@ -281,7 +281,7 @@ fn syntax_error(
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    let found_text = if found.is_empty() {
+    let mut found_text = if found.is_empty() {
         String::from("the end of the file")
     } else {
         format!("`{found}`")
@@ -292,6 +292,21 @@ fn syntax_error(
         Some(k) if !found.is_empty() => format!("did you mean `{k}`?"),
         _ => format!("write {expected} here"),
     };
+    // A date written another common way (`21.01.2012`, `2012/1/21`): the ISO form.
+    let wants_date = matches!(&error.variant, ErrorVariant::ParsingError { positives, .. }
+        if positives.contains(&Rule::date));
+    let date_run: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '/' | '-'))
+        .collect();
+    let mut span = span;
+    if wants_date {
+        if let Some(iso) = crate::dates::date_suggestion(&date_run) {
+            help = format!("did you mean `{iso}`? Dates are written YYYY-MM-DD");
+            span = Span::new(file_index, position, position + date_run.len());
+            found_text = format!("`{date_run}`");
+        }
+    }
     if found.starts_with('"')
         && !rest
             .get(1..)

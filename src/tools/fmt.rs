@@ -504,7 +504,10 @@ fn same_tree(a: &crate::syntax::ast::File, b: &crate::syntax::ast::File) -> bool
 /// Format one rule file. A file that does not parse is refused with its syntax errors.
 pub fn format_file(source: &SourceFile) -> Result<String, Vec<Diagnostic>> {
     let tree = crate::syntax::parse(0, source)?;
-    let Some(tokens) = tokens_with_roles(&source.text) else {
+    // A byte-order mark (old Windows editors) is read as white space and dropped: the
+    // canonical layout is plain UTF-8.
+    let (text, _) = crate::source::strip_bom(&source.text);
+    let Some(tokens) = tokens_with_roles(text) else {
         return Err(vec![internal_error(
             source,
             "the statements do not fall on whole tokens",
