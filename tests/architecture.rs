@@ -12,17 +12,21 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+/// The ground modules, in the order in which each may import only those before it (no
+/// cycles); the first layer.
+const GROUND_ORDER: &[&str] = &[
+    "source",
+    "english",
+    "dates",
+    "vocab",
+    "diagnostic",
+    "calendar",
+];
+
 /// The layers, bottom first. A module may use the modules of lower layers; the ground
 /// modules may use each other but nothing above them (checked separately: no cycles).
 const LAYERS: &[&[&str]] = &[
-    &[
-        "source",
-        "english",
-        "dates",
-        "vocab",
-        "diagnostic",
-        "calendar",
-    ],
+    GROUND_ORDER,
     &["syntax"],
     &["ir"],
     &["compile"],
@@ -32,16 +36,6 @@ const LAYERS: &[&[&str]] = &[
     &["load"],
     &["tools"],
     &["cli"],
-];
-
-/// What each ground module may import of the ground (a strict order: no cycles).
-const GROUND_ORDER: &[&str] = &[
-    "source",
-    "english",
-    "dates",
-    "vocab",
-    "diagnostic",
-    "calendar",
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

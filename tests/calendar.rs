@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use kzrules::calendar::{
     calendar_days_before, estimated_kurban_ait, within_calendar_days, Calendar, CalendarError,
-    DayKind, FIRST_COMPUTED_YEAR, LAST_COMPUTED_YEAR,
+    Count, DayKind, FIRST_COMPUTED_YEAR, LAST_COMPUTED_YEAR,
 };
 use kzrules::diagnostic::Diagnostic;
 use kzrules::source::SourceFile;
@@ -62,6 +62,15 @@ fn code(error: &CalendarError) -> String {
     miette::Diagnostic::code(error)
         .map(|c| c.to_string())
         .unwrap_or_default()
+}
+
+/// The days a count passed over, with their reasons.
+fn skipped_days(count: &Count) -> Vec<(NaiveDate, &str)> {
+    count
+        .skipped
+        .iter()
+        .map(|s| (s.date, s.reason.as_str()))
+        .collect()
 }
 
 fn is_weekend(date: NaiveDate) -> bool {
@@ -333,11 +342,7 @@ fn three_business_days_from_tuesday_19_march_2024() {
         count.counted,
         vec![d("2024-03-19"), d("2024-03-20"), d("2024-03-26")]
     );
-    let skipped: Vec<(NaiveDate, &str)> = count
-        .skipped
-        .iter()
-        .map(|s| (s.date, s.reason.as_str()))
-        .collect();
+    let skipped = skipped_days(&count);
     assert_eq!(
         skipped,
         vec![
@@ -600,11 +605,7 @@ fn three_business_days_from_wednesday_30_december_2026_run_into_provisional_2027
         count.counted,
         vec![d("2026-12-30"), d("2026-12-31"), d("2027-01-05")]
     );
-    let skipped: Vec<(NaiveDate, &str)> = count
-        .skipped
-        .iter()
-        .map(|s| (s.date, s.reason.as_str()))
-        .collect();
+    let skipped = skipped_days(&count);
     assert_eq!(
         skipped,
         vec![

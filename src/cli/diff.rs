@@ -11,19 +11,25 @@ use crate::load::{RuleSet, RulesError};
 use crate::tools::diff::{diff as diff_cases, render, DiffFormat};
 
 /// The arguments of `kzrules diff`.
-#[derive(Debug, Clone)]
-pub(super) struct DiffArgs {
-    /// The old rules: a folder, or a git revision of `rules/`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DiffArgs {
+    /// The old rules: a folder, or a git revision of `rules/` (e.g. `HEAD~1`).
+    #[arg(long, value_name = "RULES")]
     pub old: String,
     /// The new rules: a folder, or a git revision of `rules/`.
+    #[arg(long, value_name = "RULES")]
     pub new: String,
     /// Case files or folders.
+    #[arg(required = true)]
     pub cases: Vec<PathBuf>,
     /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
     /// Exit 0 even when something changed.
+    #[arg(long)]
     pub report_only: bool,
-    /// Judge the cases on this day.
+    /// Judge the cases on this day (default: their `as_of`, else today in Kazakhstan, UTC+5).
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     pub as_of: Option<NaiveDate>,
 }
 

@@ -131,26 +131,7 @@ pub enum Command {
         check: bool,
     },
     /// Show what a rule change does to cases: results that appear, disappear or change.
-    Diff {
-        /// The old rules: a folder, or a git revision of `rules/` (e.g. `HEAD~1`).
-        #[arg(long, value_name = "RULES")]
-        old: String,
-        /// The new rules: a folder, or a git revision of `rules/`.
-        #[arg(long, value_name = "RULES")]
-        new: String,
-        /// Case files or folders.
-        #[arg(required = true)]
-        cases: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = crate::tools::diff::DiffFormat::Text)]
-        format: crate::tools::diff::DiffFormat,
-        /// Exit 0 even when something changed.
-        #[arg(long)]
-        report_only: bool,
-        /// Judge the cases on this day (default: their `as_of`, else today in Kazakhstan, UTC+5).
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        as_of: Option<NaiveDate>,
-    },
+    Diff(diff::DiffArgs),
     /// Print the rule catalog generated from the rule files.
     Doc {
         /// Output format.
@@ -218,21 +199,7 @@ fn dispatch(cli: Cli) -> u8 {
         Command::Schema { which } => schema::schema(which),
         Command::Test { dir, coverage } => test::test(dir.as_deref(), coverage),
         Command::Fmt { paths, check } => fmt::fmt(&paths, check),
-        Command::Diff {
-            old,
-            new,
-            cases,
-            format,
-            report_only,
-            as_of,
-        } => diff::diff(&diff::DiffArgs {
-            old,
-            new,
-            cases,
-            format,
-            report_only,
-            as_of,
-        }),
+        Command::Diff(args) => diff::diff(&args),
         Command::Doc { format, rules } => doc::doc(format, rules.as_deref()),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
