@@ -38,7 +38,7 @@ fn status_word(o: &Obligation, colour: bool) -> String {
     paint(colour, code, &word)
 }
 
-pub use crate::english::thousands;
+use crate::english::thousands;
 
 /// A penalty in words: "518 part 1: fine 20 MCI (73,840 tenge)".
 pub fn penalty_text(o: &Obligation) -> Option<String> {
