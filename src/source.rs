@@ -101,3 +101,22 @@ pub fn strip_bom(text: &str) -> (&str, usize) {
         None => (text, 0),
     }
 }
+
+/// A value's `Debug` text with every `Span { .. }` written `Span`: two trees that differ
+/// only in where they are written give the same text.
+pub fn debug_without_spans(value: &impl std::fmt::Debug) -> String {
+    let debug = format!("{value:?}");
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug.as_str();
+    while let Some(at) = rest.find("Span {") {
+        out.push_str(rest.get(..at).unwrap_or(""));
+        out.push_str("Span");
+        let after = rest.get(at..).unwrap_or("");
+        rest = after
+            .find('}')
+            .and_then(|end| after.get(end + 1..))
+            .unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}

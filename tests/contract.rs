@@ -87,6 +87,33 @@ fn real_results_are_valid_against_the_schema() {
     }
 }
 
+#[test]
+fn a_batchs_error_records_are_valid_against_the_result_schema() {
+    let out = Command::cargo_bin("kzrules")
+        .unwrap()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "examples/arrival.json",
+            "tests/bad/cases/bad_date.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    let failure: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    assert!(failure.get("error").is_some(), "{text}");
+    for line in lines {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(validate("result", &value), Vec::<String>::new(), "{line}");
+    }
+    // An object that is neither a result nor an error record is not valid.
+    assert!(!validate("result", &serde_json::json!({"error": {"code": 1}})).is_empty());
+}
+
 // docs/contract.md, kept in step with the schemas and the program.
 
 use serde_json::Value;
@@ -187,8 +214,8 @@ fn every_json_example_is_valid_against_its_schema() {
     for (kind, value, line) in &examples {
         let which = match kind {
             Example::Case => "case",
-            Example::Result => "result",
-            Example::Failure => continue,
+            // A batch's error line is one of the two shapes of a result line.
+            Example::Result | Example::Failure => "result",
         };
         for e in validate(which, value) {
             errors.push(format!("{CONTRACT}:{line}: not a valid {which}: {e}"));

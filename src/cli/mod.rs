@@ -16,6 +16,7 @@ mod completions;
 mod diff;
 mod doc;
 mod explain;
+mod explain_code;
 mod fmt;
 mod output;
 mod schema;
@@ -30,7 +31,7 @@ use clap::{Parser, Subcommand};
 
 use crate::ir::Program;
 use crate::load::{RuleSet, RulesError};
-use crate::report::diagnostics::DiagnosticFormat;
+use crate::report::diagnostics::{DiagnosticFormat, MessageFormat};
 use crate::report::Format;
 
 pub use explain::ExplainFormat;
@@ -43,6 +44,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// How rule-file problems are written for people: drawn with their source lines
+    /// (`human`), or one line each, `file:line:col: severity[code]: message` (`short`).
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
 }
 
 /// The subcommands.
@@ -141,6 +146,17 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
+    /// Print the section of docs/errors.md that explains a diagnostic code.
+    ///
+    /// `kzrules explain-code kzrules::syntax` (the `kzrules::` may be left out); without a
+    /// code, or with `--list`, list every code.
+    ExplainCode {
+        /// The code, e.g. `kzrules::overlap` or `overlap`.
+        code: Option<String>,
+        /// List every code with its first line.
+        #[arg(long)]
+        list: bool,
+    },
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -178,7 +194,15 @@ pub fn run() -> ExitCode {
     ExitCode::from(output::exit_code(code))
 }
 
+/// The `--message-format` of this run.
+static MESSAGE_FORMAT: std::sync::OnceLock<MessageFormat> = std::sync::OnceLock::new();
+
+fn message_format() -> MessageFormat {
+    MESSAGE_FORMAT.get().copied().unwrap_or_default()
+}
+
 fn dispatch(cli: Cli) -> u8 {
+    let _ = MESSAGE_FORMAT.set(cli.message_format);
     match cli.command {
         Command::Check {
             inputs,
@@ -187,7 +211,9 @@ fn dispatch(cli: Cli) -> u8 {
             strict_calendar,
             format,
         } => check::check(&inputs, rules.as_deref(), as_of, strict_calendar, format),
-        Command::Compile { dir, format } => compile::compile_command(dir.as_deref(), format),
+        Command::Compile { dir, format } => {
+            compile::compile_command(dir.as_deref(), format, cli.message_format)
+        }
         Command::Explain {
             case,
             rule,
@@ -201,6 +227,7 @@ fn dispatch(cli: Cli) -> u8 {
         Command::Fmt { paths, check } => fmt::fmt(&paths, check),
         Command::Diff(args) => diff::diff(&args),
         Command::Doc { format, rules } => doc::doc(format, rules.as_deref()),
+        Command::ExplainCode { code, list } => explain_code::explain_code(code.as_deref(), list),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
     }
@@ -237,23 +264,20 @@ fn load_program(rules: Option<&Path>) -> Result<Program, u8> {
 /// Say on stderr why a rule set could not be loaded; exit 2.
 fn report_rules_error(error: RulesError) -> u8 {
     match error {
-        RulesError::Read(e) => errln!("{:?}", miette::Report::new(e)),
+        RulesError::Read(e) => match message_format() {
+            MessageFormat::Human => errln!("{:?}", miette::Report::new(e)),
+            MessageFormat::Short => errln!("{}", e.to_diagnostic().one_line()),
+        },
         RulesError::Git(e) => errln!("error: {e}"),
-        RulesError::Compile(diagnostics) => output::err_text(&crate::report::diagnostics::render(
-            &diagnostics,
-            DiagnosticFormat::Human,
-            colour_stderr(),
-        )),
+        RulesError::Compile(diagnostics) => {
+            output::err_text(&crate::report::diagnostics::render_for_people(
+                &diagnostics,
+                message_format(),
+                colour_stderr(),
+            ))
+        }
     }
     2
-}
-
-/// The rule files: the built-in ones, or a folder's. A folder that cannot be read is
-/// reported on stderr (exit 2).
-fn rule_files(rules: Option<&Path>) -> Result<Vec<crate::source::SourceFile>, u8> {
-    RuleSet::embedded_or(rules)
-        .files()
-        .map_err(report_rules_error)
 }
 
 /// Report that the inputs hold no case file; exit 2.

@@ -10,7 +10,8 @@ use super::write_stdout;
 pub enum SchemaKind {
     /// The case facts (input).
     Case,
-    /// The check result (output).
+    /// The check result (output): a case's result, or the error record of a case of a
+    /// batch that could not be checked.
     Result,
 }
 
@@ -18,7 +19,7 @@ pub enum SchemaKind {
 pub(super) fn schema(which: SchemaKind) -> u8 {
     let schema = match which {
         SchemaKind::Case => schemars::schema_for!(crate::case::Case),
-        SchemaKind::Result => schemars::schema_for!(crate::eval::result::CheckResult),
+        SchemaKind::Result => schemars::schema_for!(crate::report::ResultLine),
     };
     match serde_json::to_string_pretty(&schema) {
         Ok(mut s) => {

@@ -13,37 +13,57 @@ impl Lowering<'_> {
             for (i, a) in versions.iter().enumerate() {
                 for b in versions.iter().skip(i + 1) {
                     if a.period.overlaps(&b.period) {
-                        found.push((a.id.clone(), a.span, a.period, b.span, b.period));
+                        // A copy pasted twice: the same rule, clause for clause.
+                        let copy = crate::source::debug_without_spans(a)
+                            == crate::source::debug_without_spans(b);
+                        found.push((a.id.clone(), a.span, a.period, b.span, b.period, copy));
                     }
                 }
             }
         }
-        for (id, first_span, first_period, second_span, second_period) in found {
-            let first = self
-                .at("kzrules::overlap", first_span, "the other version")
-                .label(format!("in force {}", first_period.describe()));
+        for (id, first_span, first_period, second_span, second_period, copy) in found {
             let same = first_period == second_period;
-            let message = if same {
-                format!("rule `{id}` is defined twice")
+            let code = if same || copy {
+                "kzrules::duplicate_rule"
             } else {
-                format!(
-                    "two versions of rule `{id}` are in force on the same days ({} and {})",
-                    first_period.describe(),
-                    second_period.describe()
+                "kzrules::overlap"
+            };
+            let (message, first_label, help) = if copy {
+                (
+                    format!("rule `{id}` is defined twice; delete one copy"),
+                    "the first copy",
+                    String::from("the two copies are the same, clause for clause: delete one"),
+                )
+            } else if same {
+                (
+                    format!("rule `{id}` is defined twice, in force on the same days"),
+                    "the other definition",
+                    String::from(
+                        "delete the copy you do not want; if the law changed on a day, keep both as versions: the old one `until` the day before, the new one `from` that day",
+                                        ),
+                )
+            } else {
+                (
+                    format!(
+                        "two versions of rule `{id}` are in force on the same days ({} and {})",
+                        first_period.describe(),
+                        second_period.describe()
+                    ),
+                    "the other version",
+                    String::from("give the versions `in_force` periods that do not overlap (the later one `from` the day after the earlier one's `until`)"),
                 )
             };
+            let first = self
+                .at(code, first_span, first_label)
+                .label(format!("in force {}", first_period.describe()));
             let d = self
-                .at(
-                    if same { "kzrules::duplicate_rule" } else { "kzrules::overlap" },
-                    second_span,
-                    message,
-                )
-                .label(format!("in force {}", second_period.describe()))
-                .help(if same {
-                    "remove one, or give each version its own `in_force` period"
+                .at(code, second_span, message)
+                .label(if copy {
+                    String::from("the second copy")
                 } else {
-                    "give the versions `in_force` periods that do not overlap (the later one `from` the day after the earlier one's `until`)"
+                    format!("in force {}", second_period.describe())
                 })
+                .help(help)
                 .with_related(first);
             self.diagnostics.push(d);
         }

@@ -22,6 +22,18 @@ pub enum Level {
     Warning,
 }
 
+/// A fix a tool can apply: replace `length` bytes at byte `offset` of the file with
+/// `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Fix {
+    /// Byte offset of the text to replace.
+    pub offset: usize,
+    /// Its length in bytes (0: insert).
+    pub length: usize,
+    /// The new text.
+    pub replacement: String,
+}
+
 /// One problem in a rule file, with its place, a label and a fix.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
@@ -47,6 +59,9 @@ pub struct Diagnostic {
     pub length: usize,
     /// Another place the message refers to (the first definition of a duplicate).
     pub related: Option<Box<Diagnostic>>,
+    /// A machine-applicable fix: the text to put in place of a span (an editor's quick
+    /// fix; the help says the same in words).
+    pub fix: Option<Fix>,
     source: Option<Arc<NamedSource<Arc<str>>>>,
 }
 
@@ -73,6 +88,7 @@ impl Diagnostic {
             offset: start,
             length: end - start,
             related: None,
+            fix: None,
             source: Some(Arc::new(NamedSource::new(
                 file.name.clone(),
                 file.text.clone(),
@@ -98,6 +114,7 @@ impl Diagnostic {
             offset: 0,
             length: 0,
             related: None,
+            fix: None,
             source: None,
         }
     }
@@ -126,6 +143,18 @@ impl Diagnostic {
         self
     }
 
+    /// The same with a fix: `replacement` in place of the bytes of `span` (an empty span
+    /// inserts).
+    pub fn fix(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        let start = span.start as usize;
+        self.fix = Some(Fix {
+            offset: start,
+            length: (span.end as usize).saturating_sub(start),
+            replacement: replacement.into(),
+        });
+        self
+    }
+
     /// `file:line:column: level[code]: message (help)`, one line, for logs and tests.
     pub fn one_line(&self) -> String {
         let level = match self.level {
@@ -141,7 +170,8 @@ impl Diagnostic {
             out.push_str(help);
             out.push(')');
         }
-        out
+        // One line, whatever the message holds.
+        out.replace(['\r', '\n'], " ")
     }
 }
 

@@ -63,6 +63,24 @@ pub enum LoadError {
     },
 }
 
+impl LoadError {
+    /// The same problem as a rule-file diagnostic (at the path, no place inside it), so
+    /// that every diagnostic format can carry it (SARIF, JSON, one line).
+    pub fn to_diagnostic(&self) -> crate::diagnostic::Diagnostic {
+        let (code, path) = match self {
+            LoadError::Read { path, .. } => ("kzrules::rules::read", path),
+            LoadError::Encoding { path, .. } => ("kzrules::rules::encoding", path),
+            LoadError::Limit { path, .. } => ("kzrules::rules::limit", path),
+            LoadError::Empty { path } => ("kzrules::rules::empty", path),
+        };
+        let d = crate::diagnostic::Diagnostic::without_place(code, path.clone(), self.to_string());
+        match miette::Diagnostic::help(self) {
+            Some(help) => d.help(help.to_string()),
+            None => d,
+        }
+    }
+}
+
 /// Where a rule set comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuleSet {

@@ -26,6 +26,36 @@ pub enum DiagnosticFormat {
     Github,
 }
 
+/// How rule diagnostics are written for people (`--message-format`): drawn with their
+/// source lines, or one line each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum MessageFormat {
+    /// Each diagnostic drawn with its source lines, label and help.
+    #[default]
+    Human,
+    /// One line per problem: `file:line:col: severity[code]: message (help: ...)`.
+    Short,
+}
+
+/// One line per diagnostic, `file:line:col: severity[code]: message (help: ...)`, as
+/// compilers and linters print them.
+pub fn short(diagnostics: &Diagnostics) -> String {
+    let mut out = String::new();
+    for d in &diagnostics.list {
+        out.push_str(&d.one_line());
+        out.push('\n');
+    }
+    out
+}
+
+/// Diagnostics for people in a message format (`colour` only for the human one).
+pub fn render_for_people(diagnostics: &Diagnostics, format: MessageFormat, colour: bool) -> String {
+    match format {
+        MessageFormat::Human => human(diagnostics, colour),
+        MessageFormat::Short => short(diagnostics),
+    }
+}
+
 /// Diagnostics rendered in a format; `colour` only matters for [`DiagnosticFormat::Human`].
 pub fn render(diagnostics: &Diagnostics, format: DiagnosticFormat, colour: bool) -> String {
     match format {
@@ -95,6 +125,8 @@ struct JsonDiagnostic<'a> {
     label: &'a str,
     help: Option<&'a str>,
     related: Option<Box<JsonDiagnostic<'a>>>,
+    /// A fix an editor can apply: `replacement` in place of `length` bytes at `offset`.
+    fix: Option<&'a crate::diagnostic::Fix>,
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -114,6 +146,7 @@ impl<'a> JsonDiagnostic<'a> {
                 .related
                 .as_deref()
                 .map(|r| Box::new(JsonDiagnostic::of(r))),
+            fix: d.fix.as_ref(),
         }
     }
 }
@@ -183,9 +216,26 @@ fn file_uri(name: &str) -> String {
     out
 }
 
-/// The anchor of a code's section in docs/errors.md: `kzrules::syntax` → `kzrules-syntax`.
-fn anchor(code: &str) -> String {
-    code.replace("::", "-")
+/// The anchor GitHub gives a Markdown heading: lowercase, punctuation other than `-`
+/// and `_` removed, each space a `-` (`kzrules::syntax` → `kzrulessyntax`). A heading
+/// that repeats an earlier one gets `-1`, `-2`, ... (not needed for the codes' headings,
+/// which are unique).
+pub fn github_anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The link to a code's section of docs/errors.md (its heading is the code).
+pub fn help_link(code: &str) -> String {
+    format!("docs/errors.md#{}", github_anchor(code))
 }
 
 fn physical_location(d: &Diagnostic) -> Value {
@@ -207,7 +257,7 @@ fn sarif(diagnostics: &Diagnostics) -> String {
     for d in &diagnostics.list {
         if !rule_index.contains_key(d.code) {
             rule_index.insert(d.code, rules.len());
-            let doc = format!("docs/errors.md#{}", anchor(d.code));
+            let doc = help_link(d.code);
             rules.push(json!({
                 "id": d.code,
                 "shortDescription": {"text": d.code},
@@ -229,6 +279,21 @@ fn sarif(diagnostics: &Diagnostics) -> String {
                 "message": {"text": message_with_help(d)},
                 "locations": [{"physicalLocation": physical_location(d)}],
             });
+            if let (Some(fix), Some(obj)) = (&d.fix, result.as_object_mut()) {
+                obj.insert(
+                    String::from("fixes"),
+                    json!([{
+                        "description": {"text": d.help.clone().unwrap_or_else(|| d.message.clone())},
+                        "artifactChanges": [{
+                            "artifactLocation": {"uri": file_uri(&d.file)},
+                            "replacements": [{
+                                "deletedRegion": {"byteOffset": fix.offset, "byteLength": fix.length},
+                                "insertedContent": {"text": fix.replacement},
+                            }],
+                        }],
+                    }]),
+                );
+            }
             if let (Some(r), Some(obj)) = (d.related.as_deref(), result.as_object_mut()) {
                 obj.insert(
                     String::from("relatedLocations"),
@@ -390,7 +455,8 @@ mod tests {
         assert_eq!(v["diagnostics"][1]["related"]["related"], Value::Null);
         assert_eq!(v["diagnostics"][2]["level"], "warning");
         let keys: Vec<&String> = first.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 11);
+        assert_eq!(keys.len(), 12);
+        assert_eq!(first["fix"], Value::Null);
     }
 
     #[test]
@@ -415,7 +481,7 @@ mod tests {
             assert!(r["help"]["text"]
                 .as_str()
                 .unwrap()
-                .contains("docs/errors.md#kzrules-"));
+                .contains("docs/errors.md#kzrules"));
         }
         let results = runs[0]["results"].as_array().unwrap();
         assert_eq!(results.len(), 4);

@@ -34,8 +34,20 @@ pub enum Format {
     Ics,
 }
 
-/// A case that could not be checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One line of `kzrules check --format json`: a case's result, or the error record of a
+/// case that could not be checked (`kzrules schema result` describes both).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum ResultLine {
+    /// The case was checked: everything the rules say about it.
+    Checked(Box<CheckResult>),
+    /// The case could not be read or judged: where it came from and why.
+    Failed(Box<CaseFailure>),
+}
+
+/// A case of a batch that could not be checked: its error record (it has an `error` and
+/// no `obligations`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CaseFailure {
     /// The case's id, when it could be read.
     pub case: Option<String>,
@@ -46,7 +58,7 @@ pub struct CaseFailure {
 }
 
 /// What went wrong with a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FailureDetail {
     /// A stable code, e.g. `kzrules::case::bad_date`.
     pub code: String,

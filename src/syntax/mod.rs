@@ -129,7 +129,7 @@ pub fn parse_recovering(file_index: u32, source: &SourceFile) -> (File, Vec<Diag
                 file.items.append(&mut part.items);
                 errors.append(&mut part_errors);
             }
-            Err(error) => errors.push(syntax_error(source, file_index, start, &error)),
+            Err(error) => errors.push(syntax_error(source, file_index, start, piece, &error)),
         }
     }
     (file, errors)
@@ -180,6 +180,8 @@ fn describe(rule: Rule) -> &'static str {
         Rule::title => "`title`",
         Rule::citation => "`cite`",
         Rule::in_force => "`in_force`",
+        Rule::in_force_from => "`from DATE`",
+        Rule::in_force_until => "`until DATE`",
         Rule::members => "`members`",
         Rule::parameter_value => "`value`",
         Rule::value_until => "`until DATE`",
@@ -210,7 +212,8 @@ fn describe(rule: Rule) -> &'static str {
         Rule::unit => "`business_days` or `calendar_days`",
         Rule::triggers => "an event kind (e.g. `entry`)",
         Rule::condition | Rule::conjunction | Rule::negation | Rule::not => "a condition",
-        Rule::holder_of | Rule::doc_filter => "`holder_of DOCUMENT`",
+        Rule::holder_of => "`holder_of DOCUMENT`",
+        Rule::doc_filter | Rule::category_filter | Rule::entries_filter => "`category CODE` or `entries single`",
         Rule::citizen_of => "`citizen_of SET`",
         Rule::age_under => "`age under N`",
         Rule::stay_longer => "`stay longer_than N days`",
@@ -226,17 +229,372 @@ fn describe(rule: Rule) -> &'static str {
     }
 }
 
+/// The literal tokens (keywords, punctuation) the grammar would accept at the furthest
+/// place a parse of `text` reached, with that place: pest's expected tokens there.
+fn expected_tokens(text: &str) -> Option<(usize, Vec<String>)> {
+    // Detail costs time on every parse; it is switched on once a file has an error.
+    pest::set_error_detail(true);
+    let error = RuleParser::parse(Rule::file, text).err()?;
+    let attempts = error.parse_attempts()?;
+    // pest does not name the token type; its text is the literal (`title`, `}`), or
+    // `a..z` for a range and `BUILTIN_RULE`, which no keyword looks like.
+    let tokens = attempts
+        .expected_tokens()
+        .into_iter()
+        .map(|t| t.to_string())
+        .collect();
+    Some((attempts.max_position, tokens))
+}
+
+/// The keywords among tokens.
+fn keywords(tokens: &[String]) -> Vec<String> {
+    tokens
+        .iter()
+        .filter(|t| t.len() > 1 && t.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .cloned()
+        .collect()
+}
+
+/// A word of the rule language: letters (of any script, to catch look-alikes), digits, `_`.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The byte range of the word around `at` in `text` (empty when none is there).
+fn word_around(text: &str, at: usize) -> (usize, usize) {
+    let before = text.get(..at).unwrap_or("");
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word_char(*c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let after = text.get(at..).unwrap_or("");
+    let end = after
+        .char_indices()
+        .find(|(_, c)| !is_word_char(*c))
+        .map_or(text.len(), |(i, _)| at + i);
+    (start, end)
+}
+
+/// A letter of another script that looks like a Latin one: its Latin twin and script.
+fn lookalike(c: char) -> Option<(char, &'static str)> {
+    const TABLE: &[(char, char, &str)] = &[
+        ('а', 'a', "Cyrillic"),
+        ('в', 'b', "Cyrillic"),
+        ('е', 'e', "Cyrillic"),
+        ('ё', 'e', "Cyrillic"),
+        ('і', 'i', "Cyrillic"),
+        ('ј', 'j', "Cyrillic"),
+        ('к', 'k', "Cyrillic"),
+        ('м', 'm', "Cyrillic"),
+        ('н', 'h', "Cyrillic"),
+        ('о', 'o', "Cyrillic"),
+        ('р', 'p', "Cyrillic"),
+        ('с', 'c', "Cyrillic"),
+        ('т', 't', "Cyrillic"),
+        ('у', 'y', "Cyrillic"),
+        ('х', 'x', "Cyrillic"),
+        ('ѕ', 's', "Cyrillic"),
+        ('һ', 'h', "Cyrillic"),
+        ('ԁ', 'd', "Cyrillic"),
+        ('ү', 'y', "Cyrillic"),
+        ('А', 'A', "Cyrillic"),
+        ('В', 'B', "Cyrillic"),
+        ('Е', 'E', "Cyrillic"),
+        ('І', 'I', "Cyrillic"),
+        ('Ј', 'J', "Cyrillic"),
+        ('К', 'K', "Cyrillic"),
+        ('М', 'M', "Cyrillic"),
+        ('Н', 'H', "Cyrillic"),
+        ('О', 'O', "Cyrillic"),
+        ('Р', 'P', "Cyrillic"),
+        ('С', 'C', "Cyrillic"),
+        ('Т', 'T', "Cyrillic"),
+        ('У', 'Y', "Cyrillic"),
+        ('Х', 'X', "Cyrillic"),
+        ('Ѕ', 'S', "Cyrillic"),
+        ('α', 'a', "Greek"),
+        ('ε', 'e', "Greek"),
+        ('ι', 'i', "Greek"),
+        ('κ', 'k', "Greek"),
+        ('ν', 'v', "Greek"),
+        ('ο', 'o', "Greek"),
+        ('ρ', 'p', "Greek"),
+        ('τ', 't', "Greek"),
+        ('υ', 'u', "Greek"),
+        ('χ', 'x', "Greek"),
+        ('Α', 'A', "Greek"),
+        ('Β', 'B', "Greek"),
+        ('Ε', 'E', "Greek"),
+        ('Ζ', 'Z', "Greek"),
+        ('Η', 'H', "Greek"),
+        ('Ι', 'I', "Greek"),
+        ('Κ', 'K', "Greek"),
+        ('Μ', 'M', "Greek"),
+        ('Ν', 'N', "Greek"),
+        ('Ο', 'O', "Greek"),
+        ('Ρ', 'P', "Greek"),
+        ('Τ', 'T', "Greek"),
+        ('Υ', 'Y', "Greek"),
+        ('Χ', 'X', "Greek"),
+    ];
+    TABLE
+        .iter()
+        .find(|(other, _, _)| *other == c)
+        .map(|(_, latin, script)| (*latin, *script))
+}
+
+/// A word that holds a letter of another script looking like a Latin one (`сite` with a
+/// Cyrillic `с`): named, with the word in Latin letters as the fix.
+fn lookalike_error(source: &SourceFile, file_index: u32, position: usize) -> Option<Diagnostic> {
+    let text: &str = &source.text;
+    let (start, end) = word_around(text, position);
+    let word = text.get(start..end)?;
+    let (offset, c, latin, script) = word
+        .char_indices()
+        .find_map(|(i, c)| lookalike(c).map(|(l, s)| (i, c, l, s)))?;
+    let fixed: String = word
+        .chars()
+        .map(|c| lookalike(c).map_or(c, |(l, _)| l))
+        .collect();
+    let at = start + offset;
+    Some(
+        Diagnostic::error(
+            "kzrules::lookalike",
+            source,
+            Span::new(file_index, at, at + c.len_utf8()),
+            format!(
+                "the `{c}` in `{word}` is {script} (U+{:04X}); type the Latin `{latin}`",
+                u32::from(c)
+            ),
+        )
+        .label(format!("{script} `{c}`"))
+        .help(format!(
+            "write `{fixed}`: keywords and names are written in Latin letters (a keyboard layout switched by mistake types look-alikes)"
+        ))
+        .fix(Span::new(file_index, start, end), fixed),
+    )
+}
+
+/// A typographic quote from a word processor on the line of the error, named with the
+/// straight quote as the fix.
+fn quote_error(source: &SourceFile, file_index: u32, position: usize) -> Option<Diagnostic> {
+    let text: &str = &source.text;
+    let line_start = text.get(..position)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text
+        .get(position..)?
+        .find('\n')
+        .map_or(text.len(), |i| position + i);
+    let line = text.get(line_start..line_end)?;
+    let (offset, c) = line.char_indices().find(|(_, c)| {
+        matches!(
+            c,
+            '“' | '”' | '„' | '‟' | '‘' | '’' | '‚' | '«' | '»' | '‹' | '›'
+        )
+    })?;
+    let at = line_start + offset;
+    let name = match c {
+        '«' | '»' | '‹' | '›' => "a guillemet",
+        _ => "a typographic quote",
+    };
+    Some(
+        Diagnostic::error(
+            "kzrules::typographic_quote",
+            source,
+            Span::new(file_index, at, at + c.len_utf8()),
+            format!("`{c}` is {name} (U+{:04X}); type the straight `\"`", u32::from(c)),
+        )
+        .label(name)
+        .help("texts are written between straight double quotes `\"`: a word processor or an autocorrecting editor puts curly ones")
+        .fix(Span::new(file_index, at, at + c.len_utf8()), "\""),
+    )
+}
+
+/// The brackets of `text` outside strings and comments: the offset of the first `{`
+/// still open at its end.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    for (offset, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+        } else if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' || c == '\n' {
+                in_string = false;
+            }
+        } else {
+            match c {
+                '#' => in_comment = true,
+                '"' => in_string = true,
+                '{' => open.push(offset),
+                '}' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    open.first().copied()
+}
+
+/// Whether only white space and comments stand in `text`.
+fn blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        l.trim_start_matches([' ', '\t', '\r', '\u{feff}'])
+            .is_empty()
+            || l.trim_start().starts_with('#')
+    })
+}
+
+/// A block whose `}` is missing (the piece ends inside it): reported where it opens.
+fn unclosed_error(
+    source: &SourceFile,
+    file_index: u32,
+    base: usize,
+    piece: &str,
+    at: usize,
+) -> Option<Diagnostic> {
+    if !blank(piece.get(at..)?) {
+        return None;
+    }
+    let open = unclosed_brace(piece)?;
+    let mut words = piece.get(..open)?.split_whitespace().rev();
+    let name = words.next()?;
+    let kind = words.next()?;
+    if !DECLARATIONS.contains(&kind) {
+        return None;
+    }
+    // Where the `}` goes: after the block's last token, on a line of its own.
+    let mut last = 0;
+    let mut offset = 0;
+    for line in piece.get(..at)?.split_inclusive('\n') {
+        if !blank(line) {
+            last = offset + line.trim_end().len();
+        }
+        offset += line.len();
+    }
+    let insert = base + last;
+    Some(
+        Diagnostic::error(
+            "kzrules::unclosed",
+            source,
+            Span::new(file_index, base + open, base + open + 1),
+            format!("the block of {kind} `{name}` opened here is not closed"),
+        )
+        .label("opened here")
+        .help(format!("add `}}` after the last clause of {kind} `{name}`"))
+        .fix(Span::new(file_index, insert, insert), "\n}"),
+    )
+}
+
+/// A misspelt keyword: the word at the error, else the word just before it (which the
+/// grammar took for a name), compared with the keywords valid at its place only.
+fn misspelt_error(
+    source: &SourceFile,
+    file_index: u32,
+    base: usize,
+    piece: &str,
+    at: usize,
+    expected_here: &[String],
+) -> Option<Diagnostic> {
+    let report = |start: usize, word: &str, keyword: &str| {
+        let span = Span::new(file_index, base + start, base + start + word.len());
+        Diagnostic::error(
+            "kzrules::syntax",
+            source,
+            span,
+            format!("unknown keyword `{word}`"),
+        )
+        .label("not a keyword here")
+        .help(format!("did you mean `{keyword}`?"))
+        .fix(span, keyword)
+    };
+    let nearest = |word: &str, keywords: &[String]| {
+        crate::diagnostic::suggest::nearest(word, keywords.iter().map(String::as_str))
+            .filter(|k| *k != word)
+            .map(str::to_string)
+    };
+    // The word at the error.
+    let (start, end) = word_around(piece, at);
+    if start == at {
+        if let Some(word) = piece.get(start..end).filter(|w| !w.is_empty()) {
+            if let Some(k) = nearest(word, expected_here) {
+                return Some(report(start, word, &k));
+            }
+        }
+    }
+    // The word before it: the grammar read it as a name (`titel "..."` as a duty).
+    let before = piece.get(..at)?.trim_end();
+    let (start, end) = word_around(piece, before.len());
+    let word = piece.get(start..end)?;
+    if end != before.len() || !word.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return None;
+    }
+    let mut blanked = String::with_capacity(piece.len());
+    blanked.push_str(piece.get(..start)?);
+    blanked.extend(std::iter::repeat_n('!', word.len()));
+    blanked.push_str(piece.get(end..)?);
+    let (reached, tokens) = expected_tokens(&blanked)?;
+    if reached != start {
+        return None;
+    }
+    nearest(word, &keywords(&tokens)).map(|k| report(start, word, &k))
+}
+
 fn syntax_error(
     source: &SourceFile,
     file_index: u32,
     base: usize,
+    piece: &str,
     error: &pest::error::Error<Rule>,
 ) -> Diagnostic {
-    let position = base
-        + match error.location {
-            InputLocation::Pos(p) => p,
-            InputLocation::Span((start, _)) => start,
-        };
+    let at = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((start, _)) => start,
+    };
+    let position = base + at;
+    let (reached, expected_there) = expected_tokens(piece).unwrap_or_default();
+    // pest places the error where the rule that failed started (`age` of `age undr 18`);
+    // its detailed attempts know the word after it that no token matched (`undr`).
+    if reached > at {
+        if let Some(d) = misspelt_error(
+            source,
+            file_index,
+            base,
+            piece,
+            reached,
+            &keywords(&expected_there),
+        ) {
+            return d;
+        }
+    }
+    let expected_here = if reached == at {
+        expected_there
+    } else {
+        Vec::new()
+    };
+    let wants_close = expected_here.iter().any(|t| t == "}");
+    if let Some(d) = lookalike_error(source, file_index, position)
+        .or_else(|| quote_error(source, file_index, position))
+        .or_else(|| {
+            wants_close
+                .then(|| unclosed_error(source, file_index, base, piece, at))
+                .flatten()
+        })
+    {
+        return d;
+    }
+    let expected_here = keywords(&expected_here);
+    if let Some(d) = misspelt_error(source, file_index, base, piece, at, &expected_here) {
+        return d;
+    }
     let rest = source.text.get(position..).unwrap_or("");
     // The offending word: a run of letters, digits and `_`, or else one character
     // (a bracket, a comma, a quote).
@@ -262,10 +620,8 @@ fn syntax_error(
         .collect();
     let expected = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let mut words: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
-            words.dedup();
             let mut unique = Vec::new();
-            for w in words {
+            for w in positives.iter().map(|r| describe(*r)) {
                 if !unique.contains(&w) {
                     unique.push(w);
                 }
@@ -286,12 +642,14 @@ fn syntax_error(
     } else {
         format!("`{found}`")
     };
-    let span = Span::new(file_index, position, position + word_len);
-    let keywords: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let mut help = match crate::diagnostic::suggest::nearest(&found, keywords.iter().copied()) {
+    let mut span = Span::new(file_index, position, position + word_len);
+    // A word near one the description names (`KGZ` for a country code, e.g. `KG`).
+    let named: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let mut help = match crate::diagnostic::suggest::nearest(&found, named.iter().copied()) {
         Some(k) if !found.is_empty() => format!("did you mean `{k}`?"),
-        _ => format!("write {expected} here"),
+        _ => String::from("docs/language.md shows what each clause looks like"),
     };
+    let mut fix = None;
     // A date written another common way (`21.01.2012`, `2012/1/21`): the ISO form.
     let wants_date = matches!(&error.variant, ErrorVariant::ParsingError { positives, .. }
         if positives.contains(&Rule::date));
@@ -299,12 +657,12 @@ fn syntax_error(
         .chars()
         .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '/' | '-'))
         .collect();
-    let mut span = span;
     if wants_date {
         if let Some(iso) = crate::dates::date_suggestion(&date_run) {
             help = format!("did you mean `{iso}`? Dates are written YYYY-MM-DD");
             span = Span::new(file_index, position, position + date_run.len());
             found_text = format!("`{date_run}`");
+            fix = Some(iso);
         }
     }
     if found.starts_with('"')
@@ -318,14 +676,18 @@ fn syntax_error(
     {
         help = String::from("close the text with `\"` on the same line");
     }
-    Diagnostic::error(
+    let diagnostic = Diagnostic::error(
         "kzrules::syntax",
         source,
         span,
         format!("expected {expected}, found {found_text}"),
     )
-    .label(format!("expected {expected}"))
-    .help(help)
+    .label("not expected here")
+    .help(help);
+    match fix {
+        Some(iso) => diagnostic.fix(span, iso),
+        None => diagnostic,
+    }
 }
 
 struct Builder<'a> {
@@ -415,13 +777,12 @@ impl Builder<'_> {
 
     fn in_force(&self, pair: Pair<'_, Rule>) -> InForce {
         let mut in_force = InForce::default();
-        let words = pair.clone().into_inner();
-        // `from` and `until` are literals: tell the dates apart by the word before them.
-        let text = pair.as_str();
-        for date in words {
-            let offset = date.as_span().start() - pair.as_span().start();
-            let before = text.get(..offset).unwrap_or("").trim_end();
-            if before.ends_with("until") {
+        for part in pair.into_inner() {
+            let rule = part.as_rule();
+            let Some(date) = part.into_inner().next() else {
+                continue;
+            };
+            if rule == Rule::in_force_until {
                 in_force.until = Some(self.text(&date));
             } else {
                 in_force.from = Some(self.text(&date));
@@ -828,9 +1189,10 @@ impl Builder<'_> {
                 let mut filters = Vec::new();
                 for f in inner {
                     let fs = self.span(&f);
-                    let text = f.as_str().trim_start();
-                    let value = f.into_inner().next()?;
-                    if text.starts_with("category") {
+                    let filter = f.into_inner().next()?;
+                    let rule = filter.as_rule();
+                    let value = filter.into_inner().next()?;
+                    if rule == Rule::category_filter {
                         let codes = value.into_inner().map(|c| self.text(&c)).collect();
                         filters.push(Spanned::new(DocFilter::Category(codes), fs));
                     } else {

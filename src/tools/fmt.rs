@@ -481,20 +481,7 @@ fn internal_error(source: &SourceFile, what: &str) -> Diagnostic {
 /// The AST's `Spanned` values ignore their spans in comparisons, but some nodes
 /// (citations, branches, exceptions, ...) keep a span as a plain field, which `==` compares.
 pub fn tree_without_spans(tree: &crate::syntax::ast::File) -> String {
-    let debug = format!("{tree:?}");
-    let mut out = String::with_capacity(debug.len());
-    let mut rest = debug.as_str();
-    while let Some(at) = rest.find("Span {") {
-        out.push_str(rest.get(..at).unwrap_or(""));
-        out.push_str("Span");
-        let after = rest.get(at..).unwrap_or("");
-        rest = after
-            .find('}')
-            .and_then(|end| after.get(end + 1..))
-            .unwrap_or("");
-    }
-    out.push_str(rest);
-    out
+    crate::source::debug_without_spans(tree)
 }
 
 fn same_tree(a: &crate::syntax::ast::File, b: &crate::syntax::ast::File) -> bool {
