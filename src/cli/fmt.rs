@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use super::colour_stderr;
 use super::output::{err_text, Stdout};
-use crate::report::diagnostics::{render, DiagnosticFormat};
 use crate::tools::fmt::{format_paths, FileOutcome, FileProblem};
 
 /// `kzrules fmt`: list the files changed (with `--check`, those not formatted, and exit 1
@@ -33,7 +32,11 @@ pub(super) fn fmt(paths: &[PathBuf], check: bool) -> u8 {
                 errln!("{:?}", miette::Report::new(e));
             }
             FileOutcome::Failed(FileProblem::Format(diagnostics)) => {
-                err_text(&render(&diagnostics, DiagnosticFormat::Human, colour));
+                err_text(&crate::report::diagnostics::render_for_people(
+                    &diagnostics,
+                    super::message_format(),
+                    colour,
+                ));
                 errln!("error: `{}` was left as it is", file.path.display());
             }
             FileOutcome::Failed(FileProblem::ReadOnly) => {

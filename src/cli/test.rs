@@ -4,7 +4,6 @@ use std::path::Path;
 
 use super::{load_program, write_stdout};
 use crate::eval::today;
-use crate::report::diagnostics::DiagnosticFormat;
 use crate::tools::ruletest::run_tests;
 
 /// `kzrules test`: read the rules of `dir` (default `rules`) and run the tests of
@@ -19,9 +18,9 @@ pub(super) fn test(dir: Option<&Path>, coverage: bool) -> u8 {
     if let Some(warning) = program.calendar.data_ends_soon_warning(today()) {
         let mut warnings = crate::diagnostic::Diagnostics::default();
         warnings.push(warning);
-        super::output::err_text(&crate::report::diagnostics::render(
+        super::output::err_text(&crate::report::diagnostics::render_for_people(
             &warnings,
-            DiagnosticFormat::Human,
+            super::message_format(),
             false,
         ));
     }
