@@ -108,6 +108,24 @@ fn bench_compile(c: &mut Criterion) {
             BatchSize::SmallInput,
         );
     });
+    // The error path: a rule file with a misspelt keyword (`titel`), which is parsed again
+    // with pest's detailed attempts to find the keywords valid at its place.
+    group.bench_function("misspelt_keyword", |b| {
+        let text = include_str!("../tests/bad/rules/misspelt_title.kzr");
+        b.iter(|| {
+            let file = kzrules::source::SourceFile::new("r.kzr", black_box(text));
+            kzrules::syntax::parse(0, &file).expect_err("a syntax error")
+        });
+    });
+    // Once a file had a syntax error, pest tracks its attempts in detail for the rest of
+    // the process (a global switch): what that costs a clean compile afterwards.
+    group.bench_function("embedded_after_a_syntax_error", |b| {
+        b.iter_batched(
+            kzrules::load::rules::embedded,
+            |files| compile(black_box(files)).expect("compiles"),
+            BatchSize::SmallInput,
+        );
+    });
     group.finish();
 }
 
