@@ -206,6 +206,33 @@ pub fn complete(index: &Index, before: &str) -> Vec<CompletionItem> {
             .map(|c| item(c.alpha2, CompletionItemKind::ENUM_MEMBER, c.long_name))
             .collect();
     }
+    if ctx.line_start {
+        return match block {
+            Some(Block::Declaration("rule")) => keywords(CLAUSES),
+            Some(Block::Declaration("set")) => keywords(&["title", "in_force", "members", "cite"]),
+            Some(Block::Declaration("parameter")) => keywords(&["title", "value", "cite"]),
+            Some(Block::Declaration(_)) => {
+                keywords(&["title", "in_force", "cite", "when", "otherwise"])
+            }
+            _ => {
+                let mut out = keywords(&[
+                    "source",
+                    "set",
+                    "parameter",
+                    "penalty",
+                    "rule",
+                    "exempt",
+                    "extend",
+                ]);
+                out.push(snippet(
+                    "rule …",
+                    "a new rule with its required clauses",
+                    RULE_SNIPPET,
+                ));
+                out
+            }
+        };
+    }
     match (prev2, prev) {
         (_, "holder_of" | "expiry_of") => return values(DocumentKind::NAMES, "document kind"),
         (_, "of" | "on") => return values(EventKind::NAMES, "event kind"),
@@ -237,33 +264,6 @@ pub fn complete(index: &Index, before: &str) -> Vec<CompletionItem> {
             return out;
         }
         _ => {}
-    }
-    if ctx.line_start {
-        return match block {
-            Some(Block::Declaration("rule")) => keywords(CLAUSES),
-            Some(Block::Declaration("set")) => keywords(&["title", "in_force", "members", "cite"]),
-            Some(Block::Declaration("parameter")) => keywords(&["title", "value", "cite"]),
-            Some(Block::Declaration(_)) => {
-                keywords(&["title", "in_force", "cite", "when", "otherwise"])
-            }
-            _ => {
-                let mut out = keywords(&[
-                    "source",
-                    "set",
-                    "parameter",
-                    "penalty",
-                    "rule",
-                    "exempt",
-                    "extend",
-                ]);
-                out.push(snippet(
-                    "rule …",
-                    "a new rule with its required clauses",
-                    RULE_SNIPPET,
-                ));
-                out
-            }
-        };
     }
     let mut out = Vec::new();
     for kind in [

@@ -115,13 +115,17 @@ pub fn event_meaning(kind: EventKind) -> &'static str {
     }
 }
 
-/// Whether `word` is written as a whole token in `text` (in backquotes or not).
+/// Whether `word` is written as a whole token inside a code span (between backquotes)
+/// of `text`.
 fn names(text: &str, word: &str) -> bool {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
     text.match_indices(word).any(|(i, _)| {
-        let before = text.get(..i).and_then(|s| s.chars().next_back());
+        let head = text.get(..i).unwrap_or("");
+        let before = head.chars().next_back();
         let after = text.get(i + word.len()..).and_then(|s| s.chars().next());
-        before.is_some_and(|c| c == '`') && !after.is_some_and(ident) && !before.is_some_and(ident)
+        head.matches('`').count() % 2 == 1
+            && !after.is_some_and(ident)
+            && !before.is_some_and(ident)
     })
 }
 
@@ -184,6 +188,31 @@ pub fn keyword_help(word: &str) -> Option<String> {
             paragraph.clear();
         } else {
             paragraph.push(line);
+        }
+    }
+    // The section of the first example (code block) that uses it.
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut in_code = false;
+    let mut heading = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if line.starts_with('#') && !in_code {
+            heading = i;
+        }
+        if line.starts_with("```") {
+            in_code = !in_code;
+        } else if in_code && line.split(|c: char| !ident(c)).any(|w| w == word) {
+            let rest = lines.get(heading + 1..).unwrap_or(&[]);
+            let end = rest
+                .iter()
+                .position(|l| l.starts_with('#'))
+                .unwrap_or(rest.len())
+                .min(30);
+            let body = rest.get(..end).unwrap_or(&[]).join("\n");
+            return Some(format!(
+                "{}\n{}",
+                lines.get(heading).unwrap_or(&""),
+                body.trim_end()
+            ));
         }
     }
     None
