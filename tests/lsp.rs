@@ -461,3 +461,38 @@ fn formatting_lenses_and_running_a_rules_tests() {
     );
     c.stop();
 }
+
+#[test]
+fn a_rules_folder_that_is_not_there_is_exit_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_kzrules"))
+        .args(["lsp", "--rules", "no/such/folder"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`no/such/folder` is not a folder"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_client_that_goes_away_ends_the_server() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kzrules"))
+        .args(["lsp", "--rules", "rules"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdin.take());
+    for _ in 0..400 {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let _ = child.kill();
+    panic!("kzrules lsp kept running after its input closed");
+}

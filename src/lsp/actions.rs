@@ -273,3 +273,48 @@ pub fn format(doc: &Document, range: Option<Range>) -> Option<Vec<TextEdit>> {
     }
     Some(edits)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{SourceFile, Span};
+
+    fn fix_range(text: &str, start: usize, end: usize, help: &str) -> Option<String> {
+        let file = SourceFile::new("a.kzr", text);
+        let d =
+            Diagnostic::error("kzrules::syntax", &file, Span::new(0, start, end), "m").help(help);
+        let s = d.help.as_deref().and_then(suggestion)?;
+        replaced(text, &d, s).map(|(a, b)| text.get(a..b).unwrap_or("").to_string())
+    }
+
+    #[test]
+    fn a_suggestion_replaces_the_misspelt_word() {
+        let text = "rule a {\n  titel \"Arrival\"\n}\n";
+        let at = text.find("titel").unwrap_or(0);
+        // The span on the misspelt word itself.
+        assert_eq!(
+            fix_range(text, at, at + 5, "did you mean `title`?").as_deref(),
+            Some("titel")
+        );
+        // The span on what the parser met after it: the word before is replaced.
+        let quote = text.find('"').unwrap_or(0);
+        assert_eq!(
+            fix_range(text, quote, quote + 9, "did you mean `title`?").as_deref(),
+            Some("titel")
+        );
+        // A date written another way: the span, though it is far from the suggestion.
+        let text = "  in_force from 21.01.2012\n";
+        let at = text.find("21.").unwrap_or(0);
+        assert_eq!(
+            fix_range(
+                text,
+                at,
+                at + 10,
+                "did you mean `2012-01-21`? Dates are written YYYY-MM-DD"
+            )
+            .as_deref(),
+            Some("21.01.2012")
+        );
+        assert_eq!(fix_range(text, at, at + 10, "write a date here"), None);
+    }
+}
