@@ -167,8 +167,10 @@ const CONDITIONS: &[&str] = &[
     "not",
 ];
 
-/// The completions for a cursor after `before` (the text up to the cursor).
-pub fn complete(index: &Index, before: &str) -> Vec<CompletionItem> {
+/// The completions for a cursor after `before` (the text up to the cursor). `typed_char`:
+/// the client asked because a trigger character (a space, `{`) was typed; then only the
+/// places that expect a particular word answer, so that not every space opens a list.
+pub fn complete(index: &Index, before: &str, typed_char: bool) -> Vec<CompletionItem> {
     // The word being typed is left out: the client filters by it.
     let typed = before
         .char_indices()
@@ -206,7 +208,8 @@ pub fn complete(index: &Index, before: &str) -> Vec<CompletionItem> {
             .map(|c| item(c.alpha2, CompletionItemKind::ENUM_MEMBER, c.long_name))
             .collect();
     }
-    if ctx.line_start {
+    let quiet = typed_char && typed == before.len();
+    if ctx.line_start && !quiet {
         return match block {
             Some(Block::Declaration("rule")) => keywords(CLAUSES),
             Some(Block::Declaration("set")) => keywords(&["title", "in_force", "members", "cite"]),
@@ -266,6 +269,9 @@ pub fn complete(index: &Index, before: &str) -> Vec<CompletionItem> {
         _ => {}
     }
     let mut out = Vec::new();
+    if quiet || ctx.line_start {
+        return out;
+    }
     for kind in [
         NameKind::Set,
         NameKind::Penalty,
@@ -283,7 +289,7 @@ mod tests {
     use super::*;
 
     fn labels(before: &str) -> Vec<String> {
-        complete(&Index::default(), before)
+        complete(&Index::default(), before, false)
             .into_iter()
             .map(|c| c.label)
             .collect()
@@ -302,5 +308,11 @@ mod tests {
         assert!(labels("rule a {\n  when citizen_of {AM, K").contains(&String::from("KG")));
         assert!(labels("").contains(&String::from("rule …")));
         assert!(labels("rule a {\n}\n# set {\n").contains(&String::from("rule")));
+        // A space typed at the start of a line or after a word that wants nothing in
+        // particular opens no list; after `holder_of` it does.
+        let typed = |before: &str| complete(&Index::default(), before, true).len();
+        assert_eq!(typed("rule a {\n  "), 0);
+        assert_eq!(typed("rule a {\n  title \"x\" "), 0);
+        assert_eq!(typed("rule a {\n  when holder_of "), 6);
     }
 }

@@ -346,8 +346,11 @@ impl Server<'_> {
                     .of_span(file)
                     .and_then(|d| d.text().get(..offset))
                     .unwrap_or("");
+                let typed_char = p.context.is_some_and(|c| {
+                    c.trigger_kind == lsp_types::CompletionTriggerKind::TRIGGER_CHARACTER
+                });
                 to_value(CompletionResponse::Array(complete::complete(
-                    &a.index, before,
+                    &a.index, before, typed_char,
                 )))
             }
             req::Formatting::METHOD => {
