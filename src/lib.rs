@@ -54,6 +54,7 @@ pub mod english;
 pub mod eval;
 pub mod ir;
 pub mod load;
+pub mod lsp;
 pub mod report;
 pub mod source;
 pub mod syntax;

@@ -35,6 +35,7 @@ const LAYERS: &[&[&str]] = &[
     &["report"],
     &["load"],
     &["tools"],
+    &["lsp"],
     &["cli"],
 ];
 

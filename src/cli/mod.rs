@@ -18,6 +18,7 @@ mod doc;
 mod explain;
 mod explain_code;
 mod fmt;
+mod lsp;
 mod output;
 mod schema;
 mod test;
@@ -157,6 +158,16 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// Run the language server (LSP over standard input and output) for editors.
+    ///
+    /// It serves `--rules DIR`, else the `rules` folder of the editor's workspace:
+    /// diagnostics, hover, definitions, references, rename, completion, formatting,
+    /// quick fixes and rule-test lenses (editors/README.md).
+    Lsp {
+        /// Rule folder to serve instead of the workspace's `rules` folder.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -228,6 +239,7 @@ fn dispatch(cli: Cli) -> u8 {
         Command::Diff(args) => diff::diff(&args),
         Command::Doc { format, rules } => doc::doc(format, rules.as_deref()),
         Command::ExplainCode { code, list } => explain_code::explain_code(code.as_deref(), list),
+        Command::Lsp { rules } => lsp::lsp(rules.as_deref()),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
     }
