@@ -267,11 +267,9 @@ fn a_broken_file_gets_diagnostics_and_fixing_it_clears_them() {
     for action in actions.as_array().unwrap() {
         assert_eq!(action["kind"], "quickfix");
     }
-    if let Some(s) = suggested {
-        assert_eq!(s, "title");
-        let edit = &actions[0]["edit"]["changes"][c.uri("notifications.kzr")][0];
-        assert_eq!(edit["newText"], "title");
-    }
+    assert_eq!(suggested, Some("title"), "`titel` gets `title` as the fix");
+    let edit = &actions[0]["edit"]["changes"][c.uri("notifications.kzr")][0];
+    assert_eq!(edit["newText"], "title");
     assert_eq!(c.change("notifications.kzr", 3, &text), Vec::<Value>::new());
     c.stop();
 }
