@@ -526,7 +526,7 @@ proptest! {
         let (events, as_of) = spec.events();
         let without = judge(&spec.case(&[], events.clone(), as_of));
         let document = right_of_stay(kind, &spec, from, length);
-        let with = judge(&spec.case(&[document.clone()], events, as_of));
+        let with = judge(&spec.case(std::slice::from_ref(&document), events, as_of));
         let key = |o: &kzrules::eval::result::Obligation| (o.rule.clone(), o.trigger.date);
         for o in with.obligations.iter().filter(|o| o.bearer == Bearer::Foreigner && o.status.is_violation()) {
             let before = without.obligations.iter().find(|b| key(b) == key(o) && b.status.is_violation());
@@ -548,7 +548,7 @@ proptest! {
     ) {
         let (events, as_of) = spec.events();
         let document = right_of_stay(kind, &spec, from, length);
-        let with = judge(&spec.case(&[document.clone()], events.clone(), as_of));
+        let with = judge(&spec.case(std::slice::from_ref(&document), events.clone(), as_of));
         let without = judge(&spec.case(&[], events, as_of));
         prop_assert!(
             all_clear(&with) || !all_clear(&without),

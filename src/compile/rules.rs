@@ -546,9 +546,14 @@ fn name_rule_in_without_basis(cond: &mut Cond, id: &str) -> bool {
             *rule = id.to_string();
             true
         }
-        Cond::Or(parts) | Cond::And(parts) => parts
-            .iter_mut()
-            .fold(false, |found, p| name_rule_in_without_basis(p, id) || found),
+        Cond::Or(parts) | Cond::And(parts) => {
+            // Every part is named, not only up to the first one found.
+            let mut found = false;
+            for part in parts {
+                found |= name_rule_in_without_basis(part, id);
+            }
+            found
+        }
         Cond::Not(inner) => name_rule_in_without_basis(inner, id),
         _ => false,
     }
