@@ -121,7 +121,7 @@ pub fn condition_words(cond: &Cond) -> String {
             with_article(&kind.as_str().replace('_', " "))
         ),
         Cond::WithoutBasis(rule) => {
-            format!("a day of a stay has none of the legal bases of `{rule}`")
+            format!("a day of a stay has none of the legal bases of the rule {rule}")
         }
         Cond::Purpose(p) => format!(
             "the purpose of the stay is {}",

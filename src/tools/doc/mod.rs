@@ -552,13 +552,16 @@ impl<'a> Catalog<'a> {
                     .iter()
                     .map(|b| {
                         let mut item = vec![strong(b.name.clone()), text(": ")];
+                        let mut words = String::new();
                         if let Some(at_entry) = &b.at_entry {
-                            item.push(text(format!(
+                            let _ = write!(
+                                words,
                                 "when on the entry day {}, ",
                                 condition_words(at_entry)
-                            )));
+                            );
                         }
-                        item.push(text(format!("while {}", condition_words(&b.while_))));
+                        let _ = write!(words, "while {}", condition_words(&b.while_));
+                        item.extend(inline_code_spans(&words));
                         if b.citations != rule.citations && !b.citations.is_empty() {
                             item.push(text(". Sources: "));
                             item.extend(citations_inline(&b.citations));
