@@ -303,6 +303,8 @@ pub enum Window {
     AnyMonths(u32),
     /// `in the last N months`: the N months that end on the day the case is judged on.
     LastMonths(u32),
+    /// `in the last N days`: the N days that end on the day judged (a finding: `as_of`).
+    LastDays(u32),
 }
 
 // ---------------------------------------------------------------------------------------

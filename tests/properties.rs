@@ -5,6 +5,9 @@
 //!
 //! - a later notification never makes the arrival notification less late;
 //! - adding a residence permit never adds a host obligation;
+//! - adding a valid document (a residence permit, a TRP, an employment contract) never
+//!   adds an overdue or late obligation to the foreigner who holds it, nor more days late;
+//! - removing a right of stay (such a document) never turns a result into an all-clear;
 //! - the due day of a business-day duty is a business day, on or after its trigger;
 //! - obligations come sorted by due day;
 //! - every obligation, exemption and finding cites at least one source;
@@ -413,6 +416,28 @@ fn canonical(mut result: CheckResult) -> CheckResult {
     result
 }
 
+/// Documents that give a right of stay and never shorten one.
+const RIGHTS_OF_STAY: &[&str] = &[
+    "residence_permit",
+    "temporary_residence_permit",
+    "employment_contract",
+];
+
+/// A document of `RIGHTS_OF_STAY[kind]` from 200 days before the first entry + `from`.
+fn right_of_stay(kind: usize, spec: &Spec, from: u64, length: u64) -> Value {
+    let start = spec.start.saturating_sub(200) + from;
+    json!({
+        "kind": RIGHTS_OF_STAY[kind],
+        "valid_from": iso(start),
+        "valid_until": iso((start + length).min(last_offset())),
+    })
+}
+
+/// What `kzrules check` exits 0 on: nothing late or overdue, no error finding.
+fn all_clear(result: &CheckResult) -> bool {
+    result.exit_code() == 0
+}
+
 /// 256 cases a property, unless `PROPTEST_CASES` asks for another number.
 fn config() -> ProptestConfig {
     let mut config = ProptestConfig::default();
@@ -489,6 +514,46 @@ proptest! {
                 "the permit added {} for {} on {}", o.rule, o.trigger.event, o.trigger.date
             );
         }
+    }
+
+    #[test]
+    fn adding_a_valid_document_never_adds_an_overdue_obligation_to_its_holder(
+        spec in spec(),
+        kind in 0..RIGHTS_OF_STAY.len(),
+        from in 0u64..400,
+        length in 1u64..3000,
+    ) {
+        let (events, as_of) = spec.events();
+        let without = judge(&spec.case(&[], events.clone(), as_of));
+        let document = right_of_stay(kind, &spec, from, length);
+        let with = judge(&spec.case(std::slice::from_ref(&document), events, as_of));
+        let key = |o: &kzrules::eval::result::Obligation| (o.rule.clone(), o.trigger.date);
+        for o in with.obligations.iter().filter(|o| o.bearer == Bearer::Foreigner && o.status.is_violation()) {
+            let before = without.obligations.iter().find(|b| key(b) == key(o) && b.status.is_violation());
+            prop_assert!(
+                before.is_some_and(|b| b.days_late >= o.days_late),
+                "{} added {} on {}: {:?} {} days late (before: {:?})",
+                document, o.rule, o.trigger.date, o.status, o.days_late,
+                before.map(|b| (b.status, b.days_late))
+            );
+        }
+    }
+
+    #[test]
+    fn removing_a_right_of_stay_never_turns_a_result_into_all_clear(
+        spec in spec(),
+        kind in 0..RIGHTS_OF_STAY.len(),
+        from in 0u64..400,
+        length in 1u64..3000,
+    ) {
+        let (events, as_of) = spec.events();
+        let document = right_of_stay(kind, &spec, from, length);
+        let with = judge(&spec.case(std::slice::from_ref(&document), events.clone(), as_of));
+        let without = judge(&spec.case(&[], events, as_of));
+        prop_assert!(
+            all_clear(&with) || !all_clear(&without),
+            "removing {} turned the result into an all-clear", document
+        );
     }
 
     #[test]

@@ -175,6 +175,10 @@ impl Lowering<'_> {
             },
             ast::Cond::AgeUnder(n) => Some(Cond::AgeUnder(*n)),
             ast::Cond::StayLongerThan(n) => Some(Cond::StayLongerThan(*n)),
+            ast::Cond::DayOfStay(compare, n) => Some(Cond::DayOfStay(*compare, *n)),
+            ast::Cond::After(event) => Some(Cond::After(self.event(event)?)),
+            // The rule's id is filled in when the rule is lowered (`rules.rs`).
+            ast::Cond::WithoutBasis => Some(Cond::WithoutBasis(String::new())),
             ast::Cond::Is(is) => self.is_values(is),
             ast::Cond::DateBefore(left, right) => {
                 let l = self.document(&left.document);

@@ -231,12 +231,14 @@ impl Lowering<'_> {
                         ),
                         None => {}
                     },
+                    ast::PenaltyCond::AgeUnder(n) => conditions.push(PenaltyCond::AgeUnder(*n)),
                 }
             }
             let (warning, amount) = match &b.sanction.node {
                 ast::Sanction::Warning => (true, None),
                 ast::Sanction::Fine(f) => (false, Some(f)),
                 ast::Sanction::WarningOrFine(f) => (true, Some(f)),
+                ast::Sanction::NoPenalty => (false, None),
             };
             let fine = match amount {
                 None => Fine::None,

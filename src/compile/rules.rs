@@ -37,6 +37,7 @@ impl Lowering<'_> {
         let mut penalties = Vec::new();
         let mut findings = Vec::new();
         let mut duties = Vec::new();
+        let mut bases = Vec::new();
         for c in &r.clauses {
             match &c.node {
                 ast::RuleClause::Title(t) => titles.push(t),
@@ -50,6 +51,7 @@ impl Lowering<'_> {
                 ast::RuleClause::Penalty(p) => penalties.push(p),
                 ast::RuleClause::Finding(f) => findings.push(f),
                 ast::RuleClause::Duty(d) => duties.push((d, c.span)),
+                ast::RuleClause::Basis(b) => bases.push((b, c.span)),
             }
         }
         let id = &r.id;
@@ -134,7 +136,18 @@ impl Lowering<'_> {
                 "warning" => Severity::Warning,
                 _ => Severity::Info,
             };
-            if let Some(condition) = self.condition(&f.condition) {
+            if let Some(mut condition) = self.condition(&f.condition) {
+                if name_rule_in_without_basis(&mut condition, &id.node) && bases.is_empty() {
+                    self.error(
+                        "kzrules::missing_clause",
+                        f.condition.span,
+                        format!("rule `{}` asks `without_basis` but has no `basis`", id.node),
+                        "no basis to judge by",
+                        String::from(
+                            "add the legal bases of stay: `basis \"a visa\" while holder_of visa`",
+                        ),
+                    );
+                }
                 lowered_findings.push(FindingRule {
                     severity,
                     message: f.message.node.clone(),
@@ -153,6 +166,31 @@ impl Lowering<'_> {
                     "add a duty (e.g. `notify within 3 business_days of entry`) or a `finding`",
                 ),
             );
+        }
+
+        let mut lowered_bases = Vec::new();
+        for (b, span) in &bases {
+            let at_entry = match &b.at_entry {
+                Some(c) => match self.condition(c) {
+                    Some(c) => Some(c),
+                    None => continue,
+                },
+                None => None,
+            };
+            let Some(while_) = self.condition(&b.while_) else {
+                continue;
+            };
+            let mut basis_citations = self.citations(&b.citations);
+            if basis_citations.is_empty() {
+                basis_citations = citations.clone();
+            }
+            lowered_bases.push(Basis {
+                name: b.name.node.clone(),
+                at_entry,
+                while_,
+                citations: basis_citations.into(),
+                span: *span,
+            });
         }
 
         let mut penalty = None;
@@ -178,6 +216,7 @@ impl Lowering<'_> {
             exceptions,
             penalty,
             extensions: Vec::new(),
+            bases: lowered_bases,
             span: id.span,
         });
     }
@@ -345,14 +384,71 @@ impl Lowering<'_> {
                 None
             }
         };
+        let mut or_later = Vec::new();
+        for (l, issued_in_stay) in &d.or_later {
+            match &l.node {
+                ast::Limit::ByExpiry { document } => {
+                    if let Some(k) = self.document(document) {
+                        or_later.push(OrLater {
+                            limit: Limit::ByExpiry(k),
+                            issued_in_stay: *issued_in_stay,
+                        });
+                    }
+                }
+                ast::Limit::Within { n, unit, triggers } => {
+                    let kinds: Option<Vec<EventKind>> =
+                        triggers.iter().map(|t| self.event(t)).collect();
+                    let same = match (&kinds, &trigger) {
+                        (Some(k), Some(Start::Events(t))) => k == t,
+                        _ => false,
+                    };
+                    if kinds.is_some() && !same {
+                        self.error(
+                            "kzrules::two_triggers",
+                            l.span,
+                            String::from("`or_later` counts from another trigger than its duty"),
+                            "other trigger",
+                            String::from("count `or_later within ...` from the duty's own trigger, or write `or_later by expiry_of DOCUMENT`"),
+                        );
+                    }
+                    if *issued_in_stay {
+                        self.error(
+                            "kzrules::type_mismatch",
+                            l.span,
+                            String::from("`issued_in_stay` qualifies a document"),
+                            "not a document",
+                            String::from("write `or_later by expiry_of visa issued_in_stay`"),
+                        );
+                    }
+                    or_later.push(OrLater {
+                        limit: Limit::Within { n: *n, unit: *unit },
+                        issued_in_stay: false,
+                    });
+                }
+                ast::Limit::BeforeExpiry { .. } | ast::Limit::Rolling { .. } => {
+                    self.error(
+                        "kzrules::type_mismatch",
+                        l.span,
+                        String::from(
+                            "`or_later` takes `by expiry_of DOCUMENT` or `within N UNIT of EVENT`",
+                        ),
+                        "not allowed here",
+                        String::from("write `or_later by expiry_of employment_contract`"),
+                    );
+                }
+            }
+        }
         let when = match &d.when {
             Some(w) => Some(self.condition(w)?),
             None => None,
         };
+        let citations = self.citations(&d.citations).into();
         Some(Duty {
             fulfilment: fulfilment?,
             trigger: trigger?,
             limits,
+            or_later,
+            citations,
             when,
             span,
         })
@@ -440,5 +536,25 @@ impl Lowering<'_> {
                 }
             }
         }
+    }
+}
+
+/// Names the rule in every `without_basis` of a condition; whether there was one.
+fn name_rule_in_without_basis(cond: &mut Cond, id: &str) -> bool {
+    match cond {
+        Cond::WithoutBasis(rule) => {
+            *rule = id.to_string();
+            true
+        }
+        Cond::Or(parts) | Cond::And(parts) => {
+            // Every part is named, not only up to the first one found.
+            let mut found = false;
+            for part in parts {
+                found |= name_rule_in_without_basis(part, id);
+            }
+            found
+        }
+        Cond::Not(inner) => name_rule_in_without_basis(inner, id),
+        _ => false,
     }
 }

@@ -6,6 +6,8 @@
 //! on the whole case. With tracing on, each result carries its derivation for
 //! `kzrules explain`.
 
+mod right_of_stay;
+
 use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::calendar::{calendar_days_before, within_calendar_days, CalendarError, Count};
@@ -93,6 +95,10 @@ struct Draft<'p> {
     trigger: Trigger,
     earliest_fulfilment: NaiveDate,
     due: NaiveDate,
+    /// The first day after the due day on which an exception holds: days late stop there.
+    exempt_from: Option<NaiveDate>,
+    /// The sources of the duty line that gave the due day, when it names its own.
+    citations: Option<crate::vocab::Citations>,
     /// Why the due day is provisional (a count over a provisional calendar year).
     provisional: Option<String>,
     steps: Vec<Step>,
@@ -164,6 +170,15 @@ fn add_days(date: NaiveDate, n: i64) -> Option<NaiveDate> {
     } else {
         date.checked_sub_days(Days::new(n.unsigned_abs()))
     }
+}
+
+/// Whether a comparison that holds could stop holding when more days are counted
+/// (`at_most`, `under`): then unknown days make it undecidable.
+fn compare_grows(compare: crate::vocab::Compare) -> bool {
+    matches!(
+        compare,
+        crate::vocab::Compare::AtMost | crate::vocab::Compare::Under
+    )
 }
 
 fn title_of(rule: &Rule) -> String {
@@ -481,19 +496,47 @@ impl<'p> Run<'p, '_> {
         // The due day: the earliest of every applicable deadline, provisional when the
         // count that gave it passed over a provisional calendar year.
         let mut due: Option<(NaiveDate, Option<String>)> = None;
+        // The sources of the duty line that gives the due day (its branch of the law).
+        let mut cited: Option<&'p Duty> = None;
         for duty in &applicable {
             for limit in &duty.limits {
                 if let Some(d) = self.limit(rule, *limit, day, &mut steps)? {
                     due = match due {
                         Some(earlier) if earlier.0 <= d.0 => Some(earlier),
-                        _ => Some(d),
+                        _ => {
+                            cited = Some(duty);
+                            Some(d)
+                        }
                     };
                 }
             }
         }
+        let citations = cited
+            .filter(|d| !d.citations.is_empty())
+            .map(|d| d.citations.clone());
         let Some((mut due, provisional)) = due else {
             return Ok(());
         };
+        // `or_later`: a day the due day is never before (a contract extends a stay, it
+        // never shortens it); a document counts from its `valid_from` up to the day after
+        // the due day, so that a contract signed after the entry extends the stay too.
+        for duty in &applicable {
+            for later in &duty.or_later {
+                let day_of_later = match later.limit {
+                    Limit::ByExpiry(kind) => {
+                        let end = self.later_document_end(kind, day, due, later.issued_in_stay);
+                        if self.trace {
+                            steps.push(Step::ByDocumentEnd { kind, day, end });
+                        }
+                        end
+                    }
+                    other => self.limit(rule, other, day, &mut steps)?.map(|d| d.0),
+                };
+                if let Some(later_day) = day_of_later {
+                    due = due.max(later_day);
+                }
+            }
+        }
         for extension in &rule.extensions {
             if due >= extension.from && due <= extension.to {
                 if self.trace {
@@ -512,14 +555,23 @@ impl<'p> Run<'p, '_> {
             steps.push(Step::Due(due));
         }
 
-        // Exceptions, on the trigger's day and on the due day.
+        // Exceptions, on the trigger's day and on the due day (or the last day of the
+        // trigger's stay when it ended before: an exemption never reaches back to a stay
+        // that ended before its document began).
+        let stay_end = self
+            .facts
+            .stay_containing(day)
+            .and_then(|stay| stay.end)
+            .filter(|end| *end >= day);
+        let due_check = stay_end.map_or(due, |end| end.min(due));
+        let mut exempt_from: Option<NaiveDate> = None;
         for (index, exception) in rule.exceptions.iter().enumerate() {
             let mut holds = self.truth(&exception.condition, context);
             if holds != Truth::True {
                 let at_due = self.truth(
                     &exception.condition,
                     Context {
-                        day: Some(due),
+                        day: Some(due_check),
                         as_of: self.as_of,
                     },
                 );
@@ -556,6 +608,17 @@ impl<'p> Run<'p, '_> {
                             outcome: ExceptionOutcome::DoesNotApply,
                         });
                     }
+                    if let Some(from) = self.exception_from(&exception.condition, due, stay_end) {
+                        if exempt_from.is_none_or(|f| from < f) {
+                            exempt_from = Some(from);
+                            if self.trace {
+                                steps.push(Step::ExemptFrom {
+                                    day: from,
+                                    reason: exception.reason.clone(),
+                                });
+                            }
+                        }
+                    }
                 }
                 Truth::Unknown(fact) => {
                     if self.trace {
@@ -585,11 +648,44 @@ impl<'p> Run<'p, '_> {
             trigger,
             earliest_fulfilment,
             due,
+            exempt_from,
+            citations,
             provisional,
             steps,
             covered,
         });
         Ok(())
+    }
+
+    /// The first day after `due` (up to `as_of` and the end of the trigger's stay) on
+    /// which an exception holds: a document that begins then, an event recorded then.
+    fn exception_from(
+        &self,
+        condition: &Cond,
+        due: NaiveDate,
+        stay_end: Option<NaiveDate>,
+    ) -> Option<NaiveDate> {
+        let last = stay_end.map_or(self.as_of, |end| end.min(self.as_of));
+        let mut days: Vec<NaiveDate> = self
+            .facts
+            .person
+            .documents
+            .iter()
+            .filter_map(|d| d.valid_from)
+            .chain(self.facts.events.iter().map(|e| e.event.date))
+            .filter(|d| *d > due && *d <= last)
+            .collect();
+        days.sort();
+        days.dedup();
+        days.into_iter().find(|d| {
+            self.truth(
+                condition,
+                Context {
+                    day: Some(*d),
+                    as_of: self.as_of,
+                },
+            ) == Truth::True
+        })
     }
 
     /// The last day allowed by one deadline, counted from the trigger's day.
@@ -722,6 +818,36 @@ impl<'p> Run<'p, '_> {
             }
         }
         Some(end)
+    }
+
+    /// For `or_later by expiry_of DOCUMENT`: the latest end (following the documents
+    /// that continue it) of a document of `kind` valid on some day from `day` to the day
+    /// after `due` (a contract signed after the entry counts from its `valid_from`); with
+    /// `issued_in_stay`, only of one that begins after the entry day of `day`'s stay.
+    fn later_document_end(
+        &self,
+        kind: DocumentKind,
+        day: NaiveDate,
+        due: NaiveDate,
+        issued_in_stay: bool,
+    ) -> Option<NaiveDate> {
+        let limit = due.succ_opt().unwrap_or(due);
+        let entry = self.facts.stay_containing(day).and_then(|s| s.start);
+        self.facts
+            .documents_of(kind)
+            .filter(|d| d.valid_from.is_none_or(|f| f <= limit))
+            .filter(|d| d.valid_until.is_none_or(|u| u >= day))
+            .filter(|d| {
+                !issued_in_stay
+                    || d.valid_from
+                        .zip(entry)
+                        .is_some_and(|(from, entry)| from > entry)
+            })
+            .filter_map(|d| {
+                let first = d.valid_from.map_or(day, |f| f.max(day));
+                self.document_chain_end(kind, first)
+            })
+            .max()
     }
 
     /// The last day D from `start` on such that on every day from `start` to D, the days
@@ -865,6 +991,8 @@ impl<'p> Run<'p, '_> {
             rule,
             trigger,
             due,
+            exempt_from,
+            citations,
             provisional,
             mut steps,
             mut covered,
@@ -884,7 +1012,8 @@ impl<'p> Run<'p, '_> {
                 if date <= due {
                     (Status::Met, 0, Some(date))
                 } else {
-                    (Status::Late, (date - due).num_days(), Some(date))
+                    let stop = exempt_from.map_or(date, |f| f.min(date));
+                    (Status::Late, (stop - due).num_days(), Some(date))
                 }
             }
             None => {
@@ -894,7 +1023,8 @@ impl<'p> Run<'p, '_> {
                 if self.as_of <= due {
                     (Status::Open, 0, None)
                 } else {
-                    (Status::Overdue, (self.as_of - due).num_days(), None)
+                    let stop = exempt_from.map_or(self.as_of, |f| f.min(self.as_of));
+                    (Status::Overdue, (stop - due).num_days(), None)
                 }
             }
         };
@@ -921,7 +1051,7 @@ impl<'p> Run<'p, '_> {
             fulfilled_on,
             days_late,
             penalty,
-            citations: rule.citations.clone(),
+            citations: citations.unwrap_or_else(|| rule.citations.clone()),
             provisional,
         });
     }
@@ -970,6 +1100,12 @@ impl<'p> Run<'p, '_> {
                         })
                     }
                     PenaltyCond::HostKind(kinds) => host.is_some_and(|h| kinds.contains(&h.kind)),
+                    // Without a birth date the bearer is taken as an adult: the penalty is
+                    // given, never waived on a guess.
+                    PenaltyCond::AgeUnder(n) => {
+                        rule.bearer == Bearer::Foreigner
+                            && self.facts.age_on(violation).is_some_and(|age| age < *n)
+                    }
                     PenaltyCond::HostSize(sizes) => host
                         .and_then(|h| h.size)
                         .is_some_and(|s| sizes.contains(&s)),
@@ -1193,6 +1329,36 @@ impl<'p> Run<'p, '_> {
                     ),
                 }
             }
+            Cond::DayOfStay(compare, n) => {
+                let Some(stay) = facts.stay_containing(day_or_as_of) else {
+                    return (Truth::False, None);
+                };
+                match stay.start {
+                    Some(start) => {
+                        let number = (day_or_as_of - start).num_days() + 1;
+                        (Truth::from_bool(compare.holds(number, i64::from(*n))), None)
+                    }
+                    None => (
+                        Truth::Unknown(String::from("events[] (the entry of the stay)")),
+                        None,
+                    ),
+                }
+            }
+            Cond::After(kind) => {
+                let stay = context.day.and_then(|d| facts.stay_containing(d));
+                let found = facts.events.iter().any(|e| {
+                    e.event.kind == *kind
+                        && e.event.date <= day_or_as_of
+                        && match context.day {
+                            Some(_) => {
+                                stay.is_some() && facts.stay_containing(e.event.date) == stay
+                            }
+                            None => true,
+                        }
+                });
+                (Truth::from_bool(found), None)
+            }
+            Cond::WithoutBasis(id) => self.without_basis(id),
             Cond::Purpose(values) => match facts.purpose {
                 Some(p) => (Truth::from_bool(values.contains(&p)), None),
                 None => (Truth::Unknown(String::from("purpose")), None),
@@ -1276,6 +1442,31 @@ impl<'p> Run<'p, '_> {
                         None,
                     ),
                 }
+            }
+            Measure::DaysInKazakhstan if matches!(window, Some(Window::LastDays(_))) => {
+                let n = match window {
+                    Some(Window::LastDays(n)) => n,
+                    _ => 0,
+                };
+                let to = context.day.unwrap_or(as_of);
+                let Some(from) = add_days(to, 1 - i64::from(n)) else {
+                    return (Truth::False, None);
+                };
+                let days = i64::from(facts.days_in_kazakhstan(from, to, as_of.max(to)));
+                let detail = format!("{days} days in Kazakhstan from {from} to {to}");
+                let judged = Truth::from_bool(compare.holds(days, bound));
+                // Days of a stay begun before the records are not known.
+                if judged == Truth::True && compare_grows(compare) {
+                    if let Some(exit) = facts.unknown_days_before(from, to) {
+                        return (
+                            Truth::Unknown(format!(
+                                "events[] (the entry of the stay that ended on {exit})"
+                            )),
+                            Some(detail),
+                        );
+                    }
+                }
+                (judged, Some(detail))
             }
             Measure::DaysInKazakhstan => {
                 let Some(first) = facts.stays.iter().find_map(|s| s.start.or(s.end)) else {
@@ -1456,6 +1647,10 @@ impl<'p> Run<'p, '_> {
                     };
                     consider(value(from, to), from, to);
                 }
+            }
+            Some(Window::LastDays(days)) => {
+                let from = add_days(last_day, 1 - i64::from(days)).unwrap_or(NaiveDate::MIN);
+                consider(value(from, last_day), from, last_day);
             }
             Some(Window::LastMonths(months)) => {
                 // The N months before the day the case is judged on, and that day.

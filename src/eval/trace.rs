@@ -114,6 +114,14 @@ pub enum Step {
         /// The last day within the limit.
         last: NaiveDate,
     },
+    /// An exception that holds only from a day after the due day: the days late stop
+    /// counting on that day.
+    ExemptFrom {
+        /// The first day the exception holds.
+        day: NaiveDate,
+        /// Why.
+        reason: String,
+    },
     /// An amnesty moved the due day.
     Amnesty {
         /// The due day before.

@@ -100,9 +100,27 @@ pub struct Rule {
     pub exceptions: Vec<Exception>,
     /// The penalty schedule for a late or overdue duty.
     pub penalty: Option<String>,
-    /// Amnesties that move due days.
+    /// Amnesties that move due days (for bases: the last day with a basis).
     pub extensions: Vec<Extension>,
+    /// The legal bases of stay (`basis`): a day of a stay is covered when one holds.
+    pub bases: Vec<Basis>,
     /// Where the rule is written.
+    pub span: Span,
+}
+
+/// A legal basis of stay: covers a day of a stay when `at_entry` held on the stay's
+/// entry day and `while_` holds on the day.
+#[derive(Debug, Clone)]
+pub struct Basis {
+    /// The basis in words.
+    pub name: String,
+    /// Judged on the stay's entry day.
+    pub at_entry: Option<Cond>,
+    /// Judged on each day.
+    pub while_: Cond,
+    /// Its sources (the rule's when it names none).
+    pub citations: Citations,
+    /// Where it is written.
     pub span: Span,
 }
 
@@ -115,10 +133,24 @@ pub struct Duty {
     pub trigger: Start,
     /// Its deadlines; the earliest wins.
     pub limits: Vec<Limit>,
+    /// `or_later`: the due day is never before any of these days.
+    pub or_later: Vec<OrLater>,
     /// When this duty applies.
     pub when: Option<Cond>,
+    /// The duty's own sources; empty for the rule's.
+    pub citations: Citations,
     /// Where it is written.
     pub span: Span,
+}
+
+/// `or_later LIMIT [issued_in_stay]`: a day the due day is never before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrLater {
+    /// The limit.
+    pub limit: Limit,
+    /// For `by expiry_of DOCUMENT`: only a document that begins after the entry day of
+    /// the trigger's stay.
+    pub issued_in_stay: bool,
 }
 
 /// What starts a duty.
@@ -228,6 +260,12 @@ pub enum Cond {
     AgeUnder(u32),
     /// The stay lasts more than N days (entry and exit days counted).
     StayLongerThan(u32),
+    /// The day's number in its stay (the entry day is day 1) compared with N.
+    DayOfStay(Compare, u32),
+    /// An event of this kind in the day's stay, on or before the day.
+    After(EventKind),
+    /// Some day of a stay has no basis of the rule with this id.
+    WithoutBasis(String),
     /// The purpose of stay is one of these.
     Purpose(Vec<Purpose>),
     /// The host is of one of these kinds.
@@ -340,6 +378,8 @@ pub enum PenaltyCond {
     HostKind(Vec<HostKind>),
     /// The host is of these sizes.
     HostSize(Vec<HostSize>),
+    /// The foreigner is younger than N full years on the day of the violation.
+    AgeUnder(u32),
 }
 
 /// One dated value of a parameter.

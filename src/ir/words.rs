@@ -55,6 +55,10 @@ pub fn window_words(window: Option<Window>) -> String {
             " in the last {n} month{} (ending on the day the case is judged on)",
             plural_s(n)
         ),
+        Some(Window::LastDays(n)) => format!(
+            " in the last {n} day{} (ending on the day judged)",
+            plural_s(n)
+        ),
     }
 }
 
@@ -107,6 +111,17 @@ pub fn condition_words(cond: &Cond) -> String {
         Cond::AgeUnder(n) => format!("the foreigner is younger than {n} years"),
         Cond::StayLongerThan(n) => {
             format!("the stay lasts longer than {n} days (entry and exit days counted)")
+        }
+        Cond::DayOfStay(compare, n) => format!(
+            "the day is {} day {n} of the stay (the entry day is day 1)",
+            compare_words(*compare)
+        ),
+        Cond::After(kind) => format!(
+            "{} was recorded in the stay on or before the day",
+            with_article(&kind.as_str().replace('_', " "))
+        ),
+        Cond::WithoutBasis(rule) => {
+            format!("a day of a stay has none of the legal bases of the rule {rule}")
         }
         Cond::Purpose(p) => format!(
             "the purpose of the stay is {}",
@@ -270,6 +285,9 @@ pub fn penalty_condition_words(cond: &PenaltyCond) -> String {
                 .collect::<Vec<_>>()
                 .join(" or ")
         ),
+        PenaltyCond::AgeUnder(n) => {
+            format!("the foreigner is younger than {n} years on the day of the violation")
+        }
     }
 }
 
@@ -310,6 +328,15 @@ pub fn duty_syntax(duty: &Duty) -> String {
         .map(|l| limit_syntax(l, &duty.trigger))
         .collect();
     let mut s = format!("{} {}", duty.fulfilment.as_str(), limits.join(" and "));
+    for later in &duty.or_later {
+        s.push_str(&format!(
+            " or_later {}",
+            limit_syntax(&later.limit, &duty.trigger)
+        ));
+        if later.issued_in_stay {
+            s.push_str(" issued_in_stay");
+        }
+    }
     if let Some(c) = &duty.when {
         s.push_str(&format!(" when {}", condition_words(c)));
     }
@@ -334,6 +361,7 @@ pub fn branch_syntax(branch: &Branch) -> String {
                     .collect::<Vec<_>>()
                     .join(" or ")
             ),
+            PenaltyCond::AgeUnder(n) => format!("age under {n}"),
             PenaltyCond::HostSize(sizes) => format!(
                 "host size {}",
                 sizes

@@ -86,6 +86,9 @@ pub fn step_words(step: &Step) -> String {
             reason,
         } => format!("amnesty: due day {due} falls from {from} to {to}, moved to {until} ({reason})"),
         Step::Due(due) => format!("due: {due}"),
+        Step::ExemptFrom { day, reason } => format!(
+            "exception applies only from {day}, after the due day: the days late stop counting that day ({reason})"
+        ),
         Step::Exception { reason, outcome } => match outcome {
             ExceptionOutcome::Applies => format!("exception applies: {reason}"),
             ExceptionOutcome::DoesNotApply => format!("exception does not apply: {reason}"),

@@ -165,6 +165,8 @@ pub enum PenaltyCond {
     },
     /// `host is individual`
     Is(IsCond),
+    /// `age under 16`: the bearer is younger on the day of the violation
+    AgeUnder(u32),
 }
 
 /// What a penalty branch imposes.
@@ -176,6 +178,8 @@ pub enum Sanction {
     Fine(FineAmount),
     /// `warning or fine ...`
     WarningOrFine(FineAmount),
+    /// `no_penalty`
+    NoPenalty,
 }
 
 /// A fine in MCI, flat or by host size.
@@ -232,6 +236,21 @@ pub enum RuleClause {
     Finding(FindingDecl),
     /// `notify within 3 business_days of entry ...`
     Duty(Duty),
+    /// `basis "..." at_entry COND while COND cite ...`
+    Basis(BasisDecl),
+}
+
+/// `basis "words" [at_entry COND] while COND cite ...`: a legal basis of stay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BasisDecl {
+    /// The basis in words.
+    pub name: Text,
+    /// Judged on the entry day of the stay.
+    pub at_entry: Option<Spanned<Cond>>,
+    /// Judged on each day.
+    pub while_: Spanned<Cond>,
+    /// Its sources.
+    pub citations: Vec<CiteClause>,
 }
 
 /// An exception that takes a rule away.
@@ -282,10 +301,14 @@ pub struct Duty {
     pub verb: Spanned<Verb>,
     /// The deadlines; the earliest wins.
     pub limits: Vec<Spanned<Limit>>,
+    /// `or_later LIMIT [issued_in_stay]`: the due day is never before these.
+    pub or_later: Vec<(Spanned<Limit>, bool)>,
     /// When this duty applies.
     pub when: Option<Spanned<Cond>>,
     /// Exceptions written on the duty's line.
     pub unless: Vec<Unless>,
+    /// The duty's own sources (`cite` after its condition).
+    pub citations: Vec<CiteClause>,
 }
 
 /// The act that fulfils a duty.
@@ -354,6 +377,12 @@ pub enum Cond {
     AgeUnder(u32),
     /// `stay longer_than 30 days`
     StayLongerThan(u32),
+    /// `day_of_stay at_most 30`
+    DayOfStay(Compare, u32),
+    /// `after trp_issued`
+    After(Text),
+    /// `without_basis`
+    WithoutBasis,
     /// `purpose is business`
     Is(IsCond),
     /// `expiry_of passport before expiry_of visa plus 3 months`

@@ -190,7 +190,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::penalty_cond | Rule::days_late_cond | Rule::repeated_cond => {
             "a penalty condition (`days_late at_most N`, `repeated \"518\" within 12 months`, `host is individual`)"
         }
-        Rule::sanction | Rule::warning_or_fine | Rule::warning | Rule::fine => "`warning` or `fine N mci`",
+        Rule::sanction | Rule::warning_or_fine | Rule::warning | Rule::fine | Rule::no_penalty => "`warning`, `fine N mci` or `no_penalty`",
         Rule::sized_amounts | Rule::sized_amount | Rule::host_size => {
             "a host size (`small`, `medium`, `large`, `non_profit`, `official`)"
         }
@@ -202,7 +202,12 @@ fn describe(rule: Rule) -> &'static str {
         | Rule::on_clause
         | Rule::when_clause
         | Rule::penalty_ref
-        | Rule::finding => "a rule clause (`title`, `cite`, `bearer`, `action`, a duty, `when`, `unless`, `penalty`, `finding`, `}`)",
+        | Rule::finding
+        | Rule::basis => "a rule clause (`title`, `cite`, `bearer`, `action`, a duty, `when`, `unless`, `penalty`, `finding`, `basis`, `}`)",
+        Rule::or_later => "`or_later` and a deadline",
+        Rule::day_of_stay => "`day_of_stay at_most N`",
+        Rule::after_event => "`after EVENT`",
+        Rule::without_basis => "`without_basis`",
         Rule::unless_clause => "`unless`",
         Rule::severity => "`error`, `warning` or `info`",
         Rule::duty | Rule::verb | Rule::apply_verb => "a duty (e.g. `notify within 3 business_days of entry`)",
@@ -214,6 +219,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::condition | Rule::conjunction | Rule::negation | Rule::not => "a condition",
         Rule::holder_of => "`holder_of DOCUMENT`",
         Rule::doc_filter | Rule::category_filter | Rule::entries_filter => "`category CODE` or `entries single`",
+        Rule::issued_in_stay => "`issued_in_stay`",
         Rule::citizen_of => "`citizen_of SET`",
         Rule::age_under => "`age under N`",
         Rule::stay_longer => "`stay longer_than N days`",
@@ -221,8 +227,8 @@ fn describe(rule: Rule) -> &'static str {
         Rule::date_cond | Rule::date_expr => "`expiry_of DOCUMENT before ...`",
         Rule::period_unit => "`months` or `days`",
         Rule::measure_cond | Rule::measure | Rule::measure_name | Rule::measure_arg => "a measure (e.g. `days_in_kazakhstan`)",
-        Rule::window | Rule::per_year | Rule::any_months | Rule::last_months => {
-            "`per calendar_year`, `in any N months` or `in the last N months`"
+        Rule::window | Rule::per_year | Rule::any_months | Rule::last_months | Rule::last_days => {
+            "`per calendar_year`, `in any N months`, `in the last N months` or `in the last N days`"
         }
         Rule::file | Rule::WHITESPACE | Rule::COMMENT | Rule::id_char | Rule::keyword => "more text",
         Rule::set_clause | Rule::parameter_clause | Rule::penalty_clause | Rule::penalty_atom | Rule::limit | Rule::atom => "a clause",
@@ -963,6 +969,9 @@ impl Builder<'_> {
                 Some(PenaltyCond::Repeated { article, months })
             }
             Rule::is_cond => Some(PenaltyCond::Is(self.is_cond(pair)?)),
+            Rule::age_under => Some(PenaltyCond::AgeUnder(
+                self.number(&pair.into_inner().next()?),
+            )),
             _ => None,
         }
     }
@@ -970,6 +979,7 @@ impl Builder<'_> {
     fn sanction(&mut self, pair: Pair<'_, Rule>) -> Option<Sanction> {
         match pair.as_rule() {
             Rule::warning => Some(Sanction::Warning),
+            Rule::no_penalty => Some(Sanction::NoPenalty),
             Rule::fine => Some(Sanction::Fine(self.fine(pair)?)),
             Rule::warning_or_fine => Some(Sanction::WarningOrFine(
                 self.fine(pair.into_inner().next()?)?,
@@ -1038,11 +1048,39 @@ impl Builder<'_> {
                     })
                 }
                 Rule::duty => RuleClause::Duty(self.duty(clause)?),
+                Rule::basis => RuleClause::Basis(self.basis(clause)?),
                 _ => continue,
             };
             clauses.push(Spanned::new(node, s));
         }
         Some(RuleDecl { id, clauses, span })
+    }
+
+    fn basis(&mut self, pair: Pair<'_, Rule>) -> Option<BasisDecl> {
+        let text = pair.as_str().to_string();
+        let mut inner = pair.into_inner();
+        let name = self.string(&inner.next()?);
+        let mut conditions = Vec::new();
+        let mut citations = Vec::new();
+        for part in inner {
+            match part.as_rule() {
+                Rule::condition => conditions.push(self.condition(part)?),
+                Rule::citation => citations.extend(self.citation(part)),
+                _ => {}
+            }
+        }
+        let while_ = conditions.pop()?;
+        let at_entry = if text.contains("at_entry") {
+            conditions.pop()
+        } else {
+            None
+        };
+        Some(BasisDecl {
+            name,
+            at_entry,
+            while_,
+            citations,
+        })
     }
 
     fn triggers(&self, pair: Pair<'_, Rule>) -> Vec<Text> {
@@ -1098,6 +1136,8 @@ impl Builder<'_> {
     fn duty(&mut self, pair: Pair<'_, Rule>) -> Option<Duty> {
         let mut verb = None;
         let mut limits = Vec::new();
+        let mut or_later = Vec::new();
+        let mut citations = Vec::new();
         let mut when = None;
         let mut unless = Vec::new();
         for part in pair.into_inner() {
@@ -1111,31 +1151,16 @@ impl Builder<'_> {
                     };
                     verb = Some(Spanned::new(v, s));
                 }
-                Rule::within_of => {
-                    let mut inner = part.into_inner();
-                    let n = self.number(&inner.next()?);
-                    let unit = unit(&inner.next()?);
-                    let triggers = self.triggers(inner.next()?);
-                    limits.push(Spanned::new(Limit::Within { n, unit, triggers }, s));
+                Rule::within_of | Rule::before_expiry | Rule::by_expiry | Rule::rolling => {
+                    limits.extend(self.limit(part));
                 }
-                Rule::before_expiry => {
+                Rule::or_later => {
                     let mut inner = part.into_inner();
-                    let n = self.number(&inner.next()?);
-                    let unit = unit(&inner.next()?);
-                    let document = self.text(&inner.next()?);
-                    limits.push(Spanned::new(Limit::BeforeExpiry { n, unit, document }, s));
-                }
-                Rule::by_expiry => {
-                    let document = self.text(&part.into_inner().next()?);
-                    limits.push(Spanned::new(Limit::ByExpiry { document }, s));
-                }
-                Rule::rolling => {
-                    let mut inner = part.into_inner();
-                    let days = self.number(&inner.next()?);
-                    let window = self.number(&inner.next()?);
-                    limits.push(Spanned::new(Limit::Rolling { days, window }, s));
+                    let limit = self.limit(inner.next()?)?;
+                    or_later.push((limit, inner.next().is_some()));
                 }
                 Rule::condition => when = self.condition(part),
+                Rule::citation => citations.extend(self.citation(part)),
                 Rule::unless_clause => unless.extend(self.unless(part)),
                 _ => {}
             }
@@ -1143,9 +1168,42 @@ impl Builder<'_> {
         Some(Duty {
             verb: verb?,
             limits,
+            or_later,
+            citations,
             when,
             unless,
         })
+    }
+
+    fn limit(&mut self, part: Pair<'_, Rule>) -> Option<Spanned<Limit>> {
+        let s = self.span(&part);
+        match part.as_rule() {
+            Rule::within_of => {
+                let mut inner = part.into_inner();
+                let n = self.number(&inner.next()?);
+                let unit = unit(&inner.next()?);
+                let triggers = self.triggers(inner.next()?);
+                Some(Spanned::new(Limit::Within { n, unit, triggers }, s))
+            }
+            Rule::before_expiry => {
+                let mut inner = part.into_inner();
+                let n = self.number(&inner.next()?);
+                let unit = unit(&inner.next()?);
+                let document = self.text(&inner.next()?);
+                Some(Spanned::new(Limit::BeforeExpiry { n, unit, document }, s))
+            }
+            Rule::by_expiry => {
+                let document = self.text(&part.into_inner().next()?);
+                Some(Spanned::new(Limit::ByExpiry { document }, s))
+            }
+            Rule::rolling => {
+                let mut inner = part.into_inner();
+                let days = self.number(&inner.next()?);
+                let window = self.number(&inner.next()?);
+                Some(Spanned::new(Limit::Rolling { days, window }, s))
+            }
+            _ => None,
+        }
     }
 
     fn condition(&mut self, pair: Pair<'_, Rule>) -> Option<Spanned<Cond>> {
@@ -1226,6 +1284,17 @@ impl Builder<'_> {
                 let n = self.number(&pair.into_inner().next()?);
                 Some(Spanned::new(Cond::StayLongerThan(n), span))
             }
+            Rule::day_of_stay => {
+                let mut inner = pair.into_inner();
+                let cmp = compare(&inner.next()?);
+                let n = self.number(&inner.next()?);
+                Some(Spanned::new(Cond::DayOfStay(cmp, n), span))
+            }
+            Rule::after_event => {
+                let event = self.text(&pair.into_inner().next()?);
+                Some(Spanned::new(Cond::After(event), span))
+            }
+            Rule::without_basis => Some(Spanned::new(Cond::WithoutBasis, span)),
             Rule::is_cond => Some(Spanned::new(Cond::Is(self.is_cond(pair)?), span)),
             Rule::date_cond => {
                 let mut inner = pair.into_inner();
@@ -1252,6 +1321,9 @@ impl Builder<'_> {
                             match kind.into_inner().next() {
                                 Some(n) if rule == Rule::last_months => {
                                     Window::LastMonths(self.number(&n))
+                                }
+                                Some(n) if rule == Rule::last_days => {
+                                    Window::LastDays(self.number(&n))
                                 }
                                 Some(n) => Window::AnyMonths(self.number(&n)),
                                 None => Window::CalendarYear,

@@ -26,8 +26,9 @@
 //!   analyst the layout keeps.
 //! - A statement (a declaration without its block, or a clause) is written on one line
 //!   when it fits in 100 columns. Otherwise it breaks before the parts that start with
-//!   `when`, `unless`, `because` or `cite` inside it: each such part stays on the line
-//!   when it still fits there and starts a new line when it does not (for `unless`, see
+//!   `when`, `unless`, `because`, `cite`, `at_entry`, `while` or `or_later` inside it:
+//!   each such part stays on the line when it still fits there and starts a new line
+//!   when it does not (for `unless`, see
 //!   above). A part too long for a line of its own breaks after its commas (the same
 //!   way), which wraps long lists of countries. A statement with no such place to break
 //!   stays on one long line.
@@ -74,7 +75,9 @@ pub const MAX_WIDTH: usize = 100;
 const INDENT: usize = 2;
 
 /// The keywords that start a part of a statement, before which a long statement breaks.
-const CLAUSE_KEYWORDS: [&str; 4] = ["when", "unless", "because", "cite"];
+const CLAUSE_KEYWORDS: [&str; 7] = [
+    "when", "unless", "because", "cite", "at_entry", "while", "or_later",
+];
 
 /// A parser of the same grammar as [`crate::syntax`], kept apart so that the formatter
 /// can read the parse tree's statement boundaries without going through the AST.

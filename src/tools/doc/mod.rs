@@ -144,6 +144,18 @@ fn duty_words(duty: &Duty) -> Vec<Inline> {
     if limits.len() > 1 {
         words.push_str(" (the earliest day is the due day)");
     }
+    for later in &duty.or_later {
+        let _ = write!(
+            words,
+            ", or later: {}{} (the due day is never before it)",
+            limit_words(&later.limit, &duty.trigger),
+            if later.issued_in_stay {
+                ", of a document that began after the entry day of the stay"
+            } else {
+                ""
+            }
+        );
+    }
     if let Some(when) = &duty.when {
         let _ = write!(words, ", when {}", condition_words(when));
     }
@@ -530,6 +542,35 @@ impl<'a> Catalog<'a> {
                 text(format!(" {}.", conditions.join(", and "))),
             ]));
         }
+        if !rule.bases.is_empty() {
+            self.push(Block::Paragraph(vec![
+                strong("Legal bases of stay:"),
+                text(" a day of a stay is covered when one of them holds (the condition on entry judged on the stay's entry day, the other on the day):"),
+            ]));
+            self.push(Block::List(
+                rule.bases
+                    .iter()
+                    .map(|b| {
+                        let mut item = vec![strong(b.name.clone()), text(": ")];
+                        let mut words = String::new();
+                        if let Some(at_entry) = &b.at_entry {
+                            let _ = write!(
+                                words,
+                                "when on the entry day {}, ",
+                                condition_words(at_entry)
+                            );
+                        }
+                        let _ = write!(words, "while {}", condition_words(&b.while_));
+                        item.extend(inline_code_spans(&words));
+                        if b.citations != rule.citations && !b.citations.is_empty() {
+                            item.push(text(". Sources: "));
+                            item.extend(citations_inline(&b.citations));
+                        }
+                        item
+                    })
+                    .collect(),
+            ));
+        }
         if !rule.findings.is_empty() {
             self.push(Block::Paragraph(vec![strong("Findings:")]));
             self.push(Block::List(
@@ -723,7 +764,8 @@ impl<'a> Catalog<'a> {
                 .iter()
                 .chain(rule.duties.iter().filter_map(|d| d.when.as_ref()))
                 .chain(rule.findings.iter().map(|f| &f.condition))
-                .chain(rule.exceptions.iter().map(|e| &e.condition));
+                .chain(rule.exceptions.iter().map(|e| &e.condition))
+                .chain(rule.bases.iter().flat_map(|b| b.at_entry.iter()));
             for cond in conditions {
                 walk(cond, &mut sets);
             }
