@@ -212,6 +212,14 @@ impl Index {
                 for u in &d.unless {
                     self.unless(u);
                 }
+                self.cites(&d.citations);
+            }
+            RuleClause::Basis(b) => {
+                if let Some(c) = &b.at_entry {
+                    self.cond(&c.node);
+                }
+                self.cond(&b.while_.node);
+                self.cites(&b.citations);
             }
             RuleClause::Title(_)
             | RuleClause::InForce(_)
