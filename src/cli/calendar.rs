@@ -1,12 +1,15 @@
 //! `kzrules calendar`: the business-day calendar of a rule set, listed or counted.
 
-use std::path::Path;
-
-use super::{load_program, parse_date, write_stdout};
+use super::{load_program, parse_date, project, write_stdout};
+use crate::load::Choice;
 
 /// `kzrules calendar YEAR` and `kzrules calendar add DATE N UNIT`.
-pub(super) fn calendar(args: &[String], rules: Option<&Path>) -> u8 {
-    let program = match load_program(rules) {
+pub(super) fn calendar(args: &[String], choice: Choice<'_>) -> u8 {
+    let project = match project(choice) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let program = match load_program(&project) {
         Ok(p) => p,
         Err(code) => return code,
     };

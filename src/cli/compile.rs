@@ -1,20 +1,26 @@
 //! `kzrules compile`: compile a rule set and report every problem.
 
-use std::path::Path;
-
-use super::{colour_stdout, rule_files, write_stdout};
-use crate::compile::compile;
+use super::{colour_stdout, project, rule_files, say_rules, write_stdout};
+use crate::compile::{compile, rule_set_hash};
 use crate::diagnostic::Diagnostics;
 use crate::eval::today;
+use crate::load::Choice;
 use crate::report::diagnostics::DiagnosticFormat;
 
-/// `kzrules compile`: every problem of a rule set; exit 2 on an error.
-pub(super) fn compile_command(dir: Option<&Path>, format: DiagnosticFormat) -> u8 {
-    let files = match rule_files(dir) {
+/// `kzrules compile`: every problem of a rule set (the one chosen, else the project's,
+/// else the built-in one); exit 2 on an error, and on a warning when the project sets
+/// `warnings_as_errors`.
+pub(super) fn compile_command(choice: Choice<'_>, format: DiagnosticFormat) -> u8 {
+    let project = match project(choice) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let files = match rule_files(&project) {
         Ok(f) => f,
         Err(code) => return code,
     };
     let count = files.len();
+    let sha256 = rule_set_hash(&files);
     let (diagnostics, ok): (Diagnostics, bool) = match compile(files) {
         Ok(c) => {
             let mut warnings = c.warnings;
@@ -25,15 +31,20 @@ pub(super) fn compile_command(dir: Option<&Path>, format: DiagnosticFormat) -> u
         }
         Err(d) => (d, false),
     };
+    let strict = project.settings.warnings_as_errors == Some(true);
+    let failed = !ok || (strict && !diagnostics.list.is_empty());
     let colour = colour_stdout();
     let rendered = crate::report::diagnostics::render(&diagnostics, format, colour);
-    let code = if ok { 0 } else { 2 };
+    let code = if failed { 2 } else { 0 };
     match format {
         DiagnosticFormat::Human => {
             super::output::err_text(&rendered);
-            if ok {
+            if !failed {
                 errln!("compiled {count} files");
+            } else if ok {
+                errln!("error: warnings are errors in this project (`warnings_as_errors = true` in kzrules.toml)");
             }
+            say_rules(&project, &sha256);
             code
         }
         _ => write_stdout(&rendered).max(code),
