@@ -290,3 +290,26 @@ fn warnings_as_errors_makes_a_warning_fail_compile() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("warnings are errors in this project"));
 }
+
+#[test]
+fn fmt_with_no_path_formats_the_project_s_rules() {
+    let dir = project();
+    let below = dir.path().join("cases");
+    std::fs::create_dir_all(&below).unwrap();
+    let out = run(&["fmt", "--check"], &below);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let file = dir.path().join("rules/notifications.kzr");
+    let rules = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        rules.replacen("  bearer host", "      bearer host", 1),
+    )
+    .unwrap();
+    let out = run(&["fmt", "--check"], &below);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("notifications.kzr"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -119,7 +119,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Format rule files in the one canonical layout (keeps every comment).
     Fmt {
-        /// Rule files or folders (default: `rules`).
+        /// Rule files or folders (default: the project's rule folder, found from the
+        /// current folder upward; else `rules`).
         paths: Vec<PathBuf>,
         /// Change nothing; list the files that are not formatted and exit 1 if any.
         #[arg(long)]
