@@ -42,7 +42,7 @@ fn failure_summary(f: &CategoryFailure, how: Match) -> String {
 }
 
 impl TestRun {
-    /// The results as one JSON document (docs/ci.md, "Output formats").
+    /// The results as one JSON document (docs/ci.md, "Choosing tests, machine formats, updating").
     pub fn json(&self, rules: RulesUsed<'_>) -> String {
         let tests: Vec<Value> = self
             .results

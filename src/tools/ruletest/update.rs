@@ -1,5 +1,6 @@
 //! `kzrules test --update`: the current results written into failing tests'
-//! expectations (docs/ci.md, "Updating tests").
+//! expectations (docs/ci.md, "Choosing tests, machine formats,
+//! updating").
 //!
 //! Only the `expect` value of a file is replaced; every other byte stays as written.
 //! Each category the test lists gets the actual items of that category, cut down to the
