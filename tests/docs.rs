@@ -136,46 +136,8 @@ fn the_readme_shows_what_the_main_command_prints() {
     );
 }
 
-#[test]
-fn the_tutorials_typo_is_reported_where_it_says() {
-    let tutorial = std::fs::read_to_string("docs/tutorial.md").unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir("rules").unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-        }
-    }
-    let file = dir.path().join("notifications.kzr");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replacen(
-            "notify within 3 business_days of entry",
-            "notify within 3 bussiness_days of entry",
-            1,
-        ),
-    )
-    .unwrap();
-    let out = assert_cmd::Command::cargo_bin("kzrules")
-        .unwrap()
-        .env("NO_COLOR", "1")
-        .args(["compile", dir.path().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    let place = stderr
-        .split("notifications.kzr:")
-        .nth(1)
-        .and_then(|rest| rest.split(']').next())
-        .unwrap();
-    assert!(
-        tutorial.contains(&format!("rules/notifications.kzr:{place}]")),
-        "docs/tutorial.md should show the place `{place}`"
-    );
-    assert!(stderr.contains("did you mean `business_days`?"));
-}
+// The tutorial's typo, and every other command and output of docs/tutorial.md, are
+// checked by running the tutorial: tests/tutorial.rs.
 
 #[test]
 fn no_document_points_outside_the_repository() {

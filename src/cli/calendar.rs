@@ -1,15 +1,27 @@
 //! `kzrules calendar`: the business-day calendar of a rule set, listed or counted.
 
-use std::path::Path;
-
-use super::{load_program, parse_date, write_stdout};
+use super::{load_program, parse_date, project, say_rules, write_stdout};
+use crate::load::Choice;
 
 /// `kzrules calendar YEAR` and `kzrules calendar add DATE N UNIT`.
-pub(super) fn calendar(args: &[String], rules: Option<&Path>) -> u8 {
-    let program = match load_program(rules) {
+pub(super) fn calendar(args: &[String], choice: Choice<'_>) -> u8 {
+    let project = match project(choice) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let program = match load_program(&project) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let code = answer(args, &program);
+    if code == 0 {
+        say_rules(&project, &program.sha256);
+    }
+    code
+}
+
+/// The listing or the count asked for, from the rule set's calendar.
+fn answer(args: &[String], program: &crate::ir::Program) -> u8 {
     let calendar = &program.calendar;
     let usage = "usage: `kzrules calendar YEAR` or `kzrules calendar add DATE N business_days|calendar_days`";
     match args {

@@ -3,22 +3,25 @@
 //! of case text on every core, so that memory stays flat however many cases there are
 //! and however long they are.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::output::{Closed, Stdout};
-use super::{colour_stdout, load_program, no_case_files};
+use super::{colour_stdout, load_program, no_case_files, project, say_rules};
 use crate::case::read_case;
-use crate::eval::{evaluate_with, judging_day, receipt, Options};
+use crate::eval::result::Receipt;
+use crate::eval::{evaluate_with, judging_day, Options};
 use crate::ir::Program;
 use crate::load::inputs::{read_case_file, CaseLines, CaseText, Input};
+use crate::load::Choice;
 use crate::report::{CaseFailure, FailureDetail, Format, Outcome, Renderer};
 
 /// Check one case's text.
 fn check_one(
     program: &Program,
+    receipt: &Receipt,
     case: &CaseText,
     as_of: Option<NaiveDate>,
     options: Options,
@@ -40,7 +43,7 @@ fn check_one(
     let day = judging_day(as_of, facts.as_of);
     match evaluate_with(program, &facts, day, options) {
         Ok((mut result, _)) => {
-            result.receipt = Some(receipt(program));
+            result.receipt = Some(receipt.clone());
             Outcome::Checked(Box::new(result))
         }
         Err(e) => Outcome::Failed(Box::new(CaseFailure {
@@ -101,6 +104,7 @@ struct Piece {
 
 struct Batch<'a> {
     program: &'a Program,
+    receipt: &'a Receipt,
     as_of: Option<NaiveDate>,
     options: Options,
     renderer: Renderer,
@@ -142,6 +146,7 @@ impl Batch<'_> {
             self.out.write(&header);
         }
         let program = self.program;
+        let receipt = self.receipt;
         let as_of = self.as_of;
         let options = self.options;
         let renderer = &self.renderer;
@@ -150,7 +155,7 @@ impl Batch<'_> {
         let pieces: Vec<Piece> = cases
             .par_iter()
             .map(|c| {
-                let outcome = check_one(program, c, as_of, options);
+                let outcome = check_one(program, receipt, c, as_of, options);
                 let mut totals = crate::report::markdown::Totals::default();
                 totals.add(&outcome);
                 Piece {
@@ -192,19 +197,60 @@ impl Batch<'_> {
 /// `kzrules check`: judge cases and write their results in one format.
 pub(super) fn check(
     inputs: &[PathBuf],
-    rules: Option<&Path>,
+    choice: Choice<'_>,
     as_of: Option<NaiveDate>,
     strict_calendar: bool,
-    format: Format,
+    format: Option<Format>,
 ) -> u8 {
-    let options = Options {
-        trace: false,
-        strict_calendar,
-    };
-    let program = match load_program(rules) {
+    let project = match project(choice) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let format = format
+        .or_else(|| project.settings.check_format())
+        .unwrap_or(Format::Text);
+    let options = Options {
+        trace: false,
+        strict_calendar: strict_calendar || project.settings.strict_calendar == Some(true),
+    };
+    // No case named: the project's case folder.
+    let project_cases;
+    let inputs = if inputs.is_empty() {
+        match project.cases_folder() {
+            Some(folder) => {
+                project_cases = [folder];
+                &project_cases[..]
+            }
+            None => {
+                errln!("error: no case given (help: name case files or folders, `-` for JSON Lines on standard input, or set `cases` in kzrules.toml: docs/project.md)");
+                return 2;
+            }
+        }
+    } else {
+        inputs
+    };
+    let program = match load_program(&project) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let receipt = super::receipt(&project, &program);
+    let code = judge(inputs, &program, &receipt, as_of, options, format);
+    // In the formats for people, the rule set used is named on standard error.
+    if code < 2 && !matches!(format, Format::Json) {
+        say_rules(&project, &program.sha256);
+    }
+    code
+}
+
+/// Judge the inputs with the program and write the results.
+fn judge(
+    inputs: &[PathBuf],
+    program: &Program,
+    receipt: &Receipt,
+    as_of: Option<NaiveDate>,
+    options: Options,
+    format: Format,
+) -> u8 {
     let listing = crate::load::inputs::inputs(inputs);
     for skipped in &listing.skipped {
         errln!("note: {skipped}");
@@ -217,7 +263,7 @@ pub(super) fn check(
     let mut renderer = Renderer::new(format, colour);
     if let [Input::File(path)] = sources.as_slice() {
         // One case: nothing on standard output unless it could be checked.
-        let outcome = check_one(&program, &read_case_file(path), as_of, options);
+        let outcome = check_one(program, receipt, &read_case_file(path), as_of, options);
         if let Outcome::Failed(f) = &outcome {
             errln!("{}", f.one_line());
             return 2;
@@ -233,7 +279,8 @@ pub(super) fn check(
         return outcome.exit_code().max(out.finish());
     }
     let mut batch = Batch {
-        program: &program,
+        program,
+        receipt,
         as_of,
         options,
         renderer,

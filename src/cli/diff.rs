@@ -16,11 +16,11 @@ pub struct DiffArgs {
     /// The old rules: a folder, or a git revision of `rules/` (e.g. `HEAD~1`).
     #[arg(long, value_name = "RULES")]
     pub old: String,
-    /// The new rules: a folder, or a git revision of `rules/`.
+    /// The new rules: a folder, or a git revision of `rules/` (default: the project's
+    /// rule folder, found from the current folder upward).
     #[arg(long, value_name = "RULES")]
-    pub new: String,
-    /// Case files or folders.
-    #[arg(required = true)]
+    pub new: Option<String>,
+    /// Case files or folders (default: the project's `cases` folder in kzrules.toml).
     pub cases: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
@@ -50,24 +50,51 @@ fn load_rules(spec: &str, which: &str) -> Result<Program, u8> {
 /// something changed, 2 when the rules or a case cannot be read or judged (such a case
 /// is reported in the report, and the other cases are compared).
 pub(super) fn diff(args: &DiffArgs) -> u8 {
+    let project = match super::project(crate::load::Choice::Discover) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let new_name = match (&args.new, project.rules_folder()) {
+        (Some(new), _) => new.clone(),
+        (None, Some(folder)) => folder.display().to_string(),
+        (None, None) => {
+            errln!("error: no rule folder here to compare with `--old` (help: give `--new RULES`, or run in a folder with a `rules/` folder or a kzrules.toml: docs/project.md)");
+            return 2;
+        }
+    };
+    let project_cases;
+    let cases = if args.cases.is_empty() {
+        match project.cases_folder() {
+            Some(folder) => {
+                project_cases = [folder];
+                &project_cases[..]
+            }
+            None => {
+                errln!("error: no case given (help: name case files or folders, or set `cases` in kzrules.toml: docs/project.md)");
+                return 2;
+            }
+        }
+    } else {
+        &args.cases[..]
+    };
     let old = match load_rules(&args.old, "old") {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let new = match load_rules(&args.new, "new") {
+    let new = match load_rules(&new_name, "new") {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let listing = case_files(&args.cases);
+    let listing = case_files(cases);
     for skipped in &listing.skipped {
         errln!("note: {skipped}");
     }
     if listing.found.is_empty() {
-        return no_case_files(&args.cases);
+        return no_case_files(cases);
     }
     let report = diff_cases(
         (&args.old, &old),
-        (&args.new, &new),
+        (&new_name, &new),
         listing.found,
         args.as_of,
     );

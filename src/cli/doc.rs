@@ -2,16 +2,23 @@
 
 use std::path::Path;
 
-use super::{load_program, write_stdout_named};
+use super::{load_program, project, write_stdout_named};
+use crate::load::Choice;
 use crate::tools::doc::{catalog, DocFormat};
 
-/// `kzrules doc`: print the catalog of the built-in rules, or of the rule folder
-/// `rules`; the rule tests are read from `DIR/tests` (default `rules/tests`).
-pub(super) fn doc(format: DocFormat, rules: Option<&Path>) -> u8 {
-    let program = match load_program(rules) {
+/// `kzrules doc`: print the catalog of the rules chosen, else the project's, else the
+/// built-in ones (the catalog's first lines name its rule files); the rule tests are
+/// read from the rule folder's `tests` (for the built-in rules, from `rules/tests` when
+/// there is one).
+pub(super) fn doc(format: DocFormat, choice: Choice<'_>) -> u8 {
+    let project = match project(choice) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let program = match load_program(&project) {
         Ok(program) => program,
         Err(code) => return code,
     };
-    let dir = rules.unwrap_or_else(|| Path::new("rules"));
+    let dir = project.rules_folder().unwrap_or_else(|| Path::new("rules"));
     write_stdout_named(&catalog(&program, format, Some(dir)), "the catalog")
 }

@@ -5,10 +5,11 @@ use std::path::Path;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 
-use super::{load_program, write_stdout};
+use super::{load_program, project, say_rules, write_stdout};
 use crate::case::read_case;
 use crate::eval::{evaluate_with, judging_day, Options};
 use crate::load::inputs::read_case_file;
+use crate::load::Choice;
 use crate::report::CaseFailure;
 
 /// Output formats of `kzrules explain`.
@@ -24,11 +25,15 @@ pub enum ExplainFormat {
 pub(super) fn explain(
     case: &Path,
     rule: Option<&str>,
-    rules: Option<&Path>,
+    choice: Choice<'_>,
     as_of: Option<NaiveDate>,
     format: ExplainFormat,
 ) -> u8 {
-    let program = match load_program(rules) {
+    let project = match project(choice) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let program = match load_program(&project) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -58,7 +63,7 @@ pub(super) fn explain(
         }
     };
     let day = judging_day(as_of, facts.as_of);
-    let (result, explanations) = match evaluate_with(
+    let (mut result, explanations) = match evaluate_with(
         &program,
         &facts,
         day,
@@ -73,6 +78,7 @@ pub(super) fn explain(
             return 2;
         }
     };
+    result.receipt = Some(super::receipt(&project, &program));
     let explanations: Vec<_> = explanations
         .into_iter()
         .filter(|e| rule.is_none_or(|r| e.rule == r))
@@ -82,5 +88,9 @@ pub(super) fn explain(
         ExplainFormat::Json => crate::report::explain::json(&result, &explanations),
         ExplainFormat::Text => crate::report::explain::text(&result, &explanations),
     };
-    write_stdout(&out).max(result.exit_code())
+    let code = write_stdout(&out).max(result.exit_code());
+    if format == ExplainFormat::Text && code < 2 {
+        say_rules(&project, &program.sha256);
+    }
+    code
 }

@@ -10,6 +10,23 @@ use crate::tools::fmt::{format_paths, FileOutcome, FileProblem};
 /// if there is one); exit 2 when a file cannot be read, parsed or written, or is
 /// read-only.
 pub(super) fn fmt(paths: &[PathBuf], check: bool) -> u8 {
+    // No path: the project's rule folder, found from the current folder upward.
+    let project_rules;
+    let paths = if paths.is_empty() {
+        let project = match super::project(crate::load::Choice::Discover) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        match project.rules_folder() {
+            Some(folder) => {
+                project_rules = [folder.to_path_buf()];
+                &project_rules[..]
+            }
+            None => paths,
+        }
+    } else {
+        paths
+    };
     let report = match format_paths(paths, check) {
         Ok(report) => report,
         Err(e) => {

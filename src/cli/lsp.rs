@@ -3,13 +3,20 @@
 
 use std::path::{Path, PathBuf};
 
-/// The rule folder the server serves: `--rules DIR`, else the `rules` folder of the
-/// editor's workspace root. (One function, so that project discovery can take its place.)
+/// The rule folder the server serves: `--rules DIR`, else the project found from the
+/// editor's workspace root upward (or from the current folder when the editor names no
+/// root), by the same discovery as every other command (`kzrules.toml`, else `rules/`).
 pub(super) fn rule_folder(rules: Option<&Path>, workspace_root: Option<&Path>) -> Option<PathBuf> {
-    rules
-        .map(Path::to_path_buf)
-        .or_else(|| workspace_root.map(|root| root.join("rules")))
-        .filter(|folder| folder.is_dir())
+    if let Some(dir) = rules {
+        return Some(dir.to_path_buf()).filter(|folder| folder.is_dir());
+    }
+    let start = match workspace_root {
+        Some(root) => root.to_path_buf(),
+        None => std::env::current_dir().ok()?,
+    };
+    let project = crate::load::discover(&start, crate::load::Choice::Discover).ok()?;
+    let folder = project.rules_folder()?;
+    Some(start.join(folder)).filter(|folder| folder.is_dir())
 }
 
 /// `kzrules lsp`: serve until the editor says `exit` (exit 0); a broken connection is

@@ -24,14 +24,14 @@ mod schema;
 mod test;
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 use crate::ir::Program;
-use crate::load::{RuleSet, RulesError};
+use crate::load::{discover, Choice, Project, RulesError};
 use crate::report::diagnostics::{DiagnosticFormat, MessageFormat};
 use crate::report::Format;
 
@@ -60,12 +60,11 @@ pub enum Command {
     /// standard input. Exit 0: nothing late; 1: something late or overdue, or an error
     /// finding; 2: a case or the rules could not be read.
     Check {
-        /// Case files, folders, or `-` for JSON Lines on standard input.
-        #[arg(required = true)]
+        /// Case files, folders, or `-` for JSON Lines on standard input (default: the
+        /// project's `cases` folder named in kzrules.toml).
         inputs: Vec<PathBuf>,
-        /// Rule folder to use instead of the rules built into kzrules.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArgs,
         /// Judge the cases on this day (YYYY-MM-DD) instead of their `as_of` or today
         /// (today's date in Kazakhstan, UTC+5, whatever the machine's time zone).
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
@@ -75,14 +74,18 @@ pub enum Command {
         /// giving the result marked provisional.
         #[arg(long)]
         strict_calendar: bool,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Output format (default: the project's `format`, else text).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
     },
     /// Compile rule files and report every problem (exit 2 on an error).
     Compile {
-        /// Rule folder (default: the rules built into kzrules).
+        /// Rule folder (default: the project's, found from the current folder upward;
+        /// else the rules built into kzrules).
         dir: Option<PathBuf>,
+        /// Compile the rules built into kzrules, whatever project the folder is in.
+        #[arg(long, conflicts_with = "dir")]
+        builtin: bool,
         /// Output format for the diagnostics.
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
@@ -94,9 +97,8 @@ pub enum Command {
         /// Only this rule.
         #[arg(long, value_name = "ID")]
         rule: Option<String>,
-        /// Rule folder to use instead of the built-in rules.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArgs,
         /// Judge the case on this day (default: its `as_of`, else today in Kazakhstan, UTC+5).
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
@@ -110,9 +112,8 @@ pub enum Command {
         /// `YEAR`, or `add DATE N business_days|calendar_days`.
         #[arg(required = true, num_args = 1..=4)]
         args: Vec<String>,
-        /// Rule folder whose calendar to use.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArgs,
     },
     /// Print the JSON Schema (draft 2020-12) of case facts or of check results.
     Schema {
@@ -121,16 +122,11 @@ pub enum Command {
         which: SchemaKind,
     },
     /// Run the rule tests beside the rules (`DIR/tests/*.json`); exit 1 if one fails.
-    Test {
-        /// Rule folder (default: `rules`).
-        dir: Option<PathBuf>,
-        /// Report the rules, exceptions and penalty branches no test exercised.
-        #[arg(long)]
-        coverage: bool,
-    },
+    Test(test::TestArgs),
     /// Format rule files in the one canonical layout (keeps every comment).
     Fmt {
-        /// Rule files or folders (default: `rules`).
+        /// Rule files or folders (default: the project's rule folder, found from the
+        /// current folder upward; else `rules`).
         paths: Vec<PathBuf>,
         /// Change nothing; list the files that are not formatted and exit 1 if any.
         #[arg(long)]
@@ -143,9 +139,8 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = crate::tools::doc::DocFormat::Markdown)]
         format: crate::tools::doc::DocFormat,
-        /// Rule folder (default: the built-in rules).
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArgs,
     },
     /// Print the section of docs/errors.md that explains a diagnostic code.
     ///
@@ -176,6 +171,25 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+}
+
+/// Which rule set a command uses: `--rules DIR`, `--builtin`, or (neither given) the
+/// project found from the current folder upward (docs/project.md).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RulesArgs {
+    /// Rule folder to use instead of the project's (found from the current folder
+    /// upward: a kzrules.toml, else a `rules/` folder; else the built-in rules).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Use the rules built into kzrules, whatever project the folder is in.
+    #[arg(long, conflicts_with = "rules")]
+    pub builtin: bool,
+}
+
+impl RulesArgs {
+    fn choice(&self) -> Choice<'_> {
+        Choice::from_flags(self.rules.as_deref(), self.builtin)
+    }
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -221,23 +235,29 @@ fn dispatch(cli: Cli) -> u8 {
             as_of,
             strict_calendar,
             format,
-        } => check::check(&inputs, rules.as_deref(), as_of, strict_calendar, format),
-        Command::Compile { dir, format } => {
-            compile::compile_command(dir.as_deref(), format, cli.message_format)
-        }
+        } => check::check(&inputs, rules.choice(), as_of, strict_calendar, format),
+        Command::Compile {
+            dir,
+            builtin,
+            format,
+        } => compile::compile_command(
+            Choice::from_flags(dir.as_deref(), builtin),
+            format,
+            cli.message_format,
+        ),
         Command::Explain {
             case,
             rule,
             rules,
             as_of,
             format,
-        } => explain::explain(&case, rule.as_deref(), rules.as_deref(), as_of, format),
-        Command::Calendar { args, rules } => calendar::calendar(&args, rules.as_deref()),
+        } => explain::explain(&case, rule.as_deref(), rules.choice(), as_of, format),
+        Command::Calendar { args, rules } => calendar::calendar(&args, rules.choice()),
         Command::Schema { which } => schema::schema(which),
-        Command::Test { dir, coverage } => test::test(dir.as_deref(), coverage),
+        Command::Test(args) => test::test(&args),
         Command::Fmt { paths, check } => fmt::fmt(&paths, check),
         Command::Diff(args) => diff::diff(&args),
-        Command::Doc { format, rules } => doc::doc(format, rules.as_deref()),
+        Command::Doc { format, rules } => doc::doc(format, rules.choice()),
         Command::ExplainCode { code, list } => explain_code::explain_code(code.as_deref(), list),
         Command::Lsp { rules } => lsp::lsp(rules.as_deref()),
         Command::Completions { shell } => completions::completions(shell),
@@ -266,11 +286,39 @@ fn colour_stderr() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// Load and compile the rules: the built-in ones or a folder's. Errors go to stderr.
-fn load_program(rules: Option<&Path>) -> Result<Program, u8> {
-    RuleSet::embedded_or(rules)
-        .program()
-        .map_err(report_rules_error)
+/// The project of the current folder with the rule set chosen; a project file that
+/// cannot be read is said on stderr (exit 2).
+fn project(choice: Choice<'_>) -> Result<Project, u8> {
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    discover(&here, choice).map_err(|e| {
+        errln!("{:?}", miette::Report::new(e));
+        2
+    })
+}
+
+/// Load and compile the project's rules. Errors go to stderr.
+fn load_program(project: &Project) -> Result<Program, u8> {
+    project.rules.program().map_err(report_rules_error)
+}
+
+/// Say on standard error which rule set the command used:
+/// `rules: rules (found from the current folder upward), sha256 ...`; nothing when the
+/// reader of standard output went away (`| head`).
+fn say_rules(project: &Project, sha256: &str) {
+    if !output::stdout_closed() {
+        errln!(
+            "rules: {} ({}), sha256 {sha256}",
+            project.rules_label(),
+            project.origin_words()
+        );
+    }
+}
+
+/// The receipt of a result judged by the project's rules.
+fn receipt(project: &Project, program: &Program) -> crate::eval::result::Receipt {
+    let mut receipt = crate::eval::receipt(program);
+    receipt.rules = Some(project.rules_label());
+    receipt
 }
 
 /// Say on stderr why a rule set could not be loaded; exit 2.

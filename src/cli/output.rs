@@ -16,6 +16,15 @@ static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
 /// Set when standard output could not be written, other than by a closed pipe.
 static STDOUT_FAILED: AtomicBool = AtomicBool::new(false);
 
+/// Set when the reader of standard output went away (a closed pipe).
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the reader of standard output went away: nothing more is said then, not
+/// even on standard error.
+pub(super) fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
 /// Write a line to standard error; a failure is remembered for the exit code.
 pub(super) fn err_line(text: &str) {
     let mut line = String::with_capacity(text.len() + 1);
@@ -109,6 +118,7 @@ impl Stdout {
     fn fail(&mut self, error: &std::io::Error) {
         if error.kind() == std::io::ErrorKind::BrokenPipe {
             self.closed = Some(Closed::Pipe);
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
         } else {
             self.closed = Some(Closed::Failed);
             STDOUT_FAILED.store(true, Ordering::Relaxed);

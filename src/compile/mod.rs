@@ -121,7 +121,7 @@ pub fn compile(mut files: Vec<SourceFile>) -> Result<Compiled, Diagnostics> {
 }
 
 /// SHA-256 over the files' names and texts, in name order.
-fn rule_set_hash(files: &[SourceFile]) -> String {
+pub fn rule_set_hash(files: &[SourceFile]) -> String {
     let mut hasher = Sha256::new();
     for f in files {
         let base = f.name.rsplit('/').next().unwrap_or(&f.name);

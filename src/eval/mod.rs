@@ -47,6 +47,7 @@ pub fn receipt(program: &Program) -> result::Receipt {
     result::Receipt {
         kzrules: env!("CARGO_PKG_VERSION").to_string(),
         rules_sha256: program.sha256.clone(),
+        rules: None,
     }
 }
 

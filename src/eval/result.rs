@@ -36,6 +36,10 @@ pub struct Receipt {
     pub kzrules: String,
     /// SHA-256 over the rule files (names and contents, in name order).
     pub rules_sha256: String,
+    /// Where the rule set came from: `built-in`, or the rule folder (given with
+    /// `--rules`, named by `kzrules.toml`, or found from the current folder upward).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<String>,
 }
 
 /// Where an obligation stands on the day the case is judged.

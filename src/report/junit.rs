@@ -230,6 +230,13 @@ fn checked_suite(result: &CheckResult) -> String {
             "      <property name=\"rules_sha256\" value=\"{}\"/>",
             xml_attribute(&r.rules_sha256)
         );
+        if let Some(rules) = &r.rules {
+            let _ = writeln!(
+                out,
+                "      <property name=\"rules\" value=\"{}\"/>",
+                xml_attribute(rules)
+            );
+        }
     }
     out.push_str("    </properties>\n");
     for o in &result.obligations {

@@ -7,7 +7,7 @@
 //! compiled (a folder, a single rule file or a git revision's `rules/`, read by
 //! [`crate::load::rules`]); the report is a value, rendered as text, Markdown or JSON.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -22,6 +22,7 @@ use crate::ir::Program;
 use crate::load::inputs::{read_case_file, CaseText, FolderError, ReadError};
 use crate::report::text::penalty_text;
 use crate::report::{CaseFailure, FailureDetail};
+pub use crate::tools::rule_changes::{rule_changes, RuleChange, RuleChangeKind};
 
 /// Output formats of `kzrules diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -170,6 +171,10 @@ pub struct DiffReport {
     pub changed: usize,
     /// The changes, by rule id.
     pub rules: Vec<RuleChanges>,
+    /// The rules whose definitions differ between the rule sets, whether or not a
+    /// case's result changed (left out when none does).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rule_changes: Vec<RuleChange>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -581,6 +586,7 @@ fn report(
         removed: rules.iter().map(|r| r.removed).sum(),
         changed: rules.iter().map(|r| r.changed).sum(),
         rules,
+        rule_changes: Vec::new(),
     }
 }
 
@@ -615,12 +621,19 @@ pub fn render_text(r: &DiffReport) -> String {
             out.push_str(&format!("  {}\n", failure.one_line()));
         }
     }
+    out.push_str(&r.rule_changes_text());
     if r.rules.is_empty() {
-        out.push_str(if r.unjudged.is_empty() {
-            "no change: every case gives the same obligations, exemptions and findings under both rule sets\n"
+        let text = if r.unjudged.is_empty() {
+            "every case gives the same obligations, exemptions and findings under both rule sets\n"
         } else {
-            "no change: every case judged gives the same obligations, exemptions and findings under both rule sets\n"
-        });
+            "every case judged gives the same obligations, exemptions and findings under both rule sets\n"
+        };
+        if r.rule_changes.is_empty() {
+            out.push_str("no change: ");
+        } else {
+            out.push_str("\nno case result changed: ");
+        }
+        out.push_str(text);
         return out;
     }
     for rule in &r.rules {
@@ -706,6 +719,7 @@ pub fn render_markdown(r: &DiffReport) -> String {
             ));
         }
     }
+    out.push_str(&r.rule_changes_markdown());
     if r.rules.is_empty() {
         out.push_str(if r.unjudged.is_empty() {
             "\nNo change: every case gives the same obligations, exemptions and findings under both rule sets.\n"
@@ -774,9 +788,37 @@ pub fn render(r: &DiffReport, format: DiffFormat) -> String {
 }
 
 impl DiffReport {
-    /// Whether a case gives a different result under the new rules.
+    /// Whether a case gives a different result under the new rules, or a rule's
+    /// definition differs.
     pub fn changed(&self) -> bool {
-        !self.rules.is_empty()
+        !self.rules.is_empty() || !self.rule_changes.is_empty()
+    }
+
+    /// The rule definitions that changed, one line each (text).
+    fn rule_changes_text(&self) -> String {
+        if self.rule_changes.is_empty() {
+            return String::new();
+        }
+        let mut out = format!(
+            "\nrules whose definition changed: {}\n",
+            self.rule_changes.len()
+        );
+        for c in &self.rule_changes {
+            out.push_str(&format!("  {}\n", c.line()));
+        }
+        out
+    }
+
+    /// The rule definitions that changed, as a Markdown list.
+    fn rule_changes_markdown(&self) -> String {
+        if self.rule_changes.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("\n**Rules whose definition changed:**\n\n");
+        for c in &self.rule_changes {
+            out.push_str(&format!("- {}\n", cell(&c.line())));
+        }
+        out
     }
 }
 
@@ -796,13 +838,28 @@ pub fn diff(
         .collect();
     let mut changes = Vec::new();
     let mut unjudged = Vec::new();
+    let mut exercised: BTreeMap<String, usize> = BTreeMap::new();
     for j in judged {
         match j {
-            Ok(judged) => changes.push(compare_case(&judged)),
+            Ok(judged) => {
+                let mut rules: BTreeSet<&str> = BTreeSet::new();
+                for result in [&judged.old, &judged.new] {
+                    rules.extend(result.obligations.iter().map(|o| o.rule.as_str()));
+                    rules.extend(result.exemptions.iter().map(|e| e.rule.as_str()));
+                    rules.extend(result.findings.iter().map(|f| f.rule.as_str()));
+                    rules.extend(result.facts_needed.iter().map(|f| f.rule.as_str()));
+                }
+                for rule in rules {
+                    *exercised.entry(rule.to_string()).or_default() += 1;
+                }
+                changes.push(compare_case(&judged));
+            }
             Err(e) => unjudged.push(e.failure()),
         }
     }
-    report(old_name, new_name, changes.len(), changes, unjudged)
+    let mut report = report(old_name, new_name, changes.len(), changes, unjudged);
+    report.rule_changes = rule_changes(old, new, &exercised);
+    report
 }
 
 #[cfg(test)]

@@ -190,6 +190,23 @@ pub fn parse_test(file: &Path, text: &str) -> Result<RuleTest, TestFileError> {
             ))
         }
     };
+    let matching = match top.get("match") {
+        None | Some(Value::Null) => Match::Exact,
+        Some(Value::String(s)) if s == "exact" => Match::Exact,
+        Some(Value::String(s)) if s == "subset" => Match::Subset,
+        Some(other) => {
+            let shown = match other {
+                Value::String(s) => format!("`{s}`"),
+                v => v.to_string(),
+            };
+            return Err(reader.error(
+                "kzrules::test::wrong_type",
+                &[Seg::Key(String::from("match"))],
+                format!("`match` is {shown}, not `\"exact\"` or `\"subset\"`"),
+                Some(String::from("`\"exact\"` (the default): the listed items and no others; `\"subset\"`: the listed items, others allowed")),
+            ));
+        }
+    };
     let facts = read_case_part(&reader, top.get("case"))?;
     let Some(as_of) = test_as_of.or(facts.as_of) else {
         return Err(reader.error(
@@ -208,6 +225,7 @@ pub fn parse_test(file: &Path, text: &str) -> Result<RuleTest, TestFileError> {
         about,
         as_of,
         strict_calendar,
+        matching,
         facts,
         expect,
     })

@@ -139,3 +139,35 @@ fn the_locator_finds_nested_places() {
     .unwrap();
     assert_eq!(&text[s..e], "\"d\"");
 }
+
+#[test]
+fn a_subset_match_allows_items_the_test_does_not_list() {
+    let actual = vec![
+        json!({"rule": "a", "due": "1"}),
+        json!({"rule": "b", "due": "2"}),
+    ];
+    let only_a = vec![json!({"rule": "a"})];
+    assert!(compare(Category::Obligations, &only_a, &actual).is_some());
+    assert!(compare_with(Category::Obligations, &only_a, &actual, Match::Subset).is_none());
+    // Each expected item still needs an actual item of its own.
+    let two_a = vec![json!({"rule": "a"}), json!({"rule": "a"})];
+    let failure = compare_with(Category::Obligations, &two_a, &actual, Match::Subset).unwrap();
+    assert_eq!(failure.missing.len(), 1);
+    // Nothing listed: a subset test checks nothing; an exact one checks emptiness.
+    assert!(compare_with(Category::Obligations, &[], &actual, Match::Subset).is_none());
+    assert!(compare(Category::Obligations, &[], &actual).is_some());
+}
+
+#[test]
+fn match_is_read_and_checked() {
+    let base = |m: &str| {
+        format!("{{\"name\": \"x\", \"as_of\": \"2024-01-01\", {m}\"case\": {{\"case\": \"c\", \"person\": {{\"citizenship\": \"GB\"}}, \"events\": []}}, \"expect\": {{\"obligations\": []}}}}")
+    };
+    let t = parse_test(Path::new("t.json"), &base("")).unwrap();
+    assert_eq!(t.matching, Match::Exact);
+    let t = parse_test(Path::new("t.json"), &base("\"match\": \"subset\", ")).unwrap();
+    assert_eq!(t.matching, Match::Subset);
+    let err = parse_test(Path::new("t.json"), &base("\"match\": true, ")).unwrap_err();
+    assert_eq!(err.path, "match");
+    assert_eq!(err.code, "kzrules::test::wrong_type");
+}
