@@ -303,9 +303,9 @@ fn load_program(project: &Project) -> Result<Program, u8> {
 
 /// Say on standard error which rule set the command used:
 /// `rules: rules (found from the current folder upward), sha256 ...`; nothing when the
-/// reader of standard output went away (`| head`).
+/// reader of standard output went away (`| head`) or under `--message-format short`.
 fn say_rules(project: &Project, sha256: &str) {
-    if !output::stdout_closed() {
+    if !output::stdout_closed() && message_format() != MessageFormat::Short {
         errln!(
             "rules: {} ({}), sha256 {sha256}",
             project.rules_label(),
