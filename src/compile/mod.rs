@@ -175,6 +175,8 @@ pub const MAX_WINDOW_DAYS: u32 = 3660;
 pub const VERBS: &[(&str, EventKind)] = &[
     ("notify", EventKind::Notification),
     ("leave", EventKind::Exit),
+    ("report", EventKind::MonthlyReport),
+    ("pay", EventKind::FinePayment),
 ];
 
 /// What `apply for X` may name, and the event that fulfils each.
@@ -185,6 +187,7 @@ pub const APPLICATIONS: &[(&str, EventKind)] = &[
         "work_permit_renewal",
         EventKind::WorkPermitRenewalApplication,
     ),
+    ("trp_extension", EventKind::TrpExtensionApplication),
 ];
 
 /// The facts an `is` condition may test.

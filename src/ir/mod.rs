@@ -128,6 +128,9 @@ pub enum Start {
     Events(Vec<EventKind>),
     /// The end of each document of this kind while a stay goes on.
     Expiry(DocumentKind),
+    /// Each month from the month of each event of these kinds, while its stay goes on,
+    /// up to the month of `as_of`.
+    Monthly(Vec<EventKind>),
 }
 
 /// One deadline.
@@ -149,6 +152,8 @@ pub enum Limit {
     },
     /// The last day of the document valid on the trigger's day.
     ByExpiry(DocumentKind),
+    /// Day N of the trigger's month (its last day when the month is shorter).
+    DayOfMonth(u32),
     /// At most `days` days in Kazakhstan in any `window` days.
     Rolling {
         /// The most days.

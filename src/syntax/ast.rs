@@ -323,6 +323,13 @@ pub enum Limit {
         /// The document kind.
         document: Text,
     },
+    /// `by day N of each month from EVENT or EVENT`
+    Monthly {
+        /// The day of the month (the month's last day when it has fewer).
+        day: u32,
+        /// The events from whose month the duty recurs.
+        triggers: Vec<Text>,
+    },
     /// `within N days in any M days`
     Rolling {
         /// The most days allowed.

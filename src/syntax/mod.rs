@@ -204,8 +204,8 @@ fn describe(rule: Rule) -> &'static str {
         Rule::unless_clause => "`unless`",
         Rule::severity => "`error`, `warning` or `info`",
         Rule::duty | Rule::verb | Rule::apply_verb => "a duty (e.g. `notify within 3 business_days of entry`)",
-        Rule::within_of | Rule::before_expiry | Rule::by_expiry | Rule::rolling => {
-            "a deadline (`within N business_days of EVENT`, `no_later_than N calendar_days before expiry_of DOCUMENT`, `by expiry_of DOCUMENT`, `within N days in any M days`)"
+        Rule::within_of | Rule::before_expiry | Rule::by_expiry | Rule::monthly | Rule::rolling => {
+            "a deadline (`within N business_days of EVENT`, `no_later_than N calendar_days before expiry_of DOCUMENT`, `by expiry_of DOCUMENT`, `by day N of each month from EVENT`, `within N days in any M days`)"
         }
         Rule::unit => "`business_days` or `calendar_days`",
         Rule::triggers => "an event kind (e.g. `entry`)",
@@ -767,6 +767,12 @@ impl Builder<'_> {
                 Rule::by_expiry => {
                     let document = self.text(&part.into_inner().next()?);
                     limits.push(Spanned::new(Limit::ByExpiry { document }, s));
+                }
+                Rule::monthly => {
+                    let mut inner = part.into_inner();
+                    let day = self.number(&inner.next()?);
+                    let triggers = self.triggers(inner.next()?);
+                    limits.push(Spanned::new(Limit::Monthly { day, triggers }, s));
                 }
                 Rule::rolling => {
                     let mut inner = part.into_inner();

@@ -850,10 +850,76 @@ impl<'a> Catalog<'a> {
     }
 }
 
+/// Duties the seeds give that no rule encodes: the duty, the seeds and why. A duty without
+/// a deadline or a penalty cannot be judged late, and a rule that could only say "met"
+/// would be a false all-clear.
+const NOT_ENCODED: &[(&str, &str, &str)] = &[
+    (
+        "Apostille or consular legalisation of documents issued abroad (diplomas, marriage and birth certificates for a work permit)",
+        "004, 001",
+        "a condition of the application, with no deadline and no penalty; documents of the Minsk Convention's parties need none",
+    ),
+    (
+        "Passes to border zones",
+        "none",
+        "no seed speaks of them: there is no source to cite, so nothing is encoded from memory",
+    ),
+    (
+        "A missing border stamp (entry or exit not stamped)",
+        "000",
+        "the seeds say what to do, not by when or at what cost; a case gives entries and exits, not stamps",
+    ),
+    (
+        "The individual identification number (IIN) of a foreigner who works, pays taxes or opens an account",
+        "004, 001",
+        "needed for services, with a processing time (3 business days) but no deadline and no penalty",
+    ),
+    (
+        "The quota application for next year's foreign workers, by 30 September",
+        "001",
+        "the deadline falls before the hiring it is for: the language counts deadlines from an event or before a document's end, not before a later event (issue 16)",
+    ),
+    (
+        "The local-content shares (70% of categories 1-2, 90% of categories 3-4 Kazakhstan citizens)",
+        "001",
+        "a condition of issuing the work permit; a case gives no staff numbers",
+    ),
+    (
+        "Extension of a visa-free stay by a single-entry visa of the migration service (para. 18), and CIS citizens' extension of stay",
+        "001, 004",
+        "no deadline of its own: the visa-free stay's end is the deadline (`visa_free_stay`), and a visa obtained before it takes the limit away",
+    ),
+    (
+        "TRP validity of at most one year",
+        "004",
+        "a condition of issue, not of the holder; the language has no condition on a document's length",
+    ),
+    (
+        "A C3 dependant visa for the duration of the principal's visa",
+        "001",
+        "a case is about one person and does not give the principal's visa",
+    ),
+];
+
+impl Catalog<'_> {
+    fn not_encoded(&mut self) {
+        self.push(Block::Heading(2, vec![text("Not encoded, and why")]));
+        self.push(Block::Paragraph(vec![text(
+            "Duties the seeds give that no rule above encodes, with the reason. A duty without a deadline or a penalty cannot be judged late, and a rule that could only answer \"met\" would be a false all-clear.",
+        )]));
+        let rows = NOT_ENCODED
+            .iter()
+            .map(|(duty, seeds, why)| vec![vec![text(*duty)], vec![text(*seeds)], vec![text(*why)]])
+            .collect();
+        self.push(Block::Table(vec!["duty", "seeds", "why not encoded"], rows));
+    }
+}
+
 fn build(program: &Program, rules_dir: Option<&Path>) -> Vec<Block> {
     let mut catalog = Catalog::new(program, load_tests(rules_dir));
     catalog.header();
     catalog.rules();
+    catalog.not_encoded();
     catalog.penalties();
     catalog.country_sets();
     catalog.parameters();
