@@ -179,6 +179,12 @@ named_enum! {
         FineImposed = "fine_imposed",
         /// The payment of an administrative fine.
         FinePayment = "fine_payment",
+        /// The host's application for a visa invitation letter.
+        InvitationApplication = "invitation_application",
+        /// An application to the migration service for a visa issued in Kazakhstan.
+        VisaApplication = "visa_application",
+        /// An application for a (permanent) residence permit.
+        ResidencePermitApplication = "residence_permit_application",
     }
 }
 

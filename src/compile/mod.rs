@@ -110,6 +110,7 @@ pub fn compile(mut files: Vec<SourceFile>) -> Result<Compiled, Diagnostics> {
         rules: lowering.rules,
         penalties: lowering.penalties,
         parameters: lowering.parameters,
+        fees: lowering.fees,
         calendar,
         files,
         sha256,
@@ -219,6 +220,7 @@ struct Lowering<'a> {
     rules: Vec<Rule>,
     penalties: BTreeMap<String, Vec<PenaltySchedule>>,
     parameters: BTreeMap<String, Vec<ParameterValue>>,
+    fees: Vec<crate::ir::Fee>,
 }
 
 impl<'a> Lowering<'a> {
@@ -232,6 +234,7 @@ impl<'a> Lowering<'a> {
             rules: Vec::new(),
             penalties: BTreeMap::new(),
             parameters: BTreeMap::new(),
+            fees: Vec::new(),
         }
     }
 
@@ -275,7 +278,9 @@ impl<'a> Lowering<'a> {
                     ast::Item::Parameter(p) => (&p.id, Kind::Parameter),
                     ast::Item::Penalty(p) => (&p.id, Kind::Penalty),
                     ast::Item::Rule(r) => (&r.id, Kind::Rule),
-                    ast::Item::Exemption(_) | ast::Item::Extension(_) => continue,
+                    ast::Item::Exemption(_) | ast::Item::Extension(_) | ast::Item::Fee(_) => {
+                        continue
+                    }
                 };
                 match self.declared.get(&id.node) {
                     Some(previous)
@@ -457,6 +462,7 @@ impl<'a> Lowering<'a> {
                 ast::Item::Set(s) => self.set(s),
                 ast::Item::Parameter(p) => self.parameter(p),
                 ast::Item::Penalty(p) => self.penalty(p),
+                ast::Item::Fee(f) => self.fee(f),
                 _ => {}
             }
         }

@@ -11,7 +11,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use crate::calendar::{calendar_days_before, within_calendar_days, CalendarError, Count};
 use crate::case::{Facts, Stay};
 use crate::eval::result::{
-    Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Penalty, Status, Trigger,
+    Bearer, CheckResult, Exemption, FactNeeded, Fee, Finding, Obligation, Penalty, Status, Trigger,
 };
 use crate::eval::trace::{
     DocumentOnDay, ExceptionOutcome, Explanation, FactsOnDay, StayEnd, StayOnDay, Step,
@@ -128,6 +128,7 @@ pub fn evaluate_with(
             exemptions: Vec::new(),
             findings: Vec::new(),
             facts_needed: Vec::new(),
+            fees: Vec::new(),
             receipt: None,
         },
         explanations: Vec::new(),
@@ -140,11 +141,71 @@ pub fn evaluate_with(
     for rule in program.rules.iter().filter(|r| r.period.contains(as_of)) {
         run.findings_of(rule);
     }
+    run.fees();
     run.result
         .obligations
         .sort_by(|a, b| (a.due, &a.trigger.date, &a.rule).cmp(&(b.due, &b.trigger.date, &b.rule)));
     run.result.facts_needed.dedup();
     Ok((run.result, run.explanations))
+}
+
+impl Run<'_, '_> {
+    /// The state fees of the case: each event of a fee's kinds, on a day the fee is in
+    /// force, whose conditions hold on that day. A condition that cannot be decided
+    /// lists its fact in `facts_needed` and gives no fee.
+    fn fees(&mut self) {
+        let program = self.program;
+        for sorted in &self.facts.events {
+            let event = &sorted.event;
+            for fee in &program.fees {
+                if !fee.triggers.contains(&event.kind) || !fee.period.contains(event.date) {
+                    continue;
+                }
+                let context = Context {
+                    day: Some(event.date),
+                    as_of: self.as_of,
+                };
+                let mut applies = true;
+                for cond in &fee.when {
+                    match self.truth(cond, context) {
+                        Truth::True => {}
+                        Truth::False => applies = false,
+                        Truth::Unknown(fact) => {
+                            applies = false;
+                            self.result.facts_needed.push(FactNeeded {
+                                rule: fee.id.clone(),
+                                fact,
+                                reason: format!(
+                                    "to decide whether the {} of {} costs the fee",
+                                    event.kind.as_str().replace('_', " "),
+                                    event.date
+                                ),
+                            });
+                        }
+                    }
+                    if !applies {
+                        break;
+                    }
+                }
+                if !applies {
+                    continue;
+                }
+                let mci = program.parameter("mci", event.date).map(|m| m.value);
+                // Hundredths of an MCI times the MCI: hundredths of a tenge, exact.
+                let fee_kzt = mci.map(|m| {
+                    let tiyn = u64::from(fee.hundredths).saturating_mul(m);
+                    f64::from(u32::try_from(tiyn / 100).unwrap_or(u32::MAX))
+                        + f64::from(u32::try_from(tiyn % 100).unwrap_or(0)) / 100.0
+                });
+                self.result.fees.push(Fee {
+                    what: format!("{}: {} {}", fee.title, event.kind.as_str(), event.date),
+                    fee_mci: f64::from(fee.hundredths) / 100.0,
+                    fee_kzt,
+                    citations: fee.citations.clone(),
+                });
+            }
+        }
+    }
 }
 
 struct Run<'p, 'f> {

@@ -24,6 +24,8 @@ pub struct Program {
     pub penalties: BTreeMap<String, Vec<PenaltySchedule>>,
     /// Dated parameters (`mci`), by id, each ordered by its first day.
     pub parameters: BTreeMap<String, Vec<ParameterValue>>,
+    /// State fees, in declaration order.
+    pub fees: Vec<Fee>,
     /// The business-day calendar.
     pub calendar: Calendar,
     /// The rule files it was compiled from, in name order.
@@ -72,6 +74,27 @@ impl Period {
             (None, None) => String::from("always"),
         }
     }
+}
+
+/// A state fee that each event of some kinds costs (`fee ID { ... }`).
+#[derive(Debug, Clone)]
+pub struct Fee {
+    /// The fee's id.
+    pub id: String,
+    /// What the fee is for.
+    pub title: String,
+    /// The days it is in force (the event's day decides).
+    pub period: Period,
+    /// The events that cost it.
+    pub triggers: Vec<EventKind>,
+    /// Conditions that must all hold on the event's day.
+    pub when: Vec<Cond>,
+    /// The amount in hundredths of an MCI.
+    pub hundredths: u32,
+    /// Its legal sources.
+    pub citations: Citations,
+    /// Where it is written.
+    pub span: Span,
 }
 
 /// One version of a catalog rule.

@@ -73,6 +73,7 @@ const DECLARATIONS: &[&str] = &[
     "set",
     "parameter",
     "penalty",
+    "fee",
     "rule",
     "exempt",
     "extend",
@@ -170,7 +171,11 @@ fn describe(rule: Rule) -> &'static str {
         | Rule::penalty_decl
         | Rule::rule_decl
         | Rule::exemption_decl
-        | Rule::extension => "a declaration (`rule`, `penalty`, `parameter`, `set`, `source`, `exempt` or `extend`)",
+        | Rule::extension
+        | Rule::fee_decl => "a declaration (`rule`, `penalty`, `parameter`, `set`, `source`, `exempt`, `extend` or `fee`)",
+        Rule::fee_clause => "a fee clause (`title`, `cite`, `in_force`, `on`, `when`, `amount`, `}`)",
+        Rule::fee_amount => "`amount N mci`",
+        Rule::decimal => "an amount in MCI (e.g. `0.5` or `30`)",
         Rule::ident => "a name (lowercase letters, digits and `_`)",
         Rule::string | Rule::string_text => "a text in double quotes",
         Rule::date => "a date (YYYY-MM-DD)",
@@ -385,6 +390,7 @@ impl Builder<'_> {
             Rule::penalty_decl => Some(Item::Penalty(self.penalty(pair)?)),
             Rule::rule_decl => Some(Item::Rule(self.rule(pair)?)),
             Rule::extension => Some(Item::Extension(self.extension(pair)?)),
+            Rule::fee_decl => Some(Item::Fee(self.fee(pair)?)),
             Rule::exemption_decl => {
                 let span = self.span(&pair);
                 let mut inner = pair.into_inner();
@@ -520,6 +526,74 @@ impl Builder<'_> {
             }
         }
         Some(decl)
+    }
+
+    fn fee(&mut self, pair: Pair<'_, Rule>) -> Option<FeeDecl> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let id = self.text(&inner.next()?);
+        let mut decl = FeeDecl {
+            id,
+            title: Vec::new(),
+            in_force: Vec::new(),
+            citations: Vec::new(),
+            on: Vec::new(),
+            when: Vec::new(),
+            amount: Vec::new(),
+            span,
+        };
+        for clause in inner {
+            let s = self.span(&clause);
+            match clause.as_rule() {
+                Rule::title => decl
+                    .title
+                    .extend(clause.into_inner().next().map(|p| self.string(&p))),
+                Rule::in_force => decl.in_force.push(Spanned::new(self.in_force(clause), s)),
+                Rule::citation => decl.citations.extend(self.citation(clause)),
+                Rule::on_clause => {
+                    if let Some(t) = clause.into_inner().next() {
+                        decl.on.push(self.triggers(t));
+                    }
+                }
+                Rule::when_clause => {
+                    if let Some(c) = clause.into_inner().next().and_then(|c| self.condition(c)) {
+                        decl.when.push(c);
+                    }
+                }
+                Rule::fee_amount => {
+                    if let Some(d) = clause.into_inner().next() {
+                        let ds = self.span(&d);
+                        decl.amount.push(Spanned::new(self.hundredths(&d), ds));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(decl)
+    }
+
+    /// A decimal amount (`0.5`, `7`, `1.25`) in hundredths.
+    fn hundredths(&mut self, pair: &Pair<'_, Rule>) -> u32 {
+        let text = pair.as_str();
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        let cents = format!("{frac:0<2}");
+        match (whole.parse::<u32>(), cents.parse::<u32>()) {
+            (Ok(w), Ok(c)) if w <= 1_000_000 => w * 100 + c,
+            _ => {
+                let s = self.span(pair);
+                self.errors.push(
+                    Diagnostic::error(
+                        "kzrules::number",
+                        self.source,
+                        s,
+                        format!("the amount `{text}` is too large"),
+                    )
+                    .label("too large")
+                    .help("write an amount in MCI up to 1000000, with at most two decimals"),
+                );
+                0
+            }
+        }
     }
 
     fn penalty(&mut self, pair: Pair<'_, Rule>) -> Option<PenaltyDecl> {

@@ -70,6 +70,8 @@ pub enum Category {
     Findings,
     /// `facts_needed[]`.
     FactsNeeded,
+    /// `fees[]`: checked only when listed (a corpus case need not give it).
+    Fees,
 }
 
 impl Category {
@@ -81,6 +83,9 @@ impl Category {
         Category::FactsNeeded,
     ];
 
+    /// The categories a test may list besides `ALL`.
+    pub const OPTIONAL: [Category; 1] = [Category::Fees];
+
     /// The category's field name in `expect` and in a check result.
     pub fn key(self) -> &'static str {
         match self {
@@ -88,11 +93,15 @@ impl Category {
             Category::Exemptions => "exemptions",
             Category::Findings => "findings",
             Category::FactsNeeded => "facts_needed",
+            Category::Fees => "fees",
         }
     }
 
     fn from_key(key: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.key() == key)
+        Category::ALL
+            .into_iter()
+            .chain(Category::OPTIONAL)
+            .find(|c| c.key() == key)
     }
 
     /// The fields shown for an actual item that no expected item asked about.
@@ -121,6 +130,11 @@ impl Category {
                 "rule": null,
                 "fact": null,
                 "reason": null
+            }),
+            Category::Fees => serde_json::json!({
+                "what": null,
+                "fee_mci": null,
+                "fee_kzt": null
             }),
         }
     }
@@ -220,6 +234,7 @@ pub fn run_test(program: &Program, test: &RuleTest, trace: bool) -> Result<TestO
             Category::Exemptions => serde_json::to_value(&result.exemptions),
             Category::Findings => serde_json::to_value(&result.findings),
             Category::FactsNeeded => serde_json::to_value(&result.facts_needed),
+            Category::Fees => serde_json::to_value(&result.fees),
         };
         match value {
             Ok(Value::Array(items)) => items,
