@@ -75,6 +75,10 @@ named_enum! {
         WorkPermit = "work_permit",
         /// An employment contract.
         EmploymentContract = "employment_contract",
+        /// A decision appointing the foreigner to a position that needs no work permit
+        /// (head of a foreign legal entity's branch or representative office; director or
+        /// deputy director of a Kazakhstan legal entity with 100% foreign participation).
+        ExemptPositionAppointment = "exempt_position_appointment",
     }
 }
 
@@ -163,6 +167,24 @@ named_enum! {
         VisaExtensionApplication = "visa_extension_application",
         /// An application to renew a work permit.
         WorkPermitRenewalApplication = "work_permit_renewal_application",
+        /// An application to extend a temporary residence permit.
+        TrpExtensionApplication = "trp_extension_application",
+        /// The start of the foreigner's employment with the employer.
+        Hiring = "hiring",
+        /// The employer's report on foreign workers to the employment department.
+        MonthlyReport = "monthly_report",
+        /// An exit visa (B15, B16, B20) issued by the migration service.
+        ExitVisaIssued = "exit_visa_issued",
+        /// An administrative fine imposed on the foreigner.
+        FineImposed = "fine_imposed",
+        /// The payment of an administrative fine.
+        FinePayment = "fine_payment",
+        /// The host's application for a visa invitation letter.
+        InvitationApplication = "invitation_application",
+        /// An application to the migration service for a visa issued in Kazakhstan.
+        VisaApplication = "visa_application",
+        /// An application for a (permanent) residence permit.
+        ResidencePermitApplication = "residence_permit_application",
     }
 }
 

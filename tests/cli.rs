@@ -473,3 +473,44 @@ fn compile_and_test_warn_before_the_calendar_data_ends() {
         .code(0)
         .stderr(predicate::str::contains("data_ends_soon").not());
 }
+
+#[test]
+fn state_fees_are_in_every_format_and_never_change_the_exit_code() {
+    let file = "tests/cases/state_fees__2021_seed_004_table.json";
+    kzrules()
+        .args(["check", file])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("state fees:"))
+        .stdout(predicate::str::contains(
+            "Registration of a letter of invitation for a visa: invitation_application 2021-03-01: 0.5 MCI (1,458.50 tenge)",
+        ))
+        .stdout(predicate::str::contains(
+            "residence_permit_application 2027-02-01: 4 MCI (tenge not known: no MCI for the year)",
+        ));
+    let json = kzrules()
+        .args(["check", file, "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let fees = value["fees"].as_array().unwrap();
+    assert_eq!(fees.len(), 5);
+    assert_eq!(fees[1]["fee_mci"], 30.0);
+    assert_eq!(fees[1]["fee_kzt"], 87510.0);
+    assert!(fees[4]["fee_kzt"].is_null());
+    kzrules()
+        .args(["check", file, "--format", "junit"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "state fee: Extension of a visa-free stay (single-entry visa issued in Kazakhstan): visa_application 2021-06-01: 7 MCI (20,419 tenge)",
+        ));
+    kzrules()
+        .args(["check", file, "--format", "markdown"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("✅; state fees 45.5 MCI (5 fees)"));
+}

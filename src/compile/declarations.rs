@@ -170,6 +170,75 @@ impl Lowering<'_> {
         self.parameters.insert(p.id.node.clone(), values);
     }
 
+    pub(super) fn fee(&mut self, f: &ast::FeeDecl) {
+        if let Some(earlier) = self.fees.iter().find(|x| x.id == f.id.node) {
+            let first = self
+                .at(
+                    "kzrules::duplicate_name",
+                    earlier.span,
+                    "first declared here",
+                )
+                .label("first declared here");
+            self.diagnostics.push(
+                self.at(
+                    "kzrules::duplicate_name",
+                    f.id.span,
+                    format!("the fee `{}` is declared twice", f.id.node),
+                )
+                .label("second declaration")
+                .help("give each fee its own id")
+                .with_related(first),
+            );
+            return;
+        }
+        let in_force: Vec<&ast::InForce> = f.in_force.iter().map(|i| &i.node).collect();
+        let period = self.period(&in_force, f.id.span);
+        if f.citations.is_empty() {
+            self.error(
+                "kzrules::no_citation",
+                f.id.span,
+                format!("fee `{}` cites no source", f.id.node),
+                "no `cite`",
+                String::from("add `cite SOURCE \"table of state fees\" seed \"file\"`"),
+            );
+        }
+        if f.title.len() != 1 || f.amount.len() != 1 || f.on.len() != 1 {
+            let missing = if f.title.len() != 1 {
+                ("title", "title \"what the fee is for\"")
+            } else if f.amount.len() != 1 {
+                ("amount", "amount 0.5 mci")
+            } else {
+                ("on", "on exit_visa_issued")
+            };
+            self.error(
+                "kzrules::missing_clause",
+                f.id.span,
+                format!("fee `{}` needs exactly one `{}`", f.id.node, missing.0),
+                &format!("one `{}`", missing.0),
+                format!("write one `{}`", missing.1),
+            );
+        }
+        let citations = self.citations(&f.citations);
+        let triggers: Option<Vec<EventKind>> =
+            f.on.first()
+                .map(|t| t.iter().map(|e| self.event(e)).collect::<Option<Vec<_>>>())
+                .unwrap_or_default();
+        let when: Vec<Cond> = f.when.iter().filter_map(|w| self.condition(w)).collect();
+        let Some(triggers) = triggers else {
+            return;
+        };
+        self.fees.push(crate::ir::Fee {
+            id: f.id.node.clone(),
+            title: f.title.first().map(|t| t.node.clone()).unwrap_or_default(),
+            period,
+            triggers,
+            when,
+            hundredths: f.amount.first().map(|a| a.node).unwrap_or(0),
+            citations: citations.into(),
+            span: f.id.span,
+        });
+    }
+
     pub(super) fn penalty(&mut self, p: &ast::PenaltyDecl) {
         let in_force: Vec<&ast::InForce> = p.in_force.iter().map(|i| &i.node).collect();
         let period = self.period(&in_force, p.id.span);

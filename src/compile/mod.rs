@@ -110,6 +110,7 @@ pub fn compile(mut files: Vec<SourceFile>) -> Result<Compiled, Diagnostics> {
         rules: lowering.rules,
         penalties: lowering.penalties,
         parameters: lowering.parameters,
+        fees: lowering.fees,
         calendar,
         files,
         sha256,
@@ -175,6 +176,8 @@ pub const MAX_WINDOW_DAYS: u32 = 3660;
 pub const VERBS: &[(&str, EventKind)] = &[
     ("notify", EventKind::Notification),
     ("leave", EventKind::Exit),
+    ("report", EventKind::MonthlyReport),
+    ("pay", EventKind::FinePayment),
 ];
 
 /// What `apply for X` may name, and the event that fulfils each.
@@ -185,6 +188,7 @@ pub const APPLICATIONS: &[(&str, EventKind)] = &[
         "work_permit_renewal",
         EventKind::WorkPermitRenewalApplication,
     ),
+    ("trp_extension", EventKind::TrpExtensionApplication),
 ];
 
 /// The facts an `is` condition may test.
@@ -216,6 +220,7 @@ struct Lowering<'a> {
     rules: Vec<Rule>,
     penalties: BTreeMap<String, Vec<PenaltySchedule>>,
     parameters: BTreeMap<String, Vec<ParameterValue>>,
+    fees: Vec<crate::ir::Fee>,
 }
 
 impl<'a> Lowering<'a> {
@@ -229,6 +234,7 @@ impl<'a> Lowering<'a> {
             rules: Vec::new(),
             penalties: BTreeMap::new(),
             parameters: BTreeMap::new(),
+            fees: Vec::new(),
         }
     }
 
@@ -272,7 +278,9 @@ impl<'a> Lowering<'a> {
                     ast::Item::Parameter(p) => (&p.id, Kind::Parameter),
                     ast::Item::Penalty(p) => (&p.id, Kind::Penalty),
                     ast::Item::Rule(r) => (&r.id, Kind::Rule),
-                    ast::Item::Exemption(_) | ast::Item::Extension(_) => continue,
+                    ast::Item::Exemption(_) | ast::Item::Extension(_) | ast::Item::Fee(_) => {
+                        continue
+                    }
                 };
                 match self.declared.get(&id.node) {
                     Some(previous)
@@ -454,6 +462,7 @@ impl<'a> Lowering<'a> {
                 ast::Item::Set(s) => self.set(s),
                 ast::Item::Parameter(p) => self.parameter(p),
                 ast::Item::Penalty(p) => self.penalty(p),
+                ast::Item::Fee(f) => self.fee(f),
                 _ => {}
             }
         }

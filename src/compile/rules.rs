@@ -308,6 +308,22 @@ impl Lowering<'_> {
                         kind.map(Start::Expiry),
                     )
                 }
+                ast::Limit::Monthly { day, triggers } => {
+                    if !(1..=31).contains(day) {
+                        self.error(
+                            "kzrules::type_mismatch",
+                            l.span,
+                            format!("a month has no day {day}"),
+                            "not a day of a month",
+                            String::from("write a day from 1 to 31: `by day 30 of each month from hiring` (a shorter month's last day is taken)"),
+                        );
+                    }
+                    let kinds: Vec<Option<EventKind>> =
+                        triggers.iter().map(|t| self.event(t)).collect();
+                    let kinds: Option<Vec<EventKind>> = kinds.into_iter().collect();
+                    trigger_failed |= kinds.is_none();
+                    (Limit::DayOfMonth(*day), kinds.map(Start::Monthly))
+                }
                 ast::Limit::ByExpiry { document } => match self.document(document) {
                     Some(k) => (Limit::ByExpiry(k), None),
                     None => continue,
@@ -425,7 +441,9 @@ impl Lowering<'_> {
                         issued_in_stay: false,
                     });
                 }
-                ast::Limit::BeforeExpiry { .. } | ast::Limit::Rolling { .. } => {
+                ast::Limit::BeforeExpiry { .. }
+                | ast::Limit::Rolling { .. }
+                | ast::Limit::Monthly { .. } => {
                     self.error(
                         "kzrules::type_mismatch",
                         l.span,

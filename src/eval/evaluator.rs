@@ -13,7 +13,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use crate::calendar::{calendar_days_before, within_calendar_days, CalendarError, Count};
 use crate::case::{Facts, Stay};
 use crate::eval::result::{
-    Bearer, CheckResult, Exemption, FactNeeded, Finding, Obligation, Penalty, Status, Trigger,
+    Bearer, CheckResult, Exemption, FactNeeded, Fee, Finding, Obligation, Penalty, Status, Trigger,
 };
 use crate::eval::trace::{
     DocumentOnDay, ExceptionOutcome, Explanation, FactsOnDay, StayEnd, StayOnDay, Step,
@@ -134,6 +134,7 @@ pub fn evaluate_with(
             exemptions: Vec::new(),
             findings: Vec::new(),
             facts_needed: Vec::new(),
+            fees: Vec::new(),
             receipt: None,
         },
         explanations: Vec::new(),
@@ -146,11 +147,71 @@ pub fn evaluate_with(
     for rule in program.rules.iter().filter(|r| r.period.contains(as_of)) {
         run.findings_of(rule);
     }
+    run.fees();
     run.result
         .obligations
         .sort_by(|a, b| (a.due, &a.trigger.date, &a.rule).cmp(&(b.due, &b.trigger.date, &b.rule)));
     run.result.facts_needed.dedup();
     Ok((run.result, run.explanations))
+}
+
+impl Run<'_, '_> {
+    /// The state fees of the case: each event of a fee's kinds, on a day the fee is in
+    /// force, whose conditions hold on that day. A condition that cannot be decided
+    /// lists its fact in `facts_needed` and gives no fee.
+    fn fees(&mut self) {
+        let program = self.program;
+        for sorted in &self.facts.events {
+            let event = &sorted.event;
+            for fee in &program.fees {
+                if !fee.triggers.contains(&event.kind) || !fee.period.contains(event.date) {
+                    continue;
+                }
+                let context = Context {
+                    day: Some(event.date),
+                    as_of: self.as_of,
+                };
+                let mut applies = true;
+                for cond in &fee.when {
+                    match self.truth(cond, context) {
+                        Truth::True => {}
+                        Truth::False => applies = false,
+                        Truth::Unknown(fact) => {
+                            applies = false;
+                            self.result.facts_needed.push(FactNeeded {
+                                rule: fee.id.clone(),
+                                fact,
+                                reason: format!(
+                                    "to decide whether the {} of {} costs the fee",
+                                    event.kind.as_str().replace('_', " "),
+                                    event.date
+                                ),
+                            });
+                        }
+                    }
+                    if !applies {
+                        break;
+                    }
+                }
+                if !applies {
+                    continue;
+                }
+                let mci = program.parameter("mci", event.date).map(|m| m.value);
+                // Hundredths of an MCI times the MCI: hundredths of a tenge, exact.
+                let fee_kzt = mci.map(|m| {
+                    let tiyn = u64::from(fee.hundredths).saturating_mul(m);
+                    f64::from(u32::try_from(tiyn / 100).unwrap_or(u32::MAX))
+                        + f64::from(u32::try_from(tiyn % 100).unwrap_or(0)) / 100.0
+                });
+                self.result.fees.push(Fee {
+                    what: format!("{}: {} {}", fee.title, event.kind.as_str(), event.date),
+                    fee_mci: f64::from(fee.hundredths) / 100.0,
+                    fee_kzt,
+                    citations: fee.citations.clone(),
+                });
+            }
+        }
+    }
 }
 
 struct Run<'p, 'f> {
@@ -162,6 +223,20 @@ struct Run<'p, 'f> {
     result: CheckResult,
     explanations: Vec<Explanation>,
     drafts: Vec<Draft<'p>>,
+}
+
+/// Day `n` of `date`'s month, or the month's last day when it is shorter.
+fn day_in_month(date: NaiveDate, n: u32) -> NaiveDate {
+    let mut d = n.clamp(1, 31);
+    loop {
+        if let Some(found) = date.with_day(d) {
+            return found;
+        }
+        if d <= 28 {
+            return date;
+        }
+        d -= 1;
+    }
 }
 
 fn add_days(date: NaiveDate, n: i64) -> Option<NaiveDate> {
@@ -311,8 +386,16 @@ impl<'p> Run<'p, '_> {
         }
         let mut event_kinds: Vec<EventKind> = Vec::new();
         let mut expiry_kinds: Vec<DocumentKind> = Vec::new();
+        let mut monthly_kinds: Vec<EventKind> = Vec::new();
         for duty in &rule.duties {
             match &duty.trigger {
+                Start::Monthly(kinds) => {
+                    for k in kinds {
+                        if !monthly_kinds.contains(k) {
+                            monthly_kinds.push(*k);
+                        }
+                    }
+                }
                 Start::Events(kinds) => {
                     for k in kinds {
                         if !event_kinds.contains(k) {
@@ -346,6 +429,7 @@ impl<'p> Run<'p, '_> {
                 |t| matches!(&t, Start::Events(kinds) if kinds.contains(&event.kind)),
             )?;
         }
+        self.monthly_triggers(rule, &monthly_kinds)?;
         for kind in expiry_kinds {
             let ends: Vec<(NaiveDate, Option<NaiveDate>)> = self
                 .facts
@@ -378,6 +462,73 @@ impl<'p> Run<'p, '_> {
                 self.trigger(rule, None, trigger, earliest, assumed, |t| {
                     *t == Start::Expiry(kind)
                 })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The months of a duty that recurs each month (`by day N of each month from EVENT`):
+    /// from the month of each event of `kinds` to the month of `as_of`, ending with the
+    /// month in which the event's stay ends. Each month is a trigger dated its first day
+    /// (the event's day in the event's own month); a month whose due day comes before
+    /// that day (an event after the 30th) has no duty.
+    fn monthly_triggers(&mut self, rule: &'p Rule, kinds: &[EventKind]) -> Result<(), EvalError> {
+        if kinds.is_empty() {
+            return Ok(());
+        }
+        let days: Vec<u32> = rule
+            .duties
+            .iter()
+            .flat_map(|d| d.limits.iter())
+            .filter_map(|l| match l {
+                Limit::DayOfMonth(n) => Some(*n),
+                _ => None,
+            })
+            .collect();
+        let Some(day_of_month) = days.iter().min().copied() else {
+            return Ok(());
+        };
+        let starts: Vec<(NaiveDate, NaiveDate)> = self
+            .facts
+            .events
+            .iter()
+            .filter(|e| kinds.contains(&e.event.kind))
+            .map(|e| {
+                let date = e.event.date;
+                let stay_end = self.facts.stay_containing(date).and_then(|s| s.end);
+                let last = stay_end.map_or(self.as_of, |end| end.min(self.as_of));
+                (date, last)
+            })
+            .collect();
+        let mut seen: Vec<NaiveDate> = Vec::new();
+        for (start, last) in starts {
+            let Some(mut month) = start.with_day(1) else {
+                continue;
+            };
+            while month <= last {
+                let trigger_day = month.max(start);
+                let due = day_in_month(month, day_of_month);
+                if due >= trigger_day && rule.period.contains(trigger_day) && !seen.contains(&month)
+                {
+                    seen.push(month);
+                    let trigger = Trigger {
+                        event: String::from("month"),
+                        date: trigger_day,
+                        id: None,
+                    };
+                    self.trigger(
+                        rule,
+                        None,
+                        trigger,
+                        trigger_day,
+                        None,
+                        |t| matches!(t, Start::Monthly(k) if k.iter().any(|x| kinds.contains(x))),
+                    )?;
+                }
+                let Some(next) = month.checked_add_months(Months::new(1)) else {
+                    break;
+                };
+                month = next;
             }
         }
         Ok(())
@@ -768,6 +919,17 @@ impl<'p> Run<'p, '_> {
                     );
                 }
                 Ok(end.map(|d| (d, None)))
+            }
+            Limit::DayOfMonth(n) => {
+                let due = day_in_month(day, n);
+                if trace {
+                    steps.push(Step::WithinCalendarDays {
+                        n: due.day(),
+                        start: day.with_day(1).unwrap_or(day),
+                        due,
+                    });
+                }
+                Ok(Some((due, None)))
             }
             Limit::Rolling { days, window } => {
                 let last = self.rolling_last_day(day, days, window);

@@ -24,6 +24,9 @@ pub struct CheckResult {
     /// Facts a rule needed to decide but the case does not give.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub facts_needed: Vec<FactNeeded>,
+    /// State fees the case's applications and events cost, in event order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fees: Vec<Fee>,
     /// What the result was judged by, so that it can be reproduced later.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt: Option<Receipt>,
@@ -176,6 +179,42 @@ pub struct Finding {
     pub detail: Option<String>,
     /// The legal sources of the finding.
     pub citations: Citations,
+}
+
+/// A state fee an application or event of the case costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Fee {
+    /// What the fee is for, with the event and its day.
+    pub what: String,
+    /// The fee in monthly calculation indices (MCI), e.g. `0.5`.
+    pub fee_mci: f64,
+    /// The fee in tenge at the MCI in force on the event's day; `null` when that year's
+    /// MCI is not known yet.
+    pub fee_kzt: Option<f64>,
+    /// The legal sources of the fee.
+    pub citations: Citations,
+}
+
+impl Fee {
+    /// The amount in words: `0.5 MCI (1,846 tenge)`, `30 MCI (87,510 tenge)`, or
+    /// `4 MCI (tenge not known: no MCI for the year)`.
+    pub fn amount_words(&self) -> String {
+        let tenge = match self.fee_kzt {
+            Some(kzt) => {
+                let tiyn = (kzt * 100.0).round();
+                let whole = (tiyn / 100.0).trunc();
+                let cents = tiyn - whole * 100.0;
+                let whole = crate::english::thousands(whole as u64);
+                if cents > 0.0 {
+                    format!("{whole}.{cents:02} tenge")
+                } else {
+                    format!("{whole} tenge")
+                }
+            }
+            None => String::from("tenge not known: no MCI for the year"),
+        };
+        format!("{} MCI ({tenge})", self.fee_mci)
+    }
 }
 
 /// A fact a rule needed but the case does not give.

@@ -24,6 +24,8 @@ pub struct Program {
     pub penalties: BTreeMap<String, Vec<PenaltySchedule>>,
     /// Dated parameters (`mci`), by id, each ordered by its first day.
     pub parameters: BTreeMap<String, Vec<ParameterValue>>,
+    /// State fees, in declaration order.
+    pub fees: Vec<Fee>,
     /// The business-day calendar.
     pub calendar: Calendar,
     /// The rule files it was compiled from, in name order.
@@ -72,6 +74,27 @@ impl Period {
             (None, None) => String::from("always"),
         }
     }
+}
+
+/// A state fee that each event of some kinds costs (`fee ID { ... }`).
+#[derive(Debug, Clone)]
+pub struct Fee {
+    /// The fee's id.
+    pub id: String,
+    /// What the fee is for.
+    pub title: String,
+    /// The days it is in force (the event's day decides).
+    pub period: Period,
+    /// The events that cost it.
+    pub triggers: Vec<EventKind>,
+    /// Conditions that must all hold on the event's day.
+    pub when: Vec<Cond>,
+    /// The amount in hundredths of an MCI.
+    pub hundredths: u32,
+    /// Its legal sources.
+    pub citations: Citations,
+    /// Where it is written.
+    pub span: Span,
 }
 
 /// One version of a catalog rule.
@@ -160,6 +183,9 @@ pub enum Start {
     Events(Vec<EventKind>),
     /// The end of each document of this kind while a stay goes on.
     Expiry(DocumentKind),
+    /// Each month from the month of each event of these kinds, while its stay goes on,
+    /// up to the month of `as_of`.
+    Monthly(Vec<EventKind>),
 }
 
 /// One deadline.
@@ -181,6 +207,8 @@ pub enum Limit {
     },
     /// The last day of the document valid on the trigger's day.
     ByExpiry(DocumentKind),
+    /// Day N of the trigger's month (its last day when the month is shorter).
+    DayOfMonth(u32),
     /// At most `days` days in Kazakhstan in any `window` days.
     Rolling {
         /// The most days.

@@ -201,6 +201,7 @@ pub fn limit_words(limit: &Limit, trigger: &Start) -> String {
     let from = match trigger {
         Start::Events(kinds) => format!("of each {}", events_words(kinds)),
         Start::Expiry(kind) => format!("of the end of the {}", document_words(*kind)),
+        Start::Monthly(kinds) => format!("of each month from the {}", events_words(kinds)),
     };
     match limit {
         Limit::Within { n, unit } => format!("within {n} {} {from}", unit_words(*unit)),
@@ -210,7 +211,9 @@ pub fn limit_words(limit: &Limit, trigger: &Start) -> String {
                     "the {} ends, for each one that ends while the stay goes on",
                     document_words(*kind)
                 ),
-                Start::Events(kinds) => format!("each {}", events_words(kinds)),
+                Start::Events(kinds) | Start::Monthly(kinds) => {
+                    format!("each {}", events_words(kinds))
+                }
             };
             format!("no later than {n} {} before {of}", unit_words(*unit))
         }
@@ -218,9 +221,14 @@ pub fn limit_words(limit: &Limit, trigger: &Start) -> String {
             "by the last day of the {} valid on the day {}",
             document_words(*kind),
             match trigger {
-                Start::Events(kinds) => format!("of the {}", events_words(kinds)),
+                Start::Events(kinds) | Start::Monthly(kinds) => {
+                    format!("of the {}", events_words(kinds))
+                }
                 Start::Expiry(k) => format!("the {} ends", document_words(*k)),
             }
+        ),
+        Limit::DayOfMonth(day) => format!(
+            "by day {day} of each month (the last day of a shorter month) {from}, while the stay goes on"
         ),
         Limit::Rolling { days, window } => {
             format!("so that the days in Kazakhstan are at most {days} in any {window} days")
@@ -311,11 +319,17 @@ pub fn limit_syntax(limit: &Limit, trigger: &Start) -> String {
             .collect::<Vec<_>>()
             .join(" or "),
         Start::Expiry(kind) => format!("the end of the {}", kind.as_str()),
+        Start::Monthly(kinds) => kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(" or "),
     };
     match limit {
         Limit::Within { n, unit } => format!("within {n} {} of {from}", unit.as_str()),
         Limit::Before { n, unit } => format!("no later than {n} {} before {from}", unit.as_str()),
         Limit::ByExpiry(kind) => format!("by the end of the {}", kind.as_str()),
+        Limit::DayOfMonth(day) => format!("by day {day} of each month from {from}"),
         Limit::Rolling { days, window } => format!("within {days} days in any {window} days"),
     }
 }

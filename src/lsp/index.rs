@@ -195,6 +195,12 @@ impl Index {
                 }
                 self.cites(&e.citations);
             }
+            Item::Fee(f) => {
+                self.cites(&f.citations);
+                for c in &f.when {
+                    self.cond(&c.node);
+                }
+            }
         }
     }
 

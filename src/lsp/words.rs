@@ -88,6 +88,9 @@ pub fn document_meaning(kind: DocumentKind) -> &'static str {
         DocumentKind::TemporaryResidencePermit => "a temporary residence permit",
         DocumentKind::WorkPermit => "a work permit",
         DocumentKind::EmploymentContract => "an employment contract",
+        DocumentKind::ExemptPositionAppointment => {
+            "a decision appointing the foreigner to a position that needs no work permit"
+        }
     }
 }
 
@@ -112,6 +115,21 @@ pub fn event_meaning(kind: EventKind) -> &'static str {
         EventKind::WorkPermitRenewalApplication => {
             "an application to renew a work permit; fulfils `apply for work_permit_renewal`"
         }
+        EventKind::TrpExtensionApplication => {
+            "an application to extend a temporary residence permit; fulfils `apply for trp_extension`"
+        }
+        EventKind::Hiring => "the start of the foreigner's employment with the employer",
+        EventKind::MonthlyReport => {
+            "the employer's report on foreign workers to the employment department; fulfils `report`"
+        }
+        EventKind::ExitVisaIssued => "an exit visa (B15, B16, B20) issued by the migration service",
+        EventKind::FineImposed => "an administrative fine imposed on the foreigner",
+        EventKind::FinePayment => "the payment of an administrative fine; fulfils `pay`",
+        EventKind::InvitationApplication => "the host's application for a visa invitation letter",
+        EventKind::VisaApplication => {
+            "an application to the migration service for a visa issued in Kazakhstan"
+        }
+        EventKind::ResidencePermitApplication => "an application for a (permanent) residence permit",
     }
 }
 

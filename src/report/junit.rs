@@ -189,6 +189,15 @@ fn suite_notes(result: &CheckResult) -> String {
             cite(&e.citations)
         );
     }
+    for f in &result.fees {
+        let _ = writeln!(
+            out,
+            "state fee: {}: {}; {}",
+            f.what,
+            f.amount_words(),
+            cite(&f.citations)
+        );
+    }
     for n in &result.facts_needed {
         let _ = writeln!(out, "fact needed: {}: `{}`: {}", n.rule, n.fact, n.reason);
     }

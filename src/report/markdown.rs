@@ -137,7 +137,7 @@ fn findings_cell(c: &Counts) -> String {
 /// The result cell of a judged case: ✅, or ❌ and what is wrong, compactly.
 fn result_cell(result: &CheckResult) -> String {
     if result.exit_code() == 0 {
-        return String::from("✅");
+        return format!("✅{}", fees_note(result));
     }
     let mut wrong: Vec<String> = result
         .obligations
@@ -158,7 +158,21 @@ fn result_cell(result: &CheckResult) -> String {
     if more > 0 {
         out.push_str(&format!(" and {more} more"));
     }
+    out.push_str(&fees_note(result));
     out
+}
+
+/// The state fees of a case, after its result: `; state fees 30.5 MCI`; nothing without fees.
+fn fees_note(result: &CheckResult) -> String {
+    if result.fees.is_empty() {
+        return String::new();
+    }
+    let total: f64 = result.fees.iter().map(|f| f.fee_mci).sum();
+    format!(
+        "; state fees {} MCI ({})",
+        (total * 100.0).round() / 100.0,
+        crate::english::counted(result.fees.len() as u64, "fee")
+    )
 }
 
 /// One case's row.

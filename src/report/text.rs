@@ -162,6 +162,18 @@ pub fn render(result: &CheckResult, colour: bool) -> String {
             );
         }
     }
+    if !result.fees.is_empty() {
+        let _ = writeln!(out, "  state fees:");
+        for f in &result.fees {
+            let _ = writeln!(
+                out,
+                "    {}: {}  {}",
+                f.what,
+                f.amount_words(),
+                paint(colour, DIM, &cite(&f.citations))
+            );
+        }
+    }
     if !result.facts_needed.is_empty() {
         let _ = writeln!(out, "  facts needed:");
         for n in &result.facts_needed {

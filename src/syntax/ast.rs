@@ -34,6 +34,29 @@ pub enum Item {
     Exemption(ExemptionDecl),
     /// `extend RULE and RULE due from ... to ... until ...`
     Extension(Extension),
+    /// `fee ID { ... }`
+    Fee(FeeDecl),
+}
+
+/// `fee ID { title ... on EVENT when COND amount N mci cite ... }`: a state fee.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeeDecl {
+    /// The fee's name.
+    pub id: Text,
+    /// Its title: what the fee is for.
+    pub title: Vec<Text>,
+    /// Its period in force.
+    pub in_force: Vec<Spanned<InForce>>,
+    /// Its legal sources.
+    pub citations: Vec<CiteClause>,
+    /// The events that cost it.
+    pub on: Vec<Vec<Text>>,
+    /// Conditions on the event's day.
+    pub when: Vec<Spanned<Cond>>,
+    /// The amount in hundredths of an MCI (`0.5 mci` is 50).
+    pub amount: Vec<Spanned<u32>>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `exempt from RULE when COND because "..." cite ...`
@@ -345,6 +368,13 @@ pub enum Limit {
     ByExpiry {
         /// The document kind.
         document: Text,
+    },
+    /// `by day N of each month from EVENT or EVENT`
+    Monthly {
+        /// The day of the month (the month's last day when it has fewer).
+        day: u32,
+        /// The events from whose month the duty recurs.
+        triggers: Vec<Text>,
     },
     /// `within N days in any M days`
     Rolling {

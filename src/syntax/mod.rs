@@ -73,6 +73,7 @@ const DECLARATIONS: &[&str] = &[
     "set",
     "parameter",
     "penalty",
+    "fee",
     "rule",
     "exempt",
     "extend",
@@ -170,7 +171,11 @@ fn describe(rule: Rule) -> &'static str {
         | Rule::penalty_decl
         | Rule::rule_decl
         | Rule::exemption_decl
-        | Rule::extension => "a declaration (`rule`, `penalty`, `parameter`, `set`, `source`, `exempt` or `extend`)",
+        | Rule::extension
+        | Rule::fee_decl => "a declaration (`rule`, `penalty`, `parameter`, `set`, `source`, `exempt`, `extend` or `fee`)",
+        Rule::fee_clause => "a fee clause (`title`, `cite`, `in_force`, `on`, `when`, `amount`, `}`)",
+        Rule::fee_amount => "`amount N mci`",
+        Rule::decimal => "an amount in MCI (e.g. `0.5` or `30`)",
         Rule::ident => "a name (lowercase letters, digits and `_`)",
         Rule::string | Rule::string_text => "a text in double quotes",
         Rule::date => "a date (YYYY-MM-DD)",
@@ -211,8 +216,8 @@ fn describe(rule: Rule) -> &'static str {
         Rule::unless_clause => "`unless`",
         Rule::severity => "`error`, `warning` or `info`",
         Rule::duty | Rule::verb | Rule::apply_verb => "a duty (e.g. `notify within 3 business_days of entry`)",
-        Rule::within_of | Rule::before_expiry | Rule::by_expiry | Rule::rolling => {
-            "a deadline (`within N business_days of EVENT`, `no_later_than N calendar_days before expiry_of DOCUMENT`, `by expiry_of DOCUMENT`, `within N days in any M days`)"
+        Rule::within_of | Rule::before_expiry | Rule::by_expiry | Rule::monthly | Rule::rolling => {
+            "a deadline (`within N business_days of EVENT`, `no_later_than N calendar_days before expiry_of DOCUMENT`, `by expiry_of DOCUMENT`, `by day N of each month from EVENT`, `within N days in any M days`)"
         }
         Rule::unit => "`business_days` or `calendar_days`",
         Rule::triggers => "an event kind (e.g. `entry`)",
@@ -753,6 +758,7 @@ impl Builder<'_> {
             Rule::penalty_decl => Some(Item::Penalty(self.penalty(pair)?)),
             Rule::rule_decl => Some(Item::Rule(self.rule(pair)?)),
             Rule::extension => Some(Item::Extension(self.extension(pair)?)),
+            Rule::fee_decl => Some(Item::Fee(self.fee(pair)?)),
             Rule::exemption_decl => {
                 let span = self.span(&pair);
                 let mut inner = pair.into_inner();
@@ -887,6 +893,74 @@ impl Builder<'_> {
             }
         }
         Some(decl)
+    }
+
+    fn fee(&mut self, pair: Pair<'_, Rule>) -> Option<FeeDecl> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let id = self.text(&inner.next()?);
+        let mut decl = FeeDecl {
+            id,
+            title: Vec::new(),
+            in_force: Vec::new(),
+            citations: Vec::new(),
+            on: Vec::new(),
+            when: Vec::new(),
+            amount: Vec::new(),
+            span,
+        };
+        for clause in inner {
+            let s = self.span(&clause);
+            match clause.as_rule() {
+                Rule::title => decl
+                    .title
+                    .extend(clause.into_inner().next().map(|p| self.string(&p))),
+                Rule::in_force => decl.in_force.push(Spanned::new(self.in_force(clause), s)),
+                Rule::citation => decl.citations.extend(self.citation(clause)),
+                Rule::on_clause => {
+                    if let Some(t) = clause.into_inner().next() {
+                        decl.on.push(self.triggers(t));
+                    }
+                }
+                Rule::when_clause => {
+                    if let Some(c) = clause.into_inner().next().and_then(|c| self.condition(c)) {
+                        decl.when.push(c);
+                    }
+                }
+                Rule::fee_amount => {
+                    if let Some(d) = clause.into_inner().next() {
+                        let ds = self.span(&d);
+                        decl.amount.push(Spanned::new(self.hundredths(&d), ds));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(decl)
+    }
+
+    /// A decimal amount (`0.5`, `7`, `1.25`) in hundredths.
+    fn hundredths(&mut self, pair: &Pair<'_, Rule>) -> u32 {
+        let text = pair.as_str();
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        let cents = format!("{frac:0<2}");
+        match (whole.parse::<u32>(), cents.parse::<u32>()) {
+            (Ok(w), Ok(c)) if w <= 1_000_000 => w * 100 + c,
+            _ => {
+                let s = self.span(pair);
+                self.errors.push(
+                    Diagnostic::error(
+                        "kzrules::number",
+                        self.source,
+                        s,
+                        format!("the amount `{text}` is too large"),
+                    )
+                    .label("too large")
+                    .help("write an amount in MCI up to 1000000, with at most two decimals"),
+                );
+                0
+            }
+        }
     }
 
     fn penalty(&mut self, pair: Pair<'_, Rule>) -> Option<PenaltyDecl> {
@@ -1151,7 +1225,11 @@ impl Builder<'_> {
                     };
                     verb = Some(Spanned::new(v, s));
                 }
-                Rule::within_of | Rule::before_expiry | Rule::by_expiry | Rule::rolling => {
+                Rule::within_of
+                | Rule::before_expiry
+                | Rule::by_expiry
+                | Rule::rolling
+                | Rule::monthly => {
                     limits.extend(self.limit(part));
                 }
                 Rule::or_later => {
@@ -1201,6 +1279,12 @@ impl Builder<'_> {
                 let days = self.number(&inner.next()?);
                 let window = self.number(&inner.next()?);
                 Some(Spanned::new(Limit::Rolling { days, window }, s))
+            }
+            Rule::monthly => {
+                let mut inner = part.into_inner();
+                let day = self.number(&inner.next()?);
+                let triggers = self.triggers(inner.next()?);
+                Some(Spanned::new(Limit::Monthly { day, triggers }, s))
             }
             _ => None,
         }

@@ -909,6 +909,7 @@ mod tests {
             exemptions: Vec::new(),
             findings,
             facts_needed: Vec::new(),
+            fees: Vec::new(),
             receipt: None,
         }
     }

@@ -230,7 +230,11 @@ fn statement_roles(text: &str) -> Option<(BTreeMap<usize, Role>, Vec<usize>)> {
             roles.insert(span.start(), Role::Start(depth));
             if matches!(
                 item.as_rule(),
-                Rule::set_decl | Rule::parameter_decl | Rule::penalty_decl | Rule::rule_decl
+                Rule::set_decl
+                    | Rule::parameter_decl
+                    | Rule::penalty_decl
+                    | Rule::rule_decl
+                    | Rule::fee_decl
             ) {
                 let mut inner = item.into_inner();
                 if let Some(name) = inner.next() {

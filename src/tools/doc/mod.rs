@@ -892,10 +892,147 @@ impl<'a> Catalog<'a> {
     }
 }
 
+/// Duties the seeds give that no rule encodes: the duty, the seeds and why. A duty without
+/// a deadline or a penalty cannot be judged late, and a rule that could only say "met"
+/// would be a false all-clear.
+const NOT_ENCODED: &[(&str, &str, &str)] = &[
+    (
+        "Apostille or consular legalisation of documents issued abroad (diplomas, marriage and birth certificates for a work permit)",
+        "004, 001",
+        "a condition of the application, with no deadline and no penalty; documents of the Minsk Convention's parties need none",
+    ),
+    (
+        "Passes to border zones",
+        "none",
+        "no seed speaks of them: there is no source to cite, so nothing is encoded from memory",
+    ),
+    (
+        "A missing border stamp (entry or exit not stamped)",
+        "000",
+        "the seeds say what to do, not by when or at what cost; a case gives entries and exits, not stamps",
+    ),
+    (
+        "The individual identification number (IIN) of a foreigner who works, pays taxes or opens an account",
+        "004, 001",
+        "needed for services, with a processing time (3 business days) but no deadline and no penalty",
+    ),
+    (
+        "The quota application for next year's foreign workers, by 30 September",
+        "001",
+        "the deadline falls before the hiring it is for: the language counts deadlines from an event or before a document's end, not before a later event (issue 16)",
+    ),
+    (
+        "A work permit used for another employer",
+        "001",
+        "a case does not say which employer a permit was issued to (its region is judged by `business_trip_limit`)",
+    ),
+    (
+        "A C3 visa valid beyond its work permit (the visa is issued for the permit's validity, at most 3 years)",
+        "001",
+        "a condition of issue, and a permit being renewed ends before its visa in most cases: a finding would mostly flag lawful renewals until the case links a renewed permit to its visa",
+    ),
+    (
+        "Admission to work without an employment contract (AOC art. 86, a fine on the employer)",
+        "001",
+        "the seeds give no amount, and a case that lists no contract does not show that there is none; work on a contract without a permit is `work_without_permit`",
+    ),
+    (
+        "The e-Visa's consular fee ($60 tourist, $80 business and medical) and the B8 visa for a residence permit (7 or 70 MCI)",
+        "001, 004",
+        "the e-Visa fee is in US dollars, not MCI; the B8 visa has no event of its own in a case (the other fees: `rules/fees.kzr`)",
+    ),
+    (
+        "The local-content shares (70% of categories 1-2, 90% of categories 3-4 Kazakhstan citizens)",
+        "001",
+        "a condition of issuing the work permit; a case gives no staff numbers",
+    ),
+    (
+        "Extension of a visa-free stay by a single-entry visa of the migration service (para. 18), and CIS citizens' extension of stay",
+        "001, 004",
+        "no deadline of its own: the visa-free stay's end is the deadline (`visa_free_stay`), and a visa obtained before it takes the limit away; its fee of 7 MCI is `visa_free_extension` (`rules/fees.kzr`)",
+    ),
+    (
+        "TRP validity of at most one year",
+        "004",
+        "a condition of issue, not of the holder; the language has no condition on a document's length",
+    ),
+    (
+        "A C3 dependant visa for the duration of the principal's visa",
+        "001",
+        "a case is about one person and does not give the principal's visa",
+    ),
+];
+
+impl Catalog<'_> {
+    fn fees(&mut self) {
+        let fees = &self.program.fees;
+        if fees.is_empty() {
+            return;
+        }
+        self.push(Block::Heading(2, vec![text("State fees")]));
+        self.push(Block::Paragraph(inline_code_spans(
+            "Each event of a fee's kind, on a day the fee is in force and whose conditions hold on that day, costs the fee once; a result's `fees[]` gives it in MCI and in tenge at the MCI of the event's day (docs/contract.md, \"State fees\").",
+        )));
+        let rows = fees
+            .iter()
+            .map(|f| {
+                let when = if f.when.is_empty() {
+                    String::new()
+                } else {
+                    f.when
+                        .iter()
+                        .map(crate::ir::words::condition_words)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                vec![
+                    vec![code(f.id.clone())],
+                    vec![text(f.title.clone())],
+                    vec![text(format!("{} MCI", f64::from(f.hundredths) / 100.0))],
+                    inline_code_spans(
+                        &f.triggers
+                            .iter()
+                            .map(|k| format!("`{}`", k.as_str()))
+                            .collect::<Vec<_>>()
+                            .join(" or "),
+                    ),
+                    inline_code_spans(&when),
+                    vec![text(f.period.describe())],
+                    citations_inline(&f.citations),
+                ]
+            })
+            .collect();
+        self.push(Block::Table(
+            vec!["id", "what", "amount", "on", "when", "in force", "sources"],
+            rows,
+        ));
+    }
+
+    fn not_encoded(&mut self) {
+        self.push(Block::Heading(2, vec![text("Not encoded, and why")]));
+        self.push(Block::Paragraph(vec![text(
+            "Duties the seeds give that no rule above encodes, with the reason. A duty without a deadline or a penalty cannot be judged late, and a rule that could only answer \"met\" would be a false all-clear.",
+        )]));
+        let rows = NOT_ENCODED
+            .iter()
+            .map(|(duty, seeds, why)| {
+                vec![
+                    inline_code_spans(duty),
+                    vec![text(*seeds)],
+                    inline_code_spans(why),
+                ]
+            })
+            .collect();
+        self.push(Block::Table(vec!["duty", "seeds", "why not encoded"], rows));
+    }
+}
+
 fn build(program: &Program, rules_dir: Option<&Path>) -> Vec<Block> {
     let mut catalog = Catalog::new(program, load_tests(rules_dir));
     catalog.header();
     catalog.rules();
+    catalog.fees();
+    catalog.not_encoded();
     catalog.penalties();
     catalog.country_sets();
     catalog.parameters();

@@ -95,6 +95,8 @@ pub enum Category {
     Findings,
     /// `facts_needed[]`.
     FactsNeeded,
+    /// `fees[]`: checked only when listed (a corpus case need not give it).
+    Fees,
 }
 
 impl Category {
@@ -106,6 +108,9 @@ impl Category {
         Category::FactsNeeded,
     ];
 
+    /// The categories a test may list besides `ALL`.
+    pub const OPTIONAL: [Category; 1] = [Category::Fees];
+
     /// The category's field name in `expect` and in a check result.
     pub fn key(self) -> &'static str {
         match self {
@@ -113,11 +118,15 @@ impl Category {
             Category::Exemptions => "exemptions",
             Category::Findings => "findings",
             Category::FactsNeeded => "facts_needed",
+            Category::Fees => "fees",
         }
     }
 
     fn from_key(key: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.key() == key)
+        Category::ALL
+            .into_iter()
+            .chain(Category::OPTIONAL)
+            .find(|c| c.key() == key)
     }
 
     /// The fields shown for an actual item that no expected item asked about.
@@ -146,6 +155,11 @@ impl Category {
                 "rule": null,
                 "fact": null,
                 "reason": null
+            }),
+            Category::Fees => serde_json::json!({
+                "what": null,
+                "fee_mci": null,
+                "fee_kzt": null
             }),
         }
     }
@@ -273,6 +287,7 @@ pub fn actual_items(result: &CheckResult, category: Category) -> Vec<Value> {
         Category::Exemptions => serde_json::to_value(&result.exemptions),
         Category::Findings => serde_json::to_value(&result.findings),
         Category::FactsNeeded => serde_json::to_value(&result.facts_needed),
+        Category::Fees => serde_json::to_value(&result.fees),
     };
     match value {
         Ok(Value::Array(items)) => items,

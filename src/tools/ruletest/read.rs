@@ -293,7 +293,11 @@ pub(super) fn read_expect(
     expect: Option<&Value>,
 ) -> Result<Vec<(Category, Vec<Value>)>, TestFileError> {
     let expect_seg = Seg::Key(String::from("expect"));
-    let keys: Vec<&str> = Category::ALL.iter().map(|c| c.key()).collect();
+    let keys: Vec<&str> = Category::ALL
+        .iter()
+        .chain(Category::OPTIONAL.iter())
+        .map(|c| c.key())
+        .collect();
     let Some(expect) = expect else {
         return Err(reader.error(
             "kzrules::test::missing_field",
