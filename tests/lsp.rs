@@ -359,7 +359,7 @@ fn hover_definition_references_and_rename() {
         .values()
         .map(|v| v.as_array().unwrap().len())
         .sum();
-    assert_eq!(edits, 5, "{edit}");
+    assert_eq!(edits, 6, "{edit}");
     rename["newName"] = json!("late_departure");
     let refused = c.call("textDocument/rename", rename);
     assert_eq!(

@@ -41,6 +41,10 @@ fn tokens(text: &str) -> Vec<&str> {
             end
         } else if c == '#' {
             rest.find('\n').unwrap_or(rest.len())
+        } else if c.is_ascii_digit() {
+            // A number, a date or a decimal (`0.5`): one token.
+            rest.find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '-' || ch == '.'))
+                .unwrap_or(rest.len())
         } else if c.is_alphanumeric() || c == '_' || c == '-' {
             rest.find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '-'))
                 .unwrap_or(rest.len())
