@@ -18,6 +18,9 @@ pub enum ExplainFormat {
     Text,
     /// The same as data.
     Json,
+    /// One self-contained HTML page: the check report's timeline and tables, and the
+    /// derivations day by day.
+    Html,
 }
 
 /// `kzrules explain`: how each result of one case was derived.
@@ -65,6 +68,7 @@ pub(super) fn explain(
         Options {
             trace: true,
             strict_calendar: false,
+            timeline: format == ExplainFormat::Html,
         },
     ) {
         Ok(r) => r,
@@ -81,6 +85,7 @@ pub(super) fn explain(
     let out = match format {
         ExplainFormat::Json => crate::report::explain::json(&result, &explanations),
         ExplainFormat::Text => crate::report::explain::text(&result, &explanations),
+        ExplainFormat::Html => crate::report::html::page(&result, Some(&explanations)),
     };
     write_stdout(&out).max(result.exit_code())
 }

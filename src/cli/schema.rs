@@ -12,6 +12,8 @@ pub enum SchemaKind {
     Case,
     /// The check result (output).
     Result,
+    /// The result of `kzrules plan` (output).
+    Plan,
 }
 
 /// `kzrules schema`: print one of the JSON Schemas.
@@ -19,6 +21,7 @@ pub(super) fn schema(which: SchemaKind) -> u8 {
     let schema = match which {
         SchemaKind::Case => schemars::schema_for!(crate::case::Case),
         SchemaKind::Result => schemars::schema_for!(crate::eval::result::CheckResult),
+        SchemaKind::Plan => schemars::schema_for!(crate::tools::plan::PlanResult),
     };
     match serde_json::to_string_pretty(&schema) {
         Ok(mut s) => {

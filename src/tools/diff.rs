@@ -852,6 +852,9 @@ mod tests {
             exemptions: Vec::new(),
             findings,
             facts_needed: Vec::new(),
+            allowance: Vec::new(),
+            parties: Default::default(),
+            timeline: Default::default(),
             receipt: None,
         }
     }

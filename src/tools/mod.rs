@@ -6,4 +6,5 @@
 pub mod diff;
 pub mod doc;
 pub mod fmt;
+pub mod plan;
 pub mod ruletest;

@@ -70,15 +70,18 @@ pub enum Category {
     Findings,
     /// `facts_needed[]`.
     FactsNeeded,
+    /// `allowance[]`.
+    Allowance,
 }
 
 impl Category {
     /// Every category, in the order of a check result.
-    pub const ALL: [Category; 4] = [
+    pub const ALL: [Category; 5] = [
         Category::Obligations,
         Category::Exemptions,
         Category::Findings,
         Category::FactsNeeded,
+        Category::Allowance,
     ];
 
     /// The category's field name in `expect` and in a check result.
@@ -88,6 +91,7 @@ impl Category {
             Category::Exemptions => "exemptions",
             Category::Findings => "findings",
             Category::FactsNeeded => "facts_needed",
+            Category::Allowance => "allowance",
         }
     }
 
@@ -121,6 +125,14 @@ impl Category {
                 "rule": null,
                 "fact": null,
                 "reason": null
+            }),
+            Category::Allowance => serde_json::json!({
+                "rule": null,
+                "limit": null,
+                "days_used": null,
+                "days_left": null,
+                "latest_exit": null,
+                "next_full_entry": null
             }),
         }
     }
@@ -212,6 +224,7 @@ pub fn run_test(program: &Program, test: &RuleTest, trace: bool) -> Result<TestO
         Options {
             trace,
             strict_calendar: test.strict_calendar,
+            timeline: false,
         },
     )?;
     let actual_of = |category: Category| -> Vec<Value> {
@@ -220,6 +233,7 @@ pub fn run_test(program: &Program, test: &RuleTest, trace: bool) -> Result<TestO
             Category::Exemptions => serde_json::to_value(&result.exemptions),
             Category::Findings => serde_json::to_value(&result.findings),
             Category::FactsNeeded => serde_json::to_value(&result.facts_needed),
+            Category::Allowance => serde_json::to_value(&result.allowance),
         };
         match value {
             Ok(Value::Array(items)) => items,
