@@ -99,6 +99,8 @@ pub struct PlannedDuty {
     pub rule: String,
     /// Who must act.
     pub bearer: Bearer,
+    /// Who must act, by name where the case gives one ("Hotel Almaty (the host)").
+    pub who: String,
     /// What must be done.
     pub action: String,
     /// What starts it: the event kind (or document end) and its day.
@@ -255,6 +257,7 @@ fn duties_of_trip(
         .map(|o| PlannedDuty {
             rule: o.rule.clone(),
             bearer: o.bearer,
+            who: crate::report::text::who(o, &result.parties),
             action: o.action.clone(),
             trigger: o.trigger.words(),
             due: o.due,
@@ -331,11 +334,6 @@ pub fn text(plan: &PlanResult) -> String {
             let _ = writeln!(out, "  duties the trip creates:");
         }
         for d in &t.duties {
-            let who = match d.bearer {
-                Bearer::Host => "the host",
-                Bearer::Foreigner => "the foreigner",
-                Bearer::Employer => "the employer",
-            };
             let exit = match d.planned_exit_in_time {
                 Some(true) => " (the planned exit is in time)",
                 Some(false) => " (the planned exit is LATE)",
@@ -343,8 +341,8 @@ pub fn text(plan: &PlanResult) -> String {
             };
             let _ = writeln!(
                 out,
-                "    by {}: {} {}{exit} [{}, after the {}]",
-                d.due, who, d.action, d.rule, d.trigger
+                "    by {}, {}: {}{exit} [{}, after the {}]",
+                d.due, d.who, d.action, d.rule, d.trigger
             );
             let _ = writeln!(out, "      {}", crate::report::text::cite(&d.citations));
         }
