@@ -184,3 +184,27 @@ fn the_plan_is_valid_against_its_schema() {
     let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[test]
+fn the_readme_shows_what_the_planner_prints() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let after = readme.split("The planner prints").nth(1).unwrap();
+    let block = after.split("```\n").nth(1).unwrap();
+    let out = kzrules()
+        .args([
+            "plan",
+            "examples/plan.json",
+            "--enter",
+            "2024-07-10",
+            "--days",
+            "30",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim_end(),
+        block.trim_end(),
+        "README.md's planner example is stale"
+    );
+}

@@ -756,24 +756,26 @@ impl<'p> Run<'p, '_> {
     /// in Kazakhstan in the `window` days ending that day are at most `days` (the stay
     /// that begins on `start` counted as going on).
     fn rolling_last_day(&self, start: NaiveDate, days: u32, window: u32) -> Option<NaiveDate> {
-        self.rolling_last_day_from(start, days, window, None)
+        self.rolling_last_day_from(start, days, window, None, None)
     }
 
     /// [`Run::rolling_last_day`] for an entry on `start`, the stay open before it counted
-    /// up to `open_until` (by default, the day before `start`).
+    /// up to `open_until` (by default, the day before `start`), looking at most `longest`
+    /// days ahead (by default, until the limit is passed).
     fn rolling_last_day_from(
         &self,
         start: NaiveDate,
         days: u32,
         window: u32,
         open_until: Option<NaiveDate>,
+        longest: Option<u32>,
     ) -> Option<NaiveDate> {
         let before = add_days(start, -1)?;
         let open_until = open_until.map_or(before, |o| o.min(before));
-        let mut day = start;
         // Each day of the stay adds one day, so the limit is passed within `days + 1` days.
-        for offset in 0..=i64::from(days) {
-            day = add_days(start, offset)?;
+        let stop = i64::from(longest.map_or(days, |l| l.min(days + 1).saturating_sub(1)));
+        for offset in 0..=stop {
+            let day = add_days(start, offset)?;
             let window_start = add_days(day, 1 - i64::from(window))?;
             let earlier = self.window_days(window_start, before, open_until);
             let in_window = earlier + offset + 1;
@@ -781,7 +783,7 @@ impl<'p> Run<'p, '_> {
                 return add_days(day, -1);
             }
         }
-        Some(day)
+        add_days(start, stop)
     }
 
     /// The days in `[from, to]` that count towards a limit of days in any window: days in
@@ -792,16 +794,20 @@ impl<'p> Run<'p, '_> {
         let facts = self.facts;
         let count =
             |a: NaiveDate, b: NaiveDate| i64::from(facts.days_in_kazakhstan(a, b, open_until));
+        let is_permit = |d: &&crate::case::Document| {
+            matches!(
+                d.kind,
+                DocumentKind::ResidencePermit | DocumentKind::TemporaryResidencePermit
+            )
+        };
+        if !facts.person.documents.iter().any(|d| is_permit(&d)) {
+            return count(from, to);
+        }
         let mut permits: Vec<(NaiveDate, NaiveDate)> = facts
             .person
             .documents
             .iter()
-            .filter(|d| {
-                matches!(
-                    d.kind,
-                    DocumentKind::ResidencePermit | DocumentKind::TemporaryResidencePermit
-                )
-            })
+            .filter(is_permit)
             .map(|d| {
                 (
                     d.valid_from.unwrap_or(NaiveDate::MIN),

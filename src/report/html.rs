@@ -31,7 +31,7 @@ section.case { border-top: 3px solid var(--ink); margin-top: 1rem; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--line); }
-.status { font-weight: 700; white-space: nowrap; }
+.status { font-weight: 700; white-space: nowrap; } .d { white-space: nowrap; }
 .status.met { color: var(--met); } .status.open { color: var(--open); }
 .status.late, .status.overdue { color: var(--late); } .status.planned { color: var(--planned); }
 .next { border-left: 4px solid var(--open); padding: .4rem .8rem; background: #fff8e1; }
@@ -46,7 +46,8 @@ svg .penalty { fill: none; stroke: var(--late); stroke-width: 2; }
 svg .usage { fill: none; stroke: var(--stay); stroke-width: 1.5; }
 svg .limit { stroke: var(--late); stroke-dasharray: 6 3; }
 pre { white-space: pre-wrap; font-size: .85rem; background: #f6f8fa; padding: .6rem; }
-.legend span { margin-right: 1rem; white-space: nowrap; }
+figure { margin: 0; }
+.legend { display: flex; flex-wrap: wrap; gap: .2rem 1rem; font-size: .9rem; }
 @media (max-width: 40rem) { body { padding: .5rem; font-size: 15px; } th, td { padding: .25rem; } }
 @media print { body { max-width: none; } nav#index { display: none; } section.case { break-before: page; }
   section.case:first-of-type { break-before: auto; } .scroll { overflow: visible; } }
@@ -209,7 +210,7 @@ pub fn section(
         for a in &result.allowance {
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"d\">{}</td><td class=\"d\">{}</td><td>{}</td></tr>",
                 esc(&a.limit),
                 a.days_used,
                 a.days_left,
@@ -281,7 +282,7 @@ fn obligations(out: &mut String, result: &CheckResult) {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "<tr><td class=\"status {}\">{}</td><td>{}<br><span class=\"meta\">{}, after the {} on {}</span></td><td>{}</td><td>{}</td><td>{}{penalty}{provisional}</td><td class=\"cite\">{}</td></tr>",
+            "<tr><td class=\"status {}\">{}</td><td>{}<br><span class=\"meta\">{}, after the {} on {}</span></td><td class=\"d\">{}</td><td>{}</td><td>{}{penalty}{provisional}</td><td class=\"cite\">{}</td></tr>",
             status_class(o, as_of),
             standing(o, as_of),
             esc(&o.action),
@@ -419,7 +420,7 @@ fn timeline(result: &CheckResult, position: usize) -> String {
             None => break,
         }
     }
-    let _ = writeln!(svg, "<text x=\"4\" y=\"{}\">stays</text><text x=\"4\" y=\"{}\">deadlines</text><text x=\"4\" y=\"{}\">days in 180</text>", stays_y + 14.0, marks_y + 4.0, chart_top + 12.0);
+    let _ = writeln!(svg, "<text x=\"4\" y=\"{}\">stays</text><text x=\"4\" y=\"{}\">deadlines</text><text x=\"4\" y=\"{}\">days in 180</text>", stays_y + 14.0, marks_y + 4.0, chart_top + chart_h / 2.0);
     // One bar per stay.
     let last_day = first + chrono::Days::new(u64::try_from(days - 1).unwrap_or(0));
     for (start, end) in &t.stays {
@@ -485,7 +486,7 @@ fn timeline(result: &CheckResult, position: usize) -> String {
             "<g class=\"{class}\" data-kind=\"deadline\" data-status=\"{}\"><title>{}</title>{shape}<text x=\"{:.1}\" y=\"{:.1}\">{}</text></g>",
             standing(o, as_of),
             esc(&words),
-            x + 8.0,
+            x + if o.penalty.is_some() { 13.0 } else { 8.0 },
             y + 4.0,
             standing(o, as_of)
         );
@@ -512,7 +513,7 @@ fn timeline(result: &CheckResult, position: usize) -> String {
     let peak = t.usage.iter().copied().max().unwrap_or(0);
     let _ = writeln!(
         svg,
-        "<line class=\"axis\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><line class=\"limit\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\">90-day limit</text><polyline class=\"usage\" points=\"{}\"><title>days in Kazakhstan in the 180 days ending each day (highest: {peak})</title></polyline>",
+        "<line class=\"axis\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><line class=\"limit\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\">90-day limit</text><text x=\"84\" y=\"{:.1}\" text-anchor=\"end\">0</text><text x=\"84\" y=\"{:.1}\" text-anchor=\"end\">90</text><polyline class=\"usage\" points=\"{}\"><title>days in Kazakhstan in the 180 days ending each day (highest: {peak})</title></polyline>",
         scale.left,
         scale.left + scale.width,
         chart_top + chart_h,
@@ -523,6 +524,8 @@ fn timeline(result: &CheckResult, position: usize) -> String {
         y_of(90),
         scale.left + scale.width - 70.0,
         y_of(90) - 3.0,
+        chart_top + chart_h + 4.0,
+        y_of(90) + 4.0,
         points.join(" ")
     );
     // The judging day.

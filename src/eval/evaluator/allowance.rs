@@ -169,7 +169,7 @@ impl<'p> Run<'p, '_> {
         // After `window` days every day counted before `start` has left the window.
         for offset in 0..=i64::from(window) {
             let day = add_days(start, offset)?;
-            let last = self.rolling_last_day_from(day, days, window, Some(as_of))?;
+            let last = self.rolling_last_day_from(day, days, window, Some(as_of), Some(full))?;
             if (last - day).num_days() + 1 >= i64::from(full) {
                 return Some(day);
             }
