@@ -29,7 +29,7 @@ fn committed(which: &str) -> serde_json::Value {
 
 #[test]
 fn committed_schemas_are_current() {
-    for which in ["case", "result"] {
+    for which in ["case", "result", "plan"] {
         assert_eq!(
             schema(which),
             committed(which),
@@ -40,7 +40,7 @@ fn committed_schemas_are_current() {
 
 #[test]
 fn schemas_are_draft_2020_12() {
-    for which in ["case", "result"] {
+    for which in ["case", "result", "plan"] {
         assert_eq!(
             committed(which)["$schema"],
             "https://json-schema.org/draft/2020-12/schema"
@@ -444,7 +444,7 @@ fn names_in(schema: &Value, properties: &mut Vec<String>, values: &mut Vec<Strin
 fn every_schema_property_and_value_is_named_in_the_contract() {
     let words = backticked_words();
     let mut missing = Vec::new();
-    for which in ["case", "result"] {
+    for which in ["case", "result", "plan"] {
         let (mut properties, mut values) = (Vec::new(), Vec::new());
         names_in(&committed(which), &mut properties, &mut values);
         assert!(properties.len() > 20, "{which}: {properties:?}");
@@ -570,7 +570,7 @@ fn resolutions(path: &str, schemas: &[Value]) -> Vec<bool> {
 
 #[test]
 fn every_field_of_the_contracts_tables_is_in_a_schema() {
-    let schemas = [committed("case"), committed("result")];
+    let schemas = [committed("case"), committed("result"), committed("plan")];
     let rows = field_rows();
     let count: usize = rows.iter().map(|r| r.fields.len()).sum();
     assert!(

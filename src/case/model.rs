@@ -127,6 +127,10 @@ pub struct Host {
     /// The host's size class; picks the fine column of the Administrative Offences Code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<HostSize>,
+    /// The host's name (a company, a hotel, a person), used in the text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = MAX_STRING_CHARS))]
+    pub name: Option<String>,
     /// Administrative penalties already imposed on the host (repeat offences, invitation ban).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = MAX_PENALTIES))]

@@ -125,6 +125,7 @@ pub(crate) static HOST: ObjShape = ObjShape {
     fields: &[
         req("kind", Shape::Choice(HostKind::WHAT, HostKind::NAMES)),
         opt("size", Shape::Choice(HostSize::WHAT, HostSize::NAMES)),
+        opt("name", Shape::Text),
         list("penalties", &PENALTY_ITEM, "penalty records"),
     ],
 };

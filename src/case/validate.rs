@@ -16,6 +16,9 @@ pub(crate) fn validate_fields(case: &Case) -> Result<(), CaseError> {
         "penalty records",
         || vec![key("person"), key("penalties")],
     )?;
+    if let Some(name) = case.host.as_ref().and_then(|h| h.name.as_ref()) {
+        text_limit(name, || vec![key("host"), key("name")])?;
+    }
     if let Some(host) = &case.host {
         count_limit(&host.penalties, MAX_PENALTIES, "penalty records", || {
             vec![key("host"), key("penalties")]

@@ -100,6 +100,8 @@ struct Piece {
     failure: Option<String>,
     text: String,
     totals: crate::report::markdown::Totals,
+    /// For the HTML page: the case's entry in the index.
+    index: Option<crate::report::IndexEntry>,
 }
 
 struct Batch<'a> {
@@ -150,12 +152,15 @@ impl Batch<'_> {
         let as_of = self.as_of;
         let options = self.options;
         let renderer = &self.renderer;
+        let base = self.seen - cases.len();
         // Check and render on the worker threads, so that the result is built, turned
         // into text and freed on one thread; this thread only writes in input order.
         let pieces: Vec<Piece> = cases
             .par_iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
                 let outcome = check_one(program, receipt, c, as_of, options);
+                let position = base + i + 1;
                 let mut totals = crate::report::markdown::Totals::default();
                 totals.add(&outcome);
                 Piece {
@@ -164,8 +169,9 @@ impl Batch<'_> {
                         Outcome::Failed(f) => Some(f.one_line()),
                         Outcome::Checked(_) => None,
                     },
-                    text: renderer.piece(&outcome),
+                    text: renderer.piece_at(&outcome, position),
                     totals,
+                    index: renderer.index_entry(&outcome, position),
                 }
             })
             .collect();
@@ -173,6 +179,9 @@ impl Batch<'_> {
         for piece in pieces {
             self.worst = self.worst.max(piece.exit_code);
             self.renderer.count(&piece.totals);
+            if let Some(entry) = piece.index {
+                self.renderer.push_index(entry);
+            }
             if let Some(line) = &piece.failure {
                 errln!("{line}");
             }
@@ -212,6 +221,7 @@ pub(super) fn check(
     let options = Options {
         trace: false,
         strict_calendar: strict_calendar || project.settings.strict_calendar == Some(true),
+        timeline: format == Format::Html,
     };
     // No case named: the project's case folder.
     let project_cases;

@@ -19,6 +19,9 @@ pub enum ExplainFormat {
     Text,
     /// The same as data.
     Json,
+    /// One self-contained HTML page: the check report's timeline and tables, and the
+    /// derivations day by day.
+    Html,
 }
 
 /// `kzrules explain`: how each result of one case was derived.
@@ -70,6 +73,7 @@ pub(super) fn explain(
         Options {
             trace: true,
             strict_calendar: false,
+            timeline: format == ExplainFormat::Html,
         },
     ) {
         Ok(r) => r,
@@ -87,6 +91,7 @@ pub(super) fn explain(
     let out = match format {
         ExplainFormat::Json => crate::report::explain::json(&result, &explanations),
         ExplainFormat::Text => crate::report::explain::text(&result, &explanations),
+        ExplainFormat::Html => crate::report::html::page(&result, Some(&explanations)),
     };
     let code = write_stdout(&out).max(result.exit_code());
     if format == ExplainFormat::Text && code < 2 {

@@ -20,6 +20,7 @@ mod explain_code;
 mod fmt;
 mod lsp;
 mod output;
+mod plan;
 mod schema;
 mod test;
 
@@ -163,6 +164,33 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
+    /// Plan trips: lawful or not, the first day over which limit, the longest lawful stay
+    /// and latest exit, the duties each trip creates with their due days.
+    ///
+    /// `--enter DATE` once per trip, each with `--leave DATE` or `--days N` in the same
+    /// order (the last trip may have neither: as long as the law allows). Exit 0: every
+    /// trip lawful as planned; 1: a trip is not; 2: bad input.
+    Plan {
+        /// The case file (the person, the documents, the trips so far).
+        case: PathBuf,
+        /// A planned day of entry (YYYY-MM-DD); repeat for several trips.
+        #[arg(long, required = true, value_name = "DATE", value_parser = parse_date)]
+        enter: Vec<NaiveDate>,
+        /// The planned day of exit of each trip, in the order of --enter.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        leave: Vec<NaiveDate>,
+        /// The planned length of each trip in days (entry and exit days counted).
+        #[arg(long, value_name = "N")]
+        days: Vec<u32>,
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// The day the plan is made on (default: the case's `as_of`, else today).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = plan::PlanFormat::Text)]
+        format: plan::PlanFormat,
+    },
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -260,6 +288,21 @@ fn dispatch(cli: Cli) -> u8 {
         Command::Doc { format, rules } => doc::doc(format, rules.choice()),
         Command::ExplainCode { code, list } => explain_code::explain_code(code.as_deref(), list),
         Command::Lsp { rules } => lsp::lsp(rules.as_deref()),
+        Command::Plan {
+            case,
+            enter,
+            leave,
+            days,
+            rules,
+            as_of,
+            format,
+        } => match plan::trips(&enter, &leave, &days) {
+            Ok(trips) => plan::plan_command(&case, &trips, rules.choice(), as_of, format),
+            Err(message) => {
+                errln!("error: {message}");
+                2
+            }
+        },
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
     }

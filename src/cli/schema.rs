@@ -13,6 +13,8 @@ pub enum SchemaKind {
     /// The check result (output): a case's result, or the error record of a case of a
     /// batch that could not be checked.
     Result,
+    /// The result of `kzrules plan` (output).
+    Plan,
 }
 
 /// `kzrules schema`: print one of the JSON Schemas.
@@ -20,6 +22,7 @@ pub(super) fn schema(which: SchemaKind) -> u8 {
     let schema = match which {
         SchemaKind::Case => schemars::schema_for!(crate::case::Case),
         SchemaKind::Result => schemars::schema_for!(crate::report::ResultLine),
+        SchemaKind::Plan => schemars::schema_for!(crate::tools::plan::PlanResult),
     };
     match serde_json::to_string_pretty(&schema) {
         Ok(mut s) => {

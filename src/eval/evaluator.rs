@@ -23,6 +23,8 @@ use crate::ir::{Cond, Duty, Fine, Limit, Measure, PenaltyCond, Program, Rule, St
 use crate::vocab::{DocumentKind, EventKind};
 use crate::vocab::{PeriodUnit, Unit, Window};
 
+mod allowance;
+
 /// Why a case could not be judged.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum EvalError {
@@ -57,6 +59,9 @@ pub struct Options {
     /// Refuse a case whose deadline is counted over a provisional calendar year, rather
     /// than give the provisional result.
     pub strict_calendar: bool,
+    /// Fill `CheckResult::timeline` (the stays, the window usage day by day, the
+    /// amnesty periods) for the HTML report.
+    pub timeline: bool,
 }
 
 /// Three-valued truth: a condition may be undecidable for want of a fact.
@@ -135,7 +140,10 @@ pub fn evaluate_with(
             findings: Vec::new(),
             facts_needed: Vec::new(),
             fees: Vec::new(),
+            allowance: Vec::new(),
             receipt: None,
+            parties: parties(facts),
+            timeline: Default::default(),
         },
         explanations: Vec::new(),
         drafts: Vec::new(),
@@ -151,6 +159,10 @@ pub fn evaluate_with(
     run.result
         .obligations
         .sort_by(|a, b| (a.due, &a.trigger.date, &a.rule).cmp(&(b.due, &b.trigger.date, &b.rule)));
+    run.allowance()?;
+    if options.timeline {
+        run.timeline();
+    }
     run.result.facts_needed.dedup();
     Ok((run.result, run.explanations))
 }
@@ -211,6 +223,22 @@ impl Run<'_, '_> {
                 });
             }
         }
+    }
+}
+
+/// The person's and the host's names for the text for people.
+fn parties(facts: &Facts) -> crate::eval::result::Parties {
+    let host = facts.host.as_ref().map(|h| match &h.name {
+        Some(name) => format!("{name} (the host)"),
+        None => match h.kind {
+            crate::vocab::HostKind::LegalEntity => String::from("the host (a legal entity)"),
+            crate::vocab::HostKind::Individual => String::from("the host (an individual)"),
+            crate::vocab::HostKind::Hotel => String::from("the host (a hotel)"),
+        },
+    });
+    crate::eval::result::Parties {
+        person: facts.person.name.clone(),
+        host,
     }
 }
 
@@ -1016,19 +1044,78 @@ impl<'p> Run<'p, '_> {
     /// in Kazakhstan in the `window` days ending that day are at most `days` (the stay
     /// that begins on `start` counted as going on).
     fn rolling_last_day(&self, start: NaiveDate, days: u32, window: u32) -> Option<NaiveDate> {
+        self.rolling_last_day_from(start, days, window, None, None)
+    }
+
+    /// [`Run::rolling_last_day`] for an entry on `start`, the stay open before it counted
+    /// up to `open_until` (by default, the day before `start`), looking at most `longest`
+    /// days ahead (by default, until the limit is passed).
+    fn rolling_last_day_from(
+        &self,
+        start: NaiveDate,
+        days: u32,
+        window: u32,
+        open_until: Option<NaiveDate>,
+        longest: Option<u32>,
+    ) -> Option<NaiveDate> {
         let before = add_days(start, -1)?;
-        let mut day = start;
+        let open_until = open_until.map_or(before, |o| o.min(before));
         // Each day of the stay adds one day, so the limit is passed within `days + 1` days.
-        for offset in 0..=i64::from(days) {
-            day = add_days(start, offset)?;
+        let stop = i64::from(longest.map_or(days, |l| l.min(days + 1).saturating_sub(1)));
+        for offset in 0..=stop {
+            let day = add_days(start, offset)?;
             let window_start = add_days(day, 1 - i64::from(window))?;
-            let earlier = self.facts.days_in_kazakhstan(window_start, before, before);
-            let in_window = i64::from(earlier) + offset + 1;
+            let earlier = self.window_days(window_start, before, open_until);
+            let in_window = earlier + offset + 1;
             if in_window > i64::from(days) {
                 return add_days(day, -1);
             }
         }
-        Some(day)
+        add_days(start, stop)
+    }
+
+    /// The days in `[from, to]` that count towards a limit of days in any window: days in
+    /// Kazakhstan (a stay open after `open_until` counted up to it), except the days
+    /// under a residence permit or a temporary residence permit, which are not a stay
+    /// the limit governs.
+    fn window_days(&self, from: NaiveDate, to: NaiveDate, open_until: NaiveDate) -> i64 {
+        let facts = self.facts;
+        let count =
+            |a: NaiveDate, b: NaiveDate| i64::from(facts.days_in_kazakhstan(a, b, open_until));
+        let is_permit = |d: &&crate::case::Document| {
+            matches!(
+                d.kind,
+                DocumentKind::ResidencePermit | DocumentKind::TemporaryResidencePermit
+            )
+        };
+        if !facts.person.documents.iter().any(|d| is_permit(&d)) {
+            return count(from, to);
+        }
+        let mut permits: Vec<(NaiveDate, NaiveDate)> = facts
+            .person
+            .documents
+            .iter()
+            .filter(is_permit)
+            .map(|d| {
+                (
+                    d.valid_from.unwrap_or(NaiveDate::MIN),
+                    d.valid_until.unwrap_or(NaiveDate::MAX),
+                )
+            })
+            .collect();
+        permits.sort();
+        let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(permits.len());
+        for (a, b) in permits {
+            match merged.last_mut() {
+                Some(last) if a <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        let under_permit: i64 = merged
+            .iter()
+            .map(|(a, b)| count((*a).max(from), (*b).min(to)))
+            .sum();
+        count(from, to) - under_permit
     }
 
     /// Pair every draft with the event that fulfils it, then judge it.

@@ -27,9 +27,44 @@ pub struct CheckResult {
     /// State fees the case's applications and events cost, in event order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fees: Vec<Fee>,
+    /// What each stay limit that applies on `as_of` still allows: one record per limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowance: Vec<Allowance>,
     /// What the result was judged by, so that it can be reproduced later.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt: Option<Receipt>,
+    /// Who the case is about, for the text for people; not part of the JSON contract.
+    #[serde(skip)]
+    pub parties: Parties,
+    /// What the HTML report draws (with `Options::timeline`); not part of the JSON contract.
+    #[serde(skip)]
+    pub timeline: Timeline,
+}
+
+/// What the HTML report draws besides the result: the stays, the days counting towards
+/// "90 in any 180 days" day by day, and the amnesty periods.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    /// The stays: their first day (`None`: begun before the records) and last day
+    /// (`None`: still inside, no exit known).
+    pub stays: Vec<(Option<NaiveDate>, Option<NaiveDate>)>,
+    /// The first day of `usage`.
+    pub usage_from: Option<NaiveDate>,
+    /// For each day from `usage_from` on, the days in the 180 days ending that day that
+    /// count towards a limit of days in any window (the evaluator's count).
+    pub usage: Vec<i64>,
+    /// The amnesty periods of the rules that overlap the drawing: the first and last due
+    /// day they move, the day they move it to, and why.
+    pub amnesties: Vec<(NaiveDate, NaiveDate, NaiveDate, String)>,
+}
+
+/// The names the text for people uses: the person's and the host party's.
+#[derive(Debug, Clone, Default)]
+pub struct Parties {
+    /// The person's name, when the case gives one.
+    pub person: Option<String>,
+    /// The host party: its name, else its kind in words ("the host (a hotel)").
+    pub host: Option<String>,
 }
 
 /// The tool version and rule set a result was judged by.
@@ -217,6 +252,37 @@ impl Fee {
     }
 }
 
+/// What one stay limit still allows on the day the case is judged.
+///
+/// Days are counted as the evaluator counts them for the duty to leave: entry and exit
+/// days both count, each day once, and days under a residence permit or a temporary
+/// residence permit do not count towards a limit of days in any window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Allowance {
+    /// The catalog id of the rule that sets the limit.
+    pub rule: String,
+    /// The limit in words, e.g. "30 days from each entry".
+    pub limit: String,
+    /// Days of the limit already spent on `as_of` (the current stay's days for a limit
+    /// per entry, the days in the window ending on `as_of` for a limit in any window).
+    pub days_used: i64,
+    /// How many more days in a row the person may spend in Kazakhstan from `as_of` on:
+    /// while inside, the days after `as_of` up to `latest_exit`; while outside, the
+    /// length of the longest lawful stay beginning with an entry on `as_of`. 0 when the
+    /// limit is already passed.
+    pub days_left: i64,
+    /// While the person is inside on `as_of`: the last day on which they may leave under
+    /// this limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_exit: Option<NaiveDate>,
+    /// The first day, from `as_of` on, on which an entry allows a full stay again (the
+    /// longest stay any entry may give under the limits that apply); `null` for a limit
+    /// set by a document's end, which no later entry renews.
+    pub next_full_entry: Option<NaiveDate>,
+    /// The legal sources of the limit.
+    pub citations: Citations,
+}
+
 /// A fact a rule needed but the case does not give.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FactNeeded {
@@ -226,6 +292,22 @@ pub struct FactNeeded {
     pub fact: String,
     /// What the rule could not decide without it.
     pub reason: String,
+}
+
+/// Not part of the result (no JSON carries it): any two are equal, so that a result read
+/// back from its JSON equals the one written.
+impl PartialEq for Parties {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// Not part of the result (no JSON carries it): any two are equal, so that a result read
+/// back from its JSON equals the one written.
+impl PartialEq for Timeline {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl CheckResult {

@@ -1,13 +1,14 @@
 //! Report: check results and rule diagnostics rendered for people and machines.
 //!
 //! Each output format is rendered in one place: [`text`], [`json`], [`junit`],
-//! [`markdown`] and [`ics`] for check results, [`diagnostics`] for rule files. A
+//! [`markdown`], [`ics`] and [`html`] for check results, [`diagnostics`] for rule files. A
 //! batch is rendered as it streams: a header, one piece per case in input order, a
 //! footer, so that memory stays flat however many cases there are.
 
 pub mod diagnostics;
 pub mod escape;
 pub mod explain;
+pub mod html;
 pub mod ics;
 pub mod json;
 pub mod junit;
@@ -32,6 +33,9 @@ pub enum Format {
     Markdown,
     /// iCalendar: one event per open or overdue obligation, on its due day.
     Ics,
+    /// One self-contained HTML page: a timeline of stays and deadlines, the window
+    /// usage chart, then the tables; a batch gets one section per case and an index.
+    Html,
 }
 
 /// One line of `kzrules check --format json`: a case's result, or the error record of a
@@ -142,12 +146,17 @@ impl Outcome {
     }
 }
 
+/// A case in the HTML page's index: its id, its anchor and its exit status.
+pub type IndexEntry = (String, String, u8);
+
 /// Renders a batch in one format, piece by piece.
 #[derive(Debug)]
 pub struct Renderer {
     format: Format,
     colour: bool,
     totals: markdown::Totals,
+    /// The HTML page's index: each case's id, anchor and exit status.
+    index: Vec<IndexEntry>,
 }
 
 impl Renderer {
@@ -157,6 +166,7 @@ impl Renderer {
             format,
             colour,
             totals: markdown::Totals::default(),
+            index: Vec::new(),
         }
     }
 
@@ -166,21 +176,51 @@ impl Renderer {
             Format::Junit => junit::header(),
             Format::Markdown => markdown::header(),
             Format::Ics => ics::header(),
+            Format::Html => html::header("kzrules report"),
             Format::Text | Format::Json => String::new(),
         }
+    }
+
+    /// The HTML page's index entry of a case at `position` (other formats keep no
+    /// index): its id, anchor and exit status.
+    pub fn index_entry(&self, outcome: &Outcome, position: usize) -> Option<IndexEntry> {
+        (self.format == Format::Html).then(|| {
+            let case = match outcome {
+                Outcome::Checked(r) => r.case.clone(),
+                Outcome::Failed(f) => f.case.clone().unwrap_or_else(|| f.input.clone()),
+            };
+            (case, html::anchor(position), outcome.exit_code())
+        })
+    }
+
+    /// Add a case to the HTML page's index, in input order.
+    pub fn push_index(&mut self, entry: IndexEntry) {
+        self.index.push(entry);
     }
 
     /// One case's piece of the output (empty for a failure in text form: failures go
     /// to standard error there), counted into the running totals.
     pub fn case(&mut self, outcome: &Outcome) -> String {
         self.totals.add(outcome);
-        self.piece(outcome)
+        let position = self.totals.cases;
+        if let Some(entry) = self.index_entry(outcome, position) {
+            self.push_index(entry);
+        }
+        self.piece_at(outcome, position)
     }
 
     /// One case's piece of the output, without counting it: it depends on the case
     /// alone, so batches render it on the thread that checked the case.
     pub fn piece(&self, outcome: &Outcome) -> String {
+        self.piece_at(outcome, 1)
+    }
+
+    /// [`Renderer::piece`] for the case at `position` (1-based) of a batch, which the
+    /// HTML page's anchors need.
+    pub fn piece_at(&self, outcome: &Outcome, position: usize) -> String {
         match (self.format, outcome) {
+            (Format::Html, Outcome::Checked(r)) => html::section(r, None, position),
+            (Format::Html, Outcome::Failed(f)) => html::failure(f, position),
             (Format::Text, Outcome::Checked(r)) => text::render(r, self.colour),
             (Format::Text, Outcome::Failed(_)) => String::new(),
             (Format::Json, Outcome::Checked(r)) => json::line(r),
@@ -203,6 +243,7 @@ impl Renderer {
             Format::Junit => junit::footer(),
             Format::Markdown => markdown::footer(&self.totals),
             Format::Ics => ics::footer(),
+            Format::Html => html::footer(&self.index),
             Format::Text | Format::Json => String::new(),
         }
     }

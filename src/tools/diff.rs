@@ -910,6 +910,9 @@ mod tests {
             findings,
             facts_needed: Vec::new(),
             fees: Vec::new(),
+            allowance: Vec::new(),
+            parties: Default::default(),
+            timeline: Default::default(),
             receipt: None,
         }
     }

@@ -6,5 +6,6 @@
 pub mod diff;
 pub mod doc;
 pub mod fmt;
+pub mod plan;
 pub mod rule_changes;
 pub mod ruletest;

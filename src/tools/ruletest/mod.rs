@@ -97,6 +97,8 @@ pub enum Category {
     FactsNeeded,
     /// `fees[]`: checked only when listed (a corpus case need not give it).
     Fees,
+    /// `allowance[]`.
+    Allowance,
 }
 
 impl Category {
@@ -109,7 +111,7 @@ impl Category {
     ];
 
     /// The categories a test may list besides `ALL`.
-    pub const OPTIONAL: [Category; 1] = [Category::Fees];
+    pub const OPTIONAL: [Category; 2] = [Category::Fees, Category::Allowance];
 
     /// The category's field name in `expect` and in a check result.
     pub fn key(self) -> &'static str {
@@ -119,6 +121,7 @@ impl Category {
             Category::Findings => "findings",
             Category::FactsNeeded => "facts_needed",
             Category::Fees => "fees",
+            Category::Allowance => "allowance",
         }
     }
 
@@ -160,6 +163,14 @@ impl Category {
                 "what": null,
                 "fee_mci": null,
                 "fee_kzt": null
+            }),
+            Category::Allowance => serde_json::json!({
+                "rule": null,
+                "limit": null,
+                "days_used": null,
+                "days_left": null,
+                "latest_exit": null,
+                "next_full_entry": null
             }),
         }
     }
@@ -259,6 +270,7 @@ pub fn run_test(program: &Program, test: &RuleTest, trace: bool) -> Result<TestO
         Options {
             trace,
             strict_calendar: test.strict_calendar,
+            timeline: false,
         },
     )?;
     let failures = test
@@ -288,6 +300,7 @@ pub fn actual_items(result: &CheckResult, category: Category) -> Vec<Value> {
         Category::Findings => serde_json::to_value(&result.findings),
         Category::FactsNeeded => serde_json::to_value(&result.facts_needed),
         Category::Fees => serde_json::to_value(&result.fees),
+        Category::Allowance => serde_json::to_value(&result.allowance),
     };
     match value {
         Ok(Value::Array(items)) => items,
