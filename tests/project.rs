@@ -140,7 +140,7 @@ fn a_changed_rule_changes_check_in_its_folder() {
     // `--builtin` judges by the shipped rules again; text output names them on stderr.
     let out = run(&["check", "case.json", "--builtin"], dir.path());
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("due 2024-03-19"));
+    assert!(text(&out.stdout).contains("by 2024-03-19"));
     assert!(
         text(&out.stderr).contains("rules: built-in"),
         "{}",
