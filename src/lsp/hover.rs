@@ -205,15 +205,19 @@ fn symbol(analysis: &Analysis, kind: NameKind, name: &str) -> Option<String> {
                     "**parameter `{name}`**{}\n\n| value | from | until |\n|---|---|---|",
                     titles(&p.title)
                 );
-                for v in &p.values {
+                for (i, v) in p.values.iter().enumerate() {
+                    // Without `until`, a value holds until the next one; the last, for ever.
+                    let open = if i + 1 == p.values.len() {
+                        "no end"
+                    } else {
+                        "the next value"
+                    };
                     let _ = write!(
                         out,
                         "\n| {} | {} | {} |",
                         v.value.node,
                         v.from.node,
-                        v.until
-                            .as_ref()
-                            .map_or("the next value", |u| u.node.as_str())
+                        v.until.as_ref().map_or(open, |u| u.node.as_str())
                     );
                 }
             }
