@@ -117,8 +117,8 @@ fn bench_compile(c: &mut Criterion) {
             kzrules::syntax::parse(0, &file).expect_err("a syntax error")
         });
     });
-    // Once a file had a syntax error, pest tracks its attempts in detail for the rest of
-    // the process (a global switch): what that costs a clean compile afterwards.
+    // pest's detailed attempts are switched on only for the extra parses of an error:
+    // a clean compile after a syntax error costs what it cost before.
     group.bench_function("embedded_after_a_syntax_error", |b| {
         b.iter_batched(
             kzrules::load::rules::embedded,

@@ -243,9 +243,18 @@ fn describe(rule: Rule) -> &'static str {
 /// The literal tokens (keywords, punctuation) the grammar would accept at the furthest
 /// place a parse of `text` reached, with that place: pest's expected tokens there.
 fn expected_tokens(text: &str) -> Option<(usize, Vec<String>)> {
-    // Detail costs time on every parse; it is switched on once a file has an error.
+    // pest's detail is a global switch read when a parse starts, and costs every parse
+    // about as much again: it is on only for this parse. The lock keeps another thread
+    // from switching it off before this parse has started.
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let guard = DETAIL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     pest::set_error_detail(true);
-    let error = RuleParser::parse(Rule::file, text).err()?;
+    let result = RuleParser::parse(Rule::file, text);
+    pest::set_error_detail(false);
+    drop(guard);
+    let error = result.err()?;
     let attempts = error.parse_attempts()?;
     // pest does not name the token type; its text is the literal (`title`, `}`), or
     // `a..z` for a range and `BUILTIN_RULE`, which no keyword looks like.
