@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::output::{Closed, Stdout};
 use super::{colour_stdout, load_program, no_case_files};
 use crate::case::read_case;
+use crate::eval::result::style::CitationStyle;
 use crate::eval::{evaluate_with, judging_day, receipt, Options};
 use crate::ir::Program;
 use crate::load::inputs::{read_case_file, CaseLines, CaseText, Input};
@@ -196,7 +197,12 @@ pub(super) fn check(
     as_of: Option<NaiveDate>,
     strict_calendar: bool,
     format: Format,
+    citations: CitationStyle,
 ) -> u8 {
+    if citations != CitationStyle::Full && format != Format::Json {
+        errln!("error: `--citations ref` is for `--format json`; the other formats write citations in full");
+        return 2;
+    }
     let options = Options {
         trace: false,
         strict_calendar,
@@ -214,7 +220,7 @@ pub(super) fn check(
         return no_case_files(inputs);
     }
     let colour = colour_stdout();
-    let mut renderer = Renderer::new(format, colour);
+    let mut renderer = Renderer::new(format, colour).with_citations(citations, &program);
     if let [Input::File(path)] = sources.as_slice() {
         // One case: nothing on standard output unless it could be checked.
         let outcome = check_one(&program, &read_case_file(path), as_of, options);

@@ -28,6 +28,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
+use crate::eval::result::style::CitationStyle;
 use crate::ir::Program;
 use crate::load::{RuleSet, RulesError};
 use crate::report::diagnostics::DiagnosticFormat;
@@ -72,6 +73,10 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// With `--format json`: write each citation in full, or as its short stable id
+        /// (`ref`), the ids' full texts given once, in the first record.
+        #[arg(long, value_enum, value_name = "STYLE", default_value_t = CitationStyle::Full)]
+        citations: CitationStyle,
     },
     /// Compile rule files and report every problem (exit 2 on an error).
     Compile {
@@ -186,7 +191,15 @@ fn dispatch(cli: Cli) -> u8 {
             as_of,
             strict_calendar,
             format,
-        } => check::check(&inputs, rules.as_deref(), as_of, strict_calendar, format),
+            citations,
+        } => check::check(
+            &inputs,
+            rules.as_deref(),
+            as_of,
+            strict_calendar,
+            format,
+            citations,
+        ),
         Command::Compile { dir, format } => compile::compile_command(dir.as_deref(), format),
         Command::Explain {
             case,

@@ -136,6 +136,10 @@ pub struct Renderer {
     format: Format,
     colour: bool,
     totals: markdown::Totals,
+    /// How JSON results write their citations.
+    citations: crate::eval::result::style::CitationStyle,
+    /// With `--citations ref`, the first record: every citation by its id.
+    citation_index: String,
 }
 
 impl Renderer {
@@ -145,7 +149,26 @@ impl Renderer {
             format,
             colour,
             totals: markdown::Totals::default(),
+            citations: crate::eval::result::style::CitationStyle::Full,
+            citation_index: String::new(),
         }
+    }
+
+    /// Write JSON results' citations in `style`; with `Ref`, the header is the index of
+    /// `program`'s citations ([`json::citation_index`]). Other formats are unchanged.
+    pub fn with_citations(
+        mut self,
+        style: crate::eval::result::style::CitationStyle,
+        program: &crate::ir::Program,
+    ) -> Self {
+        self.citations = style;
+        self.citation_index = match (self.format, style) {
+            (Format::Json, crate::eval::result::style::CitationStyle::Ref) => {
+                json::citation_index(program)
+            }
+            _ => String::new(),
+        };
+        self
     }
 
     /// What comes before the first case.
@@ -154,7 +177,8 @@ impl Renderer {
             Format::Junit => junit::header(),
             Format::Markdown => markdown::header(),
             Format::Ics => ics::header(),
-            Format::Text | Format::Json => String::new(),
+            Format::Json => self.citation_index.clone(),
+            Format::Text => String::new(),
         }
     }
 
@@ -171,7 +195,7 @@ impl Renderer {
         match (self.format, outcome) {
             (Format::Text, Outcome::Checked(r)) => text::render(r, self.colour),
             (Format::Text, Outcome::Failed(_)) => String::new(),
-            (Format::Json, Outcome::Checked(r)) => json::line(r),
+            (Format::Json, Outcome::Checked(r)) => json::line_with(r, self.citations),
             (Format::Json, Outcome::Failed(f)) => json::failure_line(f),
             (Format::Junit, o) => junit::suite(o),
             (Format::Markdown, o) => markdown::row(o),
