@@ -205,6 +205,46 @@ pub struct Citation {
     pub seed: Option<String>,
 }
 
+impl Citation {
+    /// The citation's short stable id, as `kzrules check --citations ref` writes it:
+    /// the first 12 hexadecimal digits of the SHA-256 of its source, reference and seed.
+    /// The same text gives the same id in every rule set and every version of kzrules.
+    pub fn id(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(self.source.as_bytes());
+        hasher.update([0]);
+        hasher.update(self.reference.as_bytes());
+        hasher.update([0]);
+        if let Some(seed) = &self.seed {
+            hasher.update(seed.as_bytes());
+        }
+        let digest = hasher.finalize();
+        digest
+            .iter()
+            .take(CITATION_ID_LENGTH / 2)
+            .fold(String::new(), |mut out, byte| {
+                use fmt::Write as _;
+                let _ = write!(out, "{byte:02x}");
+                out
+            })
+    }
+}
+
+/// How many hexadecimal digits a citation id ([`Citation::id`]) has.
+pub const CITATION_ID_LENGTH: usize = 12;
+
+/// A citation as `kzrules check` writes it: in full (`--citations full`, the default) or
+/// as its id (`--citations ref`), whose full text the batch's first record gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum CitationOrId {
+    /// The citation in full.
+    Full(Citation),
+    /// The citation's id ([`Citation::id`]): 12 hexadecimal digits.
+    Id(#[schemars(regex(pattern = r"^[0-9a-f]{12}$"))] String),
+}
+
 /// Who carries a duty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -254,7 +294,7 @@ impl Severity {
 }
 
 /// A comparison of a number with a bound.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Compare {
     /// `at_most N`: ≤ N
     AtMost,
@@ -289,7 +329,7 @@ impl Compare {
 }
 
 /// Day-counting unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Unit {
     /// Business days on the calendar.
     BusinessDays,
@@ -308,7 +348,7 @@ impl Unit {
 }
 
 /// Unit of a date offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PeriodUnit {
     /// Months.
     Months,
@@ -317,7 +357,7 @@ pub enum PeriodUnit {
 }
 
 /// The period a measure is taken over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Window {
     /// `per calendar_year`
     CalendarYear,

@@ -520,4 +520,72 @@ fn state_fees_are_in_every_format_and_never_change_the_exit_code() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("✅; state fees 45.5 MCI (5 fees)"));
+fn citations_by_id_resolve_to_the_full_output() {
+    // A batch of three cases, in full and by id: the ids, looked up in the first line,
+    // give back exactly the full output.
+    let input = format!(
+        "{}\n{}\n{}\n",
+        case("a", "2024-03-15", "2024-03-20"),
+        case("b", "2024-03-15", "2024-03-18"),
+        std::fs::read_to_string("examples/arrival.json")
+            .unwrap()
+            .replace('\n', " ")
+    );
+    let run = |citations: &str| {
+        let out = kzrules()
+            .args(["check", "--format", "json", "--citations", citations, "-"])
+            .write_stdin(input.clone())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let full: Vec<serde_json::Value> = run("full")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let by_id = run("ref");
+    let mut lines = by_id.lines();
+    let index: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert!(index.get("case").is_none());
+    let index = index["citations"].as_object().unwrap();
+    assert!(index.keys().all(|id| id.len() == 12));
+    fn resolve(value: &mut serde_json::Value, index: &serde_json::Map<String, serde_json::Value>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    if key == "citations" {
+                        for id in v.as_array_mut().unwrap() {
+                            *id = index[id.as_str().expect("an id")].clone();
+                        }
+                    } else {
+                        resolve(v, index);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| resolve(v, index)),
+            _ => {}
+        }
+    }
+    let resolved: Vec<serde_json::Value> = lines
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            resolve(&mut v, index);
+            v
+        })
+        .collect();
+    assert_eq!(resolved.len(), 3);
+    assert_eq!(resolved, full);
+}
+
+#[test]
+fn citations_by_id_are_for_json_only() {
+    kzrules()
+        .args(["check", "--citations", "ref", "examples/arrival.json"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "`--citations ref` is for `--format json`",
+        ));
 }

@@ -114,6 +114,35 @@ fn a_batchs_error_records_are_valid_against_the_result_schema() {
     assert!(!validate("result", &serde_json::json!({"error": {"code": 1}})).is_empty());
 }
 
+#[test]
+fn results_with_citations_by_id_are_valid_against_the_schema() {
+    let out = Command::cargo_bin("kzrules")
+        .unwrap()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--citations",
+            "ref",
+            "tests/data/cases_md_case.json",
+            "examples/arrival.json",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // The index of the citations, then the two results.
+    assert_eq!(lines.len(), 3, "{text}");
+    for line in &lines[1..] {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(
+            value["obligations"][0]["citations"][0].is_string(),
+            "{line}"
+        );
+        assert_eq!(validate("result", &value), Vec::<String>::new(), "{line}");
+    }
+}
+
 // docs/contract.md, kept in step with the schemas and the program.
 
 use serde_json::Value;

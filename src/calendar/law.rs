@@ -58,7 +58,7 @@ pub(super) struct YearDef {
 }
 
 /// A `holiday "NAME" MM-DD ...` line: a holiday and the period it is in force.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct HolidayDef {
     pub(super) name: String,
     pub(super) month: u32,

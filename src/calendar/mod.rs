@@ -34,7 +34,7 @@ use std::ops::RangeInclusive;
 use std::sync::OnceLock;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dates::month_name;
 use crate::diagnostic::Diagnostic;
@@ -56,7 +56,7 @@ pub const LAST_COMPUTED_YEAR: i32 = 9999;
 pub const DATA_ENDS_SOON_DAYS: i64 = 90;
 
 /// What a date is in the calendar, with the reason when it is not an ordinary day.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DayKind {
     /// An ordinary working weekday.
@@ -219,11 +219,12 @@ pub enum CalendarError {
 }
 
 /// One year of the calendar, computed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Year {
     /// Bit `ordinal0` set for a business day.
     business: [u64; 6],
     /// Every day of the year that is not an ordinary weekday or weekend day.
+    #[serde(with = "stored_days")]
     special: BTreeMap<NaiveDate, DayKind>,
     /// Where the year's calendar comes from ([`Calendar::year_source`]).
     source: String,
@@ -249,7 +250,7 @@ impl Year {
 
 /// Kazakhstan's working-day calendar: the covered years precomputed, the others from
 /// [`FIRST_COMPUTED_YEAR`] to [`LAST_COMPUTED_YEAR`] computed on first use and kept.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Calendar {
     file_name: String,
     first: i32,
@@ -260,6 +261,7 @@ pub struct Calendar {
     holidays: Vec<law::HolidayDef>,
     /// The computed years, index `year - FIRST_COMPUTED_YEAR`, each computed on first
     /// use (the table itself is made on the first use of any computed year).
+    #[serde(skip)]
     computed: OnceLock<Vec<OnceLock<Box<Year>>>>,
 }
 
@@ -606,5 +608,76 @@ fn weekday_name(weekday: Weekday) -> &'static str {
         Weekday::Fri => "Friday",
         Weekday::Sat => "Saturday",
         Weekday::Sun => "Sunday",
+    }
+}
+
+/// The special days of a year as the embedded program stores them: the compact format
+/// (postcard) cannot read [`DayKind`]'s JSON form (tagged by `kind`), so a plain copy.
+mod stored_days {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::DayKind;
+
+    #[derive(Serialize, Deserialize)]
+    enum Stored {
+        Business,
+        Weekend,
+        WorkingWeekend(String),
+        Holiday(String),
+        EstimatedHoliday(String),
+        MovedHoliday(String, NaiveDate),
+        DecreeDayOff(NaiveDate, String),
+    }
+
+    pub fn serialize<S: Serializer>(
+        days: &BTreeMap<NaiveDate, DayKind>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let stored: Vec<(NaiveDate, Stored)> = days
+            .iter()
+            .map(|(date, kind)| {
+                let kind = match kind.clone() {
+                    DayKind::Business => Stored::Business,
+                    DayKind::Weekend => Stored::Weekend,
+                    DayKind::WorkingWeekend { reason } => Stored::WorkingWeekend(reason),
+                    DayKind::Holiday { name } => Stored::Holiday(name),
+                    DayKind::EstimatedHoliday { name } => Stored::EstimatedHoliday(name),
+                    DayKind::MovedHoliday { name, from } => Stored::MovedHoliday(name, from),
+                    DayKind::DecreeDayOff {
+                        working_day,
+                        source,
+                    } => Stored::DecreeDayOff(working_day, source),
+                };
+                (*date, kind)
+            })
+            .collect();
+        stored.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<NaiveDate, DayKind>, D::Error> {
+        let stored: Vec<(NaiveDate, Stored)> = Vec::deserialize(d)?;
+        Ok(stored
+            .into_iter()
+            .map(|(date, kind)| {
+                let kind = match kind {
+                    Stored::Business => DayKind::Business,
+                    Stored::Weekend => DayKind::Weekend,
+                    Stored::WorkingWeekend(reason) => DayKind::WorkingWeekend { reason },
+                    Stored::Holiday(name) => DayKind::Holiday { name },
+                    Stored::EstimatedHoliday(name) => DayKind::EstimatedHoliday { name },
+                    Stored::MovedHoliday(name, from) => DayKind::MovedHoliday { name, from },
+                    Stored::DecreeDayOff(working_day, source) => DayKind::DecreeDayOff {
+                        working_day,
+                        source,
+                    },
+                };
+                (date, kind)
+            })
+            .collect())
     }
 }

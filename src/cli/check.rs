@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::output::{Closed, Stdout};
 use super::{colour_stdout, load_program, no_case_files, project, say_rules};
 use crate::case::read_case;
+use crate::eval::result::style::CitationStyle;
 use crate::eval::result::Receipt;
 use crate::eval::{evaluate_with, judging_day, Options};
 use crate::ir::Program;
@@ -210,6 +211,7 @@ pub(super) fn check(
     as_of: Option<NaiveDate>,
     strict_calendar: bool,
     format: Option<Format>,
+    citations: CitationStyle,
 ) -> u8 {
     let project = match project(choice) {
         Ok(p) => p,
@@ -218,6 +220,10 @@ pub(super) fn check(
     let format = format
         .or_else(|| project.settings.check_format())
         .unwrap_or(Format::Text);
+    if citations != CitationStyle::Full && format != Format::Json {
+        errln!("error: `--citations ref` is for `--format json`; the other formats write citations in full");
+        return 2;
+    }
     let options = Options {
         trace: false,
         strict_calendar: strict_calendar || project.settings.strict_calendar == Some(true),
@@ -244,7 +250,9 @@ pub(super) fn check(
         Err(code) => return code,
     };
     let receipt = super::receipt(&project, &program);
-    let code = judge(inputs, &program, &receipt, as_of, options, format);
+    let code = judge(
+        inputs, &program, &receipt, as_of, options, format, citations,
+    );
     // In the formats for people, the rule set used is named on standard error.
     if code < 2 && !matches!(format, Format::Json) {
         say_rules(&project, &program.sha256);
@@ -260,6 +268,7 @@ fn judge(
     as_of: Option<NaiveDate>,
     options: Options,
     format: Format,
+    citations: CitationStyle,
 ) -> u8 {
     let listing = crate::load::inputs::inputs(inputs);
     for skipped in &listing.skipped {
@@ -270,7 +279,7 @@ fn judge(
         return no_case_files(inputs);
     }
     let colour = colour_stdout();
-    let mut renderer = Renderer::new(format, colour);
+    let mut renderer = Renderer::new(format, colour).with_citations(citations, &program);
     if let [Input::File(path)] = sources.as_slice() {
         // One case: nothing on standard output unless it could be checked.
         let outcome = check_one(program, receipt, &read_case_file(path), as_of, options);

@@ -31,6 +31,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
+use crate::eval::result::style::CitationStyle;
 use crate::ir::Program;
 use crate::load::{discover, Choice, Project, RulesError};
 use crate::report::diagnostics::{DiagnosticFormat, MessageFormat};
@@ -78,6 +79,10 @@ pub enum Command {
         /// Output format (default: the project's `format`, else text).
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// With `--format json`: write each citation in full, or as its short stable id
+        /// (`ref`), the ids' full texts given once, in the first record.
+        #[arg(long, value_enum, value_name = "STYLE", default_value_t = CitationStyle::Full)]
+        citations: CitationStyle,
     },
     /// Compile rule files and report every problem (exit 2 on an error).
     Compile {
@@ -263,7 +268,15 @@ fn dispatch(cli: Cli) -> u8 {
             as_of,
             strict_calendar,
             format,
-        } => check::check(&inputs, rules.choice(), as_of, strict_calendar, format),
+            citations,
+        } => check::check(
+            &inputs,
+            rules.choice(),
+            as_of,
+            strict_calendar,
+            format,
+            citations,
+        ),
         Command::Compile {
             dir,
             builtin,

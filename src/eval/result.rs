@@ -155,6 +155,8 @@ pub struct Obligation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub penalty: Option<Penalty>,
     /// The legal sources of the duty.
+    #[serde(serialize_with = "style::serialize")]
+    #[schemars(with = "Vec<crate::vocab::CitationOrId>")]
     pub citations: Citations,
     /// Present when the due day, the days late or the penalty depends on a day of a
     /// provisional calendar year or an estimated holiday: which day, and why.
@@ -182,7 +184,12 @@ pub struct Penalty {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The penalty schedule's sources.
-    #[serde(default, skip_serializing_if = "<[Citation]>::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "<[Citation]>::is_empty",
+        serialize_with = "style::serialize"
+    )]
+    #[schemars(with = "Vec<crate::vocab::CitationOrId>")]
     pub citations: Citations,
 }
 
@@ -197,6 +204,8 @@ pub struct Exemption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<Trigger>,
     /// The exception's sources.
+    #[serde(serialize_with = "style::serialize")]
+    #[schemars(with = "Vec<crate::vocab::CitationOrId>")]
     pub citations: Citations,
 }
 
@@ -213,6 +222,8 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The legal sources of the finding.
+    #[serde(serialize_with = "style::serialize")]
+    #[schemars(with = "Vec<crate::vocab::CitationOrId>")]
     pub citations: Citations,
 }
 
@@ -317,5 +328,98 @@ impl CheckResult {
         let violated = self.obligations.iter().any(|o| o.status.is_violation())
             || self.findings.iter().any(|f| f.severity == Severity::Error);
         u8::from(violated)
+    }
+}
+
+/// How the citations of a result are written: in full (the default) or as ids
+/// (`kzrules check --citations ref`), each list's JSON made once per thread.
+pub mod style {
+    use std::cell::{Cell, RefCell};
+    use std::collections::HashMap;
+
+    use serde::{Serialize, Serializer};
+    use serde_json::value::RawValue;
+
+    use super::{Citation, Citations};
+
+    /// How `kzrules check --format json` writes citations.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+    pub enum CitationStyle {
+        /// Every citation in full: `{"source", "ref", "seed"}` (the contract's default).
+        #[default]
+        Full,
+        /// Every citation as its short stable id; the batch's first record gives each
+        /// id's full text.
+        Ref,
+    }
+
+    /// The most citation lists kept per thread: the lists of a program are a few
+    /// hundred; past this the cache starts again, so that it never grows without end.
+    const CACHE_LIMIT: usize = 4096;
+
+    /// A citation list's JSON, kept with the list itself so that its address is not
+    /// reused while it is a key.
+    struct Cached {
+        _list: Citations,
+        full: Box<RawValue>,
+        ids: Box<RawValue>,
+    }
+
+    thread_local! {
+        static STYLE: Cell<Option<CitationStyle>> = const { Cell::new(None) };
+        static CACHE: RefCell<HashMap<usize, Cached>> = RefCell::new(HashMap::new());
+    }
+
+    /// Run `write` (a `serde_json` serialization of results) with the citations written
+    /// in `style`, each list's JSON made once per thread and then copied. Outside it,
+    /// citations serialize as plain values for any serializer.
+    pub fn with_style<T>(style: CitationStyle, write: impl FnOnce() -> T) -> T {
+        let before = STYLE.with(|s| s.replace(Some(style)));
+        let out = write();
+        STYLE.with(|s| s.set(before));
+        out
+    }
+
+    /// The citations' ids, as a JSON array.
+    fn ids_json(list: &[Citation]) -> String {
+        let ids: Vec<String> = list.iter().map(Citation::id).collect();
+        serde_json::to_string(&ids).unwrap_or_else(|_| String::from("[]"))
+    }
+
+    /// `serialize_with` of every `citations` field of a result.
+    pub fn serialize<S: Serializer>(list: &Citations, serializer: S) -> Result<S::Ok, S::Error> {
+        let Some(style) = STYLE.with(Cell::get) else {
+            return list.serialize(serializer);
+        };
+        let key = list.as_ptr() as usize;
+        CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if !cache.contains_key(&key) {
+                if cache.len() >= CACHE_LIMIT {
+                    cache.clear();
+                }
+                let full = serde_json::to_string(&**list).unwrap_or_else(|_| String::from("[]"));
+                let made = RawValue::from_string(full)
+                    .and_then(|full| Ok((full, RawValue::from_string(ids_json(list))?)));
+                match made {
+                    Ok((full, ids)) => {
+                        cache.insert(
+                            key,
+                            Cached {
+                                _list: list.clone(),
+                                full,
+                                ids,
+                            },
+                        );
+                    }
+                    Err(_) => return list.serialize(serializer),
+                }
+            }
+            match (cache.get(&key), style) {
+                (Some(cached), CitationStyle::Full) => cached.full.serialize(serializer),
+                (Some(cached), CitationStyle::Ref) => cached.ids.serialize(serializer),
+                (None, _) => list.serialize(serializer),
+            }
+        })
     }
 }

@@ -8,6 +8,7 @@ pub mod words;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::source::{SourceFile, Span};
@@ -16,7 +17,7 @@ use crate::vocab::{Compare, PeriodUnit, Unit};
 use crate::vocab::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
 
 /// A compiled rule set: the first of the two calls of the library API.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Program {
     /// Every rule version, ordered by id, then by the first day in force.
     pub rules: Vec<Rule>,
@@ -28,14 +29,16 @@ pub struct Program {
     pub fees: Vec<Fee>,
     /// The business-day calendar.
     pub calendar: Calendar,
-    /// The rule files it was compiled from, in name order.
+    /// The rule files it was compiled from, in name order (not serialized: the
+    /// embedded program takes the embedded files, `load::rules::embedded_program`).
+    #[serde(skip)]
     pub files: Vec<SourceFile>,
     /// SHA-256 over the files' names and texts: the rule set's identity in receipts.
     pub sha256: String,
 }
 
 /// A period in force, both ends inclusive; `None` is open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Period {
     /// First day.
     pub from: Option<NaiveDate>,
@@ -77,7 +80,7 @@ impl Period {
 }
 
 /// A state fee that each event of some kinds costs (`fee ID { ... }`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Fee {
     /// The fee's id.
     pub id: String,
@@ -92,13 +95,14 @@ pub struct Fee {
     /// The amount in hundredths of an MCI.
     pub hundredths: u32,
     /// Its legal sources.
+    #[serde(with = "stored_citations")]
     pub citations: Citations,
     /// Where it is written.
     pub span: Span,
 }
 
 /// One version of a catalog rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rule {
     /// The catalog id.
     pub id: String,
@@ -107,6 +111,7 @@ pub struct Rule {
     /// The days it is in force.
     pub period: Period,
     /// Its legal sources.
+    #[serde(with = "stored_citations")]
     pub citations: Citations,
     /// Who carries its duties.
     pub bearer: Bearer,
@@ -133,7 +138,7 @@ pub struct Rule {
 
 /// A legal basis of stay: covers a day of a stay when `at_entry` held on the stay's
 /// entry day and `while_` holds on the day.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Basis {
     /// The basis in words.
     pub name: String,
@@ -142,13 +147,14 @@ pub struct Basis {
     /// Judged on each day.
     pub while_: Cond,
     /// Its sources (the rule's when it names none).
+    #[serde(with = "stored_citations")]
     pub citations: Citations,
     /// Where it is written.
     pub span: Span,
 }
 
 /// A duty: an act (the fulfilling event) due by a deadline after a trigger.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Duty {
     /// The event that fulfils it.
     pub fulfilment: EventKind,
@@ -161,13 +167,14 @@ pub struct Duty {
     /// When this duty applies.
     pub when: Option<Cond>,
     /// The duty's own sources; empty for the rule's.
+    #[serde(with = "stored_citations")]
     pub citations: Citations,
     /// Where it is written.
     pub span: Span,
 }
 
 /// `or_later LIMIT [issued_in_stay]`: a day the due day is never before.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrLater {
     /// The limit.
     pub limit: Limit,
@@ -177,7 +184,7 @@ pub struct OrLater {
 }
 
 /// What starts a duty.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Start {
     /// Each event of these kinds.
     Events(Vec<EventKind>),
@@ -189,7 +196,7 @@ pub enum Start {
 }
 
 /// One deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Limit {
     /// N units counted forward from the trigger, the trigger's day being day 1.
     Within {
@@ -219,7 +226,7 @@ pub enum Limit {
 }
 
 /// A finding rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FindingRule {
     /// How serious.
     pub severity: Severity,
@@ -232,20 +239,21 @@ pub struct FindingRule {
 }
 
 /// An exception.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Exception {
     /// When it applies.
     pub condition: Cond,
     /// Why, in words.
     pub reason: String,
     /// Its sources (the rule's when it names none).
+    #[serde(with = "stored_citations")]
     pub citations: Citations,
     /// Where it is written.
     pub span: Span,
 }
 
 /// An amnesty moving due days.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Extension {
     /// First due day moved.
     pub from: NaiveDate,
@@ -256,11 +264,12 @@ pub struct Extension {
     /// Why.
     pub reason: String,
     /// Its sources.
+    #[serde(with = "stored_citations")]
     pub citations: Citations,
 }
 
 /// A condition over the facts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Cond {
     /// Any holds.
     Or(Vec<Cond>),
@@ -325,7 +334,7 @@ pub enum Cond {
 }
 
 /// A quantity measured over the facts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Measure {
     /// Days in Kazakhstan, entry and exit days counted.
     DaysInKazakhstan,
@@ -350,7 +359,7 @@ impl Measure {
 }
 
 /// One version of a penalty schedule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PenaltySchedule {
     /// Its name.
     pub id: String,
@@ -359,6 +368,7 @@ pub struct PenaltySchedule {
     /// The days it is in force (by the violation's day).
     pub period: Period,
     /// Its sources.
+    #[serde(with = "stored_citations")]
     pub citations: Citations,
     /// Branches, first match wins.
     pub branches: Vec<Branch>,
@@ -367,7 +377,7 @@ pub struct PenaltySchedule {
 }
 
 /// One branch of a schedule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Branch {
     /// All must hold; empty for `otherwise`.
     pub conditions: Vec<PenaltyCond>,
@@ -380,7 +390,7 @@ pub struct Branch {
 }
 
 /// A fine, flat or by host size.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Fine {
     /// No fine.
     None,
@@ -391,7 +401,7 @@ pub enum Fine {
 }
 
 /// A condition of a branch.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum PenaltyCond {
     /// Days late compared with a bound.
     DaysLate(Compare, u32),
@@ -411,7 +421,7 @@ pub enum PenaltyCond {
 }
 
 /// One dated value of a parameter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ParameterValue {
     /// The value.
     pub value: u64,
@@ -420,6 +430,7 @@ pub struct ParameterValue {
     /// The last day it is in force; without it, until the next value.
     pub until: Option<NaiveDate>,
     /// Its sources.
+    #[serde(with = "stored_citations")]
     pub citations: Citations,
 }
 
@@ -456,5 +467,35 @@ impl Program {
         let mut ids: Vec<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
         ids.dedup();
         ids
+    }
+}
+
+/// Citations as the embedded program stores them: plain tuples, since the compact
+/// format (postcard) cannot skip a field the way the JSON output does (`seed`).
+mod stored_citations {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::vocab::{Citation, Citations};
+
+    type Stored = (String, String, Option<String>);
+
+    pub fn serialize<S: Serializer>(citations: &Citations, s: S) -> Result<S::Ok, S::Error> {
+        let stored: Vec<(&str, &str, Option<&str>)> = citations
+            .iter()
+            .map(|c| (c.source.as_str(), c.reference.as_str(), c.seed.as_deref()))
+            .collect();
+        stored.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Citations, D::Error> {
+        let stored: Vec<Stored> = Vec::deserialize(d)?;
+        Ok(stored
+            .into_iter()
+            .map(|(source, reference, seed)| Citation {
+                source,
+                reference,
+                seed,
+            })
+            .collect())
     }
 }

@@ -129,8 +129,14 @@ impl RuleSet {
         }
     }
 
-    /// The rule set's files, compiled.
+    /// The rule set's files, compiled. The built-in rules are not parsed: their program
+    /// was compiled when kzrules was built ([`embedded_program`]).
     pub fn program(&self) -> Result<Program, RulesError> {
+        if *self == RuleSet::Embedded {
+            if let Some(program) = embedded_program() {
+                return Ok(program);
+            }
+        }
         super::program(self.files()?).map_err(RulesError::Compile)
     }
 }
@@ -141,6 +147,20 @@ pub fn embedded() -> Vec<SourceFile> {
         .iter()
         .map(|(name, text)| SourceFile::new(format!("rules/{name}"), *text))
         .collect()
+}
+
+/// The program the built-in rules compile to, compiled by `build.rs` with this crate's
+/// own compiler when kzrules was built (so it always matches the embedded files and this
+/// binary's IR) and read here without parsing anything; with the embedded files, as
+/// [`crate::compile::compile`] gives it. `None` when the rules did not compile at build
+/// time (then they are compiled, and their problems reported, at run time).
+pub fn embedded_program() -> Option<Program> {
+    if EMBEDDED_PROGRAM.is_empty() {
+        return None;
+    }
+    let mut program: Program = postcard::from_bytes(EMBEDDED_PROGRAM).ok()?;
+    program.files = embedded();
+    Some(program)
 }
 
 /// Read every `*.kzr` and `*.kzcal` file of a folder (not its subfolders); a single
@@ -363,6 +383,19 @@ mod tests {
                 .contains("neither a folder nor a git revision"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_embedded_program_is_what_the_embedded_rules_compile_to() {
+        let built = embedded_program().expect("the shipped rules compiled at build time");
+        let compiled = crate::compile::compile(embedded()).unwrap().program;
+        // Every field, the files and the calendar included.
+        assert_eq!(format!("{built:?}"), format!("{compiled:?}"));
+        assert_eq!(
+            postcard::to_allocvec(&built).unwrap(),
+            postcard::to_allocvec(&compiled).unwrap()
+        );
+        assert_eq!(RuleSet::Embedded.program().unwrap().sha256, compiled.sha256);
     }
 
     #[test]

@@ -157,6 +157,10 @@ pub struct Renderer {
     totals: markdown::Totals,
     /// The HTML page's index: each case's id, anchor and exit status.
     index: Vec<IndexEntry>,
+    /// How JSON results write their citations.
+    citations: crate::eval::result::style::CitationStyle,
+    /// With `--citations ref`, the first record: every citation by its id.
+    citation_index: String,
 }
 
 impl Renderer {
@@ -167,7 +171,26 @@ impl Renderer {
             colour,
             totals: markdown::Totals::default(),
             index: Vec::new(),
+            citations: crate::eval::result::style::CitationStyle::Full,
+            citation_index: String::new(),
         }
+    }
+
+    /// Write JSON results' citations in `style`; with `Ref`, the header is the index of
+    /// `program`'s citations ([`json::citation_index`]). Other formats are unchanged.
+    pub fn with_citations(
+        mut self,
+        style: crate::eval::result::style::CitationStyle,
+        program: &crate::ir::Program,
+    ) -> Self {
+        self.citations = style;
+        self.citation_index = match (self.format, style) {
+            (Format::Json, crate::eval::result::style::CitationStyle::Ref) => {
+                json::citation_index(program)
+            }
+            _ => String::new(),
+        };
+        self
     }
 
     /// What comes before the first case.
@@ -177,7 +200,8 @@ impl Renderer {
             Format::Markdown => markdown::header(),
             Format::Ics => ics::header(),
             Format::Html => html::header("kzrules report"),
-            Format::Text | Format::Json => String::new(),
+            Format::Json => self.citation_index.clone(),
+            Format::Text => String::new(),
         }
     }
 
@@ -223,7 +247,7 @@ impl Renderer {
             (Format::Html, Outcome::Failed(f)) => html::failure(f, position),
             (Format::Text, Outcome::Checked(r)) => text::render(r, self.colour),
             (Format::Text, Outcome::Failed(_)) => String::new(),
-            (Format::Json, Outcome::Checked(r)) => json::line(r),
+            (Format::Json, Outcome::Checked(r)) => json::line_with(r, self.citations),
             (Format::Json, Outcome::Failed(f)) => json::failure_line(f),
             (Format::Junit, o) => junit::suite(o),
             (Format::Markdown, o) => markdown::row(o),
