@@ -520,6 +520,9 @@ fn state_fees_are_in_every_format_and_never_change_the_exit_code() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("✅; state fees 45.5 MCI (5 fees)"));
+}
+
+#[test]
 fn citations_by_id_resolve_to_the_full_output() {
     // A batch of three cases, in full and by id: the ids, looked up in the first line,
     // give back exactly the full output.
