@@ -238,6 +238,8 @@ pub struct Fee {
     /// MCI is not known yet.
     pub fee_kzt: Option<f64>,
     /// The legal sources of the fee.
+    #[serde(serialize_with = "style::serialize")]
+    #[schemars(with = "Vec<crate::vocab::CitationOrId>")]
     pub citations: Citations,
 }
 
@@ -291,6 +293,8 @@ pub struct Allowance {
     /// set by a document's end, which no later entry renews.
     pub next_full_entry: Option<NaiveDate>,
     /// The legal sources of the limit.
+    #[serde(serialize_with = "style::serialize")]
+    #[schemars(with = "Vec<crate::vocab::CitationOrId>")]
     pub citations: Citations,
 }
 
