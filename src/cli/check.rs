@@ -279,7 +279,7 @@ fn judge(
         return no_case_files(inputs);
     }
     let colour = colour_stdout();
-    let mut renderer = Renderer::new(format, colour).with_citations(citations, &program);
+    let mut renderer = Renderer::new(format, colour).with_citations(citations, program);
     if let [Input::File(path)] = sources.as_slice() {
         // One case: nothing on standard output unless it could be checked.
         let outcome = check_one(program, receipt, &read_case_file(path), as_of, options);
