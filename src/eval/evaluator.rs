@@ -699,6 +699,16 @@ impl<'p> Run<'p, '_> {
         // `or_later`: a day the due day is never before (a contract extends a stay, it
         // never shortens it); a document counts from its `valid_from` up to the day after
         // the due day, so that a contract signed after the entry extends the stay too.
+        // Each day is compared as the amnesties leave it: a contract that ends after an
+        // amnesty's window never takes away the amnesty the day without it would get.
+        let amnestied = |mut d: NaiveDate| {
+            for extension in &rule.extensions {
+                if d >= extension.from && d <= extension.to {
+                    d = extension.until;
+                }
+            }
+            d
+        };
         for duty in &applicable {
             for later in &duty.or_later {
                 let day_of_later = match later.limit {
@@ -712,7 +722,9 @@ impl<'p> Run<'p, '_> {
                     other => self.limit(rule, other, day, &mut steps)?.map(|d| d.0),
                 };
                 if let Some(later_day) = day_of_later {
-                    due = due.max(later_day);
+                    if amnestied(later_day) > amnestied(due) {
+                        due = later_day;
+                    }
                 }
             }
         }

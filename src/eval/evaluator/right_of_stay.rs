@@ -84,7 +84,11 @@ impl Run<'_, '_> {
                     }
                     Cover::No(reasons) => {
                         if covered_before {
-                            if let Some(until) = day.pred_opt().and_then(|l| amnesty(version, l)) {
+                            let carried = day
+                                .pred_opt()
+                                .and_then(|l| amnesty(version, l))
+                                .max(self.basis_ended_in_amnesty(version, stay, first, day));
+                            if let Some(until) = carried {
                                 if until >= day {
                                     amnesty_until = Some(until);
                                     continue;
@@ -107,6 +111,36 @@ impl Run<'_, '_> {
             Some(fact) => (Truth::Unknown(fact), None),
             None => (Truth::False, None),
         }
+    }
+
+    /// A basis whose own cover ended inside an amnesty's window, before `gap`, while
+    /// another basis went on covering the stay: the latest day such an amnesty carries
+    /// it to. (A contract that outlasts the neighbour's 90 days never takes away the
+    /// amnesty those 90 days would have had.)
+    fn basis_ended_in_amnesty(
+        &self,
+        rule: &Rule,
+        stay: &Stay,
+        first: NaiveDate,
+        gap: NaiveDate,
+    ) -> Option<NaiveDate> {
+        let mut best: Option<NaiveDate> = None;
+        for extension in &rule.extensions {
+            let mut day = extension.from.max(first);
+            let end = extension.to.min(gap.pred_opt()?);
+            while day <= end {
+                let next = day.succ_opt()?;
+                let ended = rule.bases.iter().any(|basis| {
+                    self.basis_holds(basis, stay, day).is_ok()
+                        && self.basis_holds(basis, stay, next).is_err()
+                });
+                if ended {
+                    best = best.max(amnesty(rule, day));
+                }
+                day = next;
+            }
+        }
+        best
     }
 
     /// Whether a basis of `rule` covers `day` of `stay`. The bases that fail for the
