@@ -8,9 +8,7 @@ use clap::ValueEnum;
 use super::{load_program, project, say_rules, write_stdout};
 use crate::case::read_case;
 use crate::eval::{evaluate_with, judging_day, Options};
-use crate::load::inputs::read_case_file;
 use crate::load::Choice;
-use crate::report::CaseFailure;
 
 /// Output formats of `kzrules explain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -50,20 +48,9 @@ pub(super) fn explain(
             return 2;
         }
     }
-    let text = read_case_file(case);
-    let body = match &text.text {
-        Ok(t) => t,
-        Err(e) => {
-            errln!("{}: error[{}]: {e}", text.input, e.code());
-            return 2;
-        }
-    };
-    let facts = match read_case(body) {
-        Ok(f) => f,
-        Err(e) => {
-            errln!("{}", CaseFailure::unreadable(&text.input, &e).one_line());
-            return 2;
-        }
+    let (facts, _) = match super::read_one_case(case, read_case) {
+        Ok(read) => read,
+        Err(code) => return code,
     };
     let day = judging_day(as_of, facts.as_of);
     let (mut result, explanations) = match evaluate_with(

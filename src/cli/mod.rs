@@ -25,7 +25,7 @@ mod schema;
 mod test;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -394,6 +394,33 @@ fn report_rules_error(error: RulesError) -> u8 {
         }
     }
     2
+}
+
+/// Read one case file and parse it with `parse` (`case::read_case` for facts,
+/// `case::parse_case` for the case as written): the value and the input's name, or
+/// exit 2 with the problem said on standard error in one line.
+fn read_one_case<T>(
+    case: &Path,
+    parse: impl FnOnce(&str) -> Result<T, crate::case::CaseError>,
+) -> Result<(T, String), u8> {
+    let text = crate::load::inputs::read_case_file(case);
+    let body = match &text.text {
+        Ok(t) => t,
+        Err(e) => {
+            errln!("{}: error[{}]: {e}", text.input, e.code());
+            return Err(2);
+        }
+    };
+    match parse(body) {
+        Ok(value) => Ok((value, text.input)),
+        Err(e) => {
+            errln!(
+                "{}",
+                crate::report::CaseFailure::unreadable(&text.input, &e).one_line()
+            );
+            Err(2)
+        }
+    }
 }
 
 /// Report that the inputs hold no case file; exit 2.

@@ -9,9 +9,7 @@ use clap::ValueEnum;
 use super::{load_program, project, write_stdout};
 use crate::case::parse_case;
 use crate::eval::judging_day;
-use crate::load::inputs::read_case_file;
 use crate::load::Choice;
-use crate::report::CaseFailure;
 use crate::tools::plan::{plan, text, Trip};
 
 /// Output formats of `kzrules plan`.
@@ -75,26 +73,15 @@ pub(super) fn plan_command(
         Ok(p) => p,
         Err(code) => return code,
     };
-    let text_in = read_case_file(case);
-    let body = match &text_in.text {
-        Ok(t) => t,
-        Err(e) => {
-            errln!("{}: error[{}]: {e}", text_in.input, e.code());
-            return 2;
-        }
-    };
-    let parsed = match parse_case(body) {
-        Ok(c) => c,
-        Err(e) => {
-            errln!("{}", CaseFailure::unreadable(&text_in.input, &e).one_line());
-            return 2;
-        }
+    let (parsed, input) = match super::read_one_case(case, parse_case) {
+        Ok(read) => read,
+        Err(code) => return code,
     };
     let day = judging_day(as_of, parsed.as_of);
     let result = match plan(&program, &parsed, day, trips) {
         Ok(r) => r,
         Err(e) => {
-            errln!("{}: error: {e}", text_in.input);
+            errln!("{input}: error: {e}");
             return 2;
         }
     };

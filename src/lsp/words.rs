@@ -159,18 +159,7 @@ pub fn keyword_help(word: &str) -> Option<String> {
         .iter()
         .position(|l| l.starts_with('#') && names(l, word))
     {
-        let rest = lines.get(start + 1..).unwrap_or(&[]);
-        let end = rest
-            .iter()
-            .position(|l| l.starts_with('#'))
-            .unwrap_or(rest.len())
-            .min(30);
-        let body = rest.get(..end).unwrap_or(&[]).join("\n");
-        return Some(format!(
-            "{}\n{}",
-            lines.get(start).unwrap_or(&""),
-            body.trim_end()
-        ));
+        return Some(section(&lines, start));
     }
     // A table row whose first cell names it.
     if let Some(row) = lines.iter().position(|l| {
@@ -219,21 +208,23 @@ pub fn keyword_help(word: &str) -> Option<String> {
         if line.starts_with("```") {
             in_code = !in_code;
         } else if in_code && line.split(|c: char| !ident(c)).any(|w| w == word) {
-            let rest = lines.get(heading + 1..).unwrap_or(&[]);
-            let end = rest
-                .iter()
-                .position(|l| l.starts_with('#'))
-                .unwrap_or(rest.len())
-                .min(30);
-            let body = rest.get(..end).unwrap_or(&[]).join("\n");
-            return Some(format!(
-                "{}\n{}",
-                lines.get(heading).unwrap_or(&""),
-                body.trim_end()
-            ));
+            return Some(section(&lines, heading));
         }
     }
     None
+}
+
+/// The heading on line `start` of docs/language.md and its text up to the next
+/// heading, at most 30 lines.
+fn section(lines: &[&str], start: usize) -> String {
+    let rest = lines.get(start + 1..).unwrap_or(&[]);
+    let end = rest
+        .iter()
+        .position(|l| l.starts_with('#'))
+        .unwrap_or(rest.len())
+        .min(30);
+    let body = rest.get(..end).unwrap_or(&[]).join("\n");
+    format!("{}\n{}", lines.get(start).unwrap_or(&""), body.trim_end())
 }
 
 #[cfg(test)]

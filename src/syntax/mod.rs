@@ -31,14 +31,13 @@ pub fn parse(file_index: u32, source: &SourceFile) -> Result<File, Vec<Diagnosti
 /// How deep `(` and `{` may nest in a rule file.
 pub const MAX_NESTING: usize = 32;
 
-/// The offset of the first bracket nested deeper than [`MAX_NESTING`], outside strings
-/// and comments.
-fn too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
+/// The characters of `text` that stand outside strings and comments, with their offsets:
+/// what the bracket checks look at.
+fn code_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut in_string = false;
     let mut in_comment = false;
     let mut escaped = false;
-    for (offset, c) in text.char_indices() {
+    text.char_indices().filter(move |&(_, c)| {
         if in_comment {
             in_comment = c != '\n';
         } else if in_string {
@@ -53,15 +52,27 @@ fn too_deep(text: &str) -> Option<usize> {
             match c {
                 '#' => in_comment = true,
                 '"' => in_string = true,
-                '(' | '{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Some(offset);
-                    }
-                }
-                ')' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
+                _ => return true,
             }
+        }
+        false
+    })
+}
+
+/// The offset of the first bracket nested deeper than [`MAX_NESTING`], outside strings
+/// and comments.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (offset, c) in code_chars(text) {
+        match c {
+            '(' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(offset);
+                }
+            }
+            ')' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
     None
@@ -435,30 +446,13 @@ fn quote_error(source: &SourceFile, file_index: u32, position: usize) -> Option<
 /// still open at its end.
 fn unclosed_brace(text: &str) -> Option<usize> {
     let mut open: Vec<usize> = Vec::new();
-    let mut in_string = false;
-    let mut in_comment = false;
-    let mut escaped = false;
-    for (offset, c) in text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-        } else if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' || c == '\n' {
-                in_string = false;
+    for (offset, c) in code_chars(text) {
+        match c {
+            '{' => open.push(offset),
+            '}' => {
+                open.pop();
             }
-        } else {
-            match c {
-                '#' => in_comment = true,
-                '"' => in_string = true,
-                '{' => open.push(offset),
-                '}' => {
-                    open.pop();
-                }
-                _ => {}
-            }
+            _ => {}
         }
     }
     open.first().copied()
