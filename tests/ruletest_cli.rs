@@ -9,40 +9,17 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::cargo_bin("kzrules")
-        .unwrap()
-        .env("NO_COLOR", "1")
-        .env("KZRULES_TODAY", "2024-06-01")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{manifest, run, text};
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
+/// A copy of the shipped rule files in `to`, with an empty `tests/` beside them.
 fn copy_rules(to: &Path) {
+    common::copy_rules(to);
     std::fs::create_dir_all(to.join("tests")).unwrap();
-    for entry in std::fs::read_dir(manifest().join("rules")).unwrap() {
-        let path = entry.unwrap().path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if path.is_file() && (ext == "kzr" || ext == "kzcal") {
-            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-        }
-    }
 }
 
 /// A case whose arrival notice is late, with other obligations (the visa's stay).
