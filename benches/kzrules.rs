@@ -77,7 +77,7 @@ fn today() -> NaiveDate {
 /// One line end to end, as `kzrules check --format json -` does it: the result's JSON
 /// line, or the error's code.
 fn check_line(program: &Program, line: &str, out: &mut String) -> u8 {
-    match read_case(line) {
+    match read_case(line, &program.vocabulary) {
         Ok(facts) => {
             let day = facts.as_of.unwrap_or_else(today);
             match evaluate_with(program, &facts, day, Options::default()) {
@@ -148,7 +148,8 @@ fn bench_check_one(c: &mut Criterion) {
     ] {
         group.bench_function(name, |b| {
             b.iter(|| {
-                let facts = read_case(black_box(text)).expect("the case reads");
+                let facts =
+                    read_case(black_box(text), &program.vocabulary).expect("the case reads");
                 let day = facts.as_of.unwrap_or_else(today);
                 evaluate_with(&program, &facts, day, Options::default()).expect("evaluates")
             });
@@ -160,7 +161,10 @@ fn bench_check_one(c: &mut Criterion) {
 fn bench_stages(c: &mut Criterion) {
     let program = program();
     let lines = case_lines();
-    let facts: Vec<Facts> = lines.iter().filter_map(|l| read_case(l).ok()).collect();
+    let facts: Vec<Facts> = lines
+        .iter()
+        .filter_map(|l| read_case(l, &program.vocabulary).ok())
+        .collect();
     let results: Vec<_> = facts
         .iter()
         .filter_map(|f| {
@@ -181,7 +185,7 @@ fn bench_stages(c: &mut Criterion) {
         b.iter(|| {
             lines
                 .iter()
-                .filter(|l| read_case(black_box(l)).is_ok())
+                .filter(|l| read_case(black_box(l), &program.vocabulary).is_ok())
                 .count()
         });
     });

@@ -16,6 +16,7 @@
 //!     .program;
 //!
 //! // Seed 002's example: an arrival at 23:50 on a Friday, notified on the Wednesday.
+//! // A case is read against the rule set's vocabulary (its kinds of events and documents).
 //! let facts = kzrules::case::read_case(r#"{
 //!     "case": "friday-night",
 //!     "person": {"citizenship": "GB"},
@@ -24,7 +25,7 @@
 //!         {"kind": "entry", "date": "2024-03-15", "time": "23:50"},
 //!         {"kind": "notification", "date": "2024-03-20"}
 //!     ]
-//! }"#).expect("a valid case");
+//! }"#, &program.vocabulary).expect("a valid case");
 //!
 //! let as_of = NaiveDate::from_ymd_opt(2024, 3, 25).expect("a date");
 //! let result = kzrules::eval::evaluate(&program, &facts, as_of).expect("judged");

@@ -60,26 +60,161 @@ macro_rules! named_enum {
     };
 }
 
-named_enum! {
-    /// What a document is.
-    pub enum DocumentKind ("document kind") {
-        /// A national passport.
-        Passport = "passport",
-        /// A Kazakhstan visa.
-        Visa = "visa",
-        /// A permanent residence permit.
-        ResidencePermit = "residence_permit",
-        /// A temporary residence permit.
-        TemporaryResidencePermit = "temporary_residence_permit",
-        /// A work permit.
-        WorkPermit = "work_permit",
-        /// An employment contract.
-        EmploymentContract = "employment_contract",
-        /// A decision appointing the foreigner to a position that needs no work permit
-        /// (head of a foreign legal entity's branch or representative office; director or
-        /// deputy director of a Kazakhstan legal entity with 100% foreign participation).
-        ExemptPositionAppointment = "exempt_position_appointment",
+/// The classes of names the rule files declare (their vocabulary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// `event ID { ... }`
+    Event,
+    /// `document ID { ... }`
+    Document,
+    /// `purpose ID { ... }`
+    Purpose,
+}
+
+/// The names declared by every vocabulary compiled in this process, each stored once for
+/// the life of the process: a kind is a `Copy` reference to its name. Only declarations
+/// add names (a rule file or a stored program); reading a case only looks them up, so an
+/// input cannot grow the table.
+type Names = [std::collections::HashSet<&'static str>; 3];
+
+fn interned() -> &'static std::sync::RwLock<Names> {
+    static NAMES: std::sync::OnceLock<std::sync::RwLock<Names>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(Default::default)
+}
+
+impl Class {
+    fn index(self) -> usize {
+        match self {
+            Class::Event => 0,
+            Class::Document => 1,
+            Class::Purpose => 2,
+        }
     }
+}
+
+/// The stored copy of a declared name, storing it on first use.
+fn intern(class: Class, name: &str) -> &'static str {
+    if let Some(found) = lookup(class, name) {
+        return found;
+    }
+    let mut names = interned()
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let Some(set) = names.get_mut(class.index()) else {
+        return "";
+    };
+    if let Some(found) = set.get(name) {
+        return found;
+    }
+    let stored: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    set.insert(stored);
+    stored
+}
+
+/// The stored copy of a name some vocabulary declared, if any did.
+fn lookup(class: Class, name: &str) -> Option<&'static str> {
+    let names = interned()
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    names.get(class.index())?.get(name).copied()
+}
+
+/// A kind whose names the rule files declare ([`DocumentKind`], [`EventKind`], [`Purpose`]).
+pub trait Declared: Copy + 'static {
+    /// What a value is called in messages.
+    const WHAT: &'static str;
+    /// The class of declarations it comes from.
+    const CLASS: Class;
+    /// The kind named `name`, if a vocabulary compiled in this process declares it.
+    fn known(name: &str) -> Option<Self>;
+}
+
+macro_rules! declared_kind {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident ($what:literal, $class:expr);
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(&'static str);
+
+        impl $name {
+            /// What a value of this type is called in messages.
+            pub const WHAT: &'static str = $what;
+            /// The class of declarations this kind comes from.
+            pub const CLASS: Class = $class;
+
+            /// The kind named `name`, as a declaration in the rule files makes it.
+            pub fn declare(name: &str) -> Self {
+                $name(intern($class, name))
+            }
+
+            /// The kind named `name` if a vocabulary compiled in this process declares it
+            /// (whether the case's rule set does is the case reader's check).
+            pub fn known(name: &str) -> Option<Self> {
+                lookup($class, name).map($name)
+            }
+
+            /// The name used in JSON and in the rule files.
+            pub fn as_str(self) -> &'static str {
+                self.0
+            }
+        }
+
+        impl Declared for $name {
+            const WHAT: &'static str = $what;
+            const CLASS: Class = $class;
+            fn known(name: &str) -> Option<Self> {
+                $name::known(name)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.0)
+            }
+        }
+
+        /// Deserializing declares the name: for stored programs and other trusted data.
+        /// Cases are read with [`$name::known`] (`case::model`), which declares nothing.
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Name;
+                impl serde::de::Visitor<'_> for Name {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str(concat!("the name of a declared ", $what))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        Ok($name::declare(v))
+                    }
+                }
+                d.deserialize_str(Name)
+            }
+        }
+
+        impl JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                <String as JsonSchema>::json_schema(generator)
+            }
+        }
+    };
 }
 
 named_enum! {
@@ -89,6 +224,50 @@ named_enum! {
         Single = "single",
         /// Any number of entries.
         Multiple = "multiple",
+    }
+}
+
+named_enum! {
+    /// What the evaluator needs to know of an event kind: a role the vocabulary gives it
+    /// (`role opens_stay`). Each role is held by exactly one event kind.
+    pub enum EventRole ("event role") {
+        /// The event opens a stay (an entry into Kazakhstan).
+        OpensStay = "opens_stay",
+        /// The event closes a stay (an exit); it also fulfils a duty to leave.
+        ClosesStay = "closes_stay",
+        /// The event starts a trip to another region of Kazakhstan.
+        LeavesRegion = "leaves_region",
+        /// The event ends a trip to another region.
+        ReturnsFromRegion = "returns_from_region",
+    }
+}
+
+named_enum! {
+    /// What the evaluator needs to know of a document kind: a role the vocabulary gives it
+    /// (`role passport`). A role may be held by several document kinds.
+    pub enum DocumentRole ("document role") {
+        /// The foreigner's passport: its blank pages are counted.
+        Passport = "passport",
+        /// A permit of residence: the days it is valid are residence, not a stay that the
+        /// limits of days in a window count.
+        ResidencePermit = "residence_permit",
+        /// A work permit: its region bounds the holder's trips.
+        WorkPermit = "work_permit",
+    }
+}
+
+named_enum! {
+    /// The fields a document may carry besides its validity; a document kind's
+    /// declaration names the ones it has (`fields category, entries`).
+    pub enum DocumentField ("document field") {
+        /// A visa's category (`C3`, `B20`, ...).
+        Category = "category",
+        /// A visa's number of entries.
+        Entries = "entries",
+        /// A passport's number of blank pages.
+        BlankPages = "blank_pages",
+        /// The region a permit was granted for.
+        Region = "region",
     }
 }
 
@@ -120,72 +299,19 @@ named_enum! {
     }
 }
 
-named_enum! {
-    /// The purpose of the stay.
-    pub enum Purpose ("purpose") {
-        /// Employment.
-        Work = "work",
-        /// Business trips and negotiations.
-        Business = "business",
-        /// Private visits.
-        Private = "private",
-        /// Tourism.
-        Tourism = "tourism",
-        /// Study.
-        Study = "study",
-        /// Family reunification.
-        Family = "family",
-        /// Medical treatment.
-        Treatment = "treatment",
-        /// Investment.
-        Investment = "investment",
-        /// Transit.
-        Transit = "transit",
-    }
+declared_kind! {
+    /// What a document is: a document kind declared in the rule files (`document ID { ... }`).
+    pub struct DocumentKind ("document kind", Class::Document);
 }
 
-named_enum! {
-    /// What happened.
-    pub enum EventKind ("event kind") {
-        /// Entry into Kazakhstan: opens a stay.
-        Entry = "entry",
-        /// Exit from Kazakhstan: closes a stay.
-        Exit = "exit",
-        /// The host's notification of the foreigner's arrival to the migration service.
-        Notification = "notification",
-        /// A change of address within Kazakhstan.
-        AddressChange = "address_change",
-        /// A trip to another region of Kazakhstan.
-        RegionTrip = "region_trip",
-        /// The return from a region trip.
-        Return = "return",
-        /// An application for a temporary residence permit.
-        TrpApplication = "trp_application",
-        /// A temporary residence permit issued.
-        TrpIssued = "trp_issued",
-        /// An application to extend a visa.
-        VisaExtensionApplication = "visa_extension_application",
-        /// An application to renew a work permit.
-        WorkPermitRenewalApplication = "work_permit_renewal_application",
-        /// An application to extend a temporary residence permit.
-        TrpExtensionApplication = "trp_extension_application",
-        /// The start of the foreigner's employment with the employer.
-        Hiring = "hiring",
-        /// The employer's report on foreign workers to the employment department.
-        MonthlyReport = "monthly_report",
-        /// An exit visa (B15, B16, B20) issued by the migration service.
-        ExitVisaIssued = "exit_visa_issued",
-        /// An administrative fine imposed on the foreigner.
-        FineImposed = "fine_imposed",
-        /// The payment of an administrative fine.
-        FinePayment = "fine_payment",
-        /// The host's application for a visa invitation letter.
-        InvitationApplication = "invitation_application",
-        /// An application to the migration service for a visa issued in Kazakhstan.
-        VisaApplication = "visa_application",
-        /// An application for a (permanent) residence permit.
-        ResidencePermitApplication = "residence_permit_application",
-    }
+declared_kind! {
+    /// What happened: an event kind declared in the rule files (`event ID { ... }`).
+    pub struct EventKind ("event kind", Class::Event);
+}
+
+declared_kind! {
+    /// The purpose of the stay: a purpose declared in the rule files (`purpose ID { ... }`).
+    pub struct Purpose ("purpose", Class::Purpose);
 }
 
 /// The citations of a rule, shared by every result that rule gives (a result holds a

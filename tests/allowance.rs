@@ -56,7 +56,7 @@ fn judge(
         "purpose": "tourism",
         "events": events,
     });
-    let facts = read_case(&case.to_string()).unwrap();
+    let facts = read_case(&case.to_string(), &program().vocabulary).unwrap();
     kzrules::eval::evaluate(program(), &facts, date(as_of)).unwrap()
 }
 

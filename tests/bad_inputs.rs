@@ -41,6 +41,12 @@ fn calendar() -> Vec<SourceFile> {
         .collect()
 }
 
+/// The built-in vocabulary, which cases are read against.
+fn vocabulary() -> &'static kzrules::ir::Vocabulary {
+    static VOCABULARY: std::sync::OnceLock<kzrules::ir::Vocabulary> = std::sync::OnceLock::new();
+    VOCABULARY.get_or_init(|| program().vocabulary)
+}
+
 fn program() -> Program {
     compile(kzrules::load::rules::embedded())
         .expect("the embedded rules compile")
@@ -123,7 +129,7 @@ fn bad_rule_files_are_refused() {
 
 /// The error of one case, as a snapshot: code, path, line, column, one line.
 fn case_report(program: &Program, text: &str) -> Result<String, String> {
-    match read_case(text) {
+    match read_case(text, &program.vocabulary) {
         Err(e) => {
             let mut out = format!(
                 "code: {}\npath: {}\nline: {}\ncolumn: {}\n",
@@ -351,7 +357,7 @@ fn case_over_the_size_limit() {
     let pad = MAX_INPUT_BYTES + 1 - head.len() - tail.len();
     let text = format!("{head}{}{tail}", "x".repeat(pad));
     assert_eq!(text.len(), MAX_INPUT_BYTES + 1);
-    let err = read_case(&text).expect_err("a case over the limit is refused");
+    let err = read_case(&text, vocabulary()).expect_err("a case over the limit is refused");
     assert_eq!(err.code(), "kzrules::case::limit");
     insta::assert_snapshot!(err.one_line());
 
@@ -390,7 +396,7 @@ fn case_with_too_many_events() {
         r#"{{"case": "many-events", "person": {{"citizenship": "GB"}}, "events": [{}]}}"#,
         events.join(",")
     );
-    let err = read_case(&text).expect_err("too many events are refused");
+    let err = read_case(&text, vocabulary()).expect_err("too many events are refused");
     assert_eq!(err.code(), "kzrules::case::limit");
     insta::assert_snapshot!(err.one_line());
 }
@@ -404,12 +410,12 @@ fn case_nested_a_million_deep() {
         "[".repeat(depth),
         "]".repeat(depth)
     );
-    let err = read_case(&text).expect_err("deep nesting is refused");
+    let err = read_case(&text, vocabulary()).expect_err("deep nesting is refused");
     assert_eq!(err.code(), "kzrules::case::limit");
     let unclosed = format!(
         r#"{{"case": "deep", "person": {{"citizenship": "GB"}}, "meta": {}"#,
         "{\"a\":[".repeat(depth)
     );
-    let err = read_case(&unclosed).expect_err("deep unclosed nesting is refused");
+    let err = read_case(&unclosed, vocabulary()).expect_err("deep unclosed nesting is refused");
     assert_eq!(err.code(), "kzrules::case::limit");
 }

@@ -108,7 +108,8 @@ fn expectation(meta: &Value) -> Result<Vec<(Category, Vec<Value>)>, String> {
 
 fn judge(path: &Path) -> Result<Judged, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
-    let facts = read_case(&text).map_err(|e| format!("not a valid case: {}", e.one_line()))?;
+    let facts = read_case(&text, &program().vocabulary)
+        .map_err(|e| format!("not a valid case: {}", e.one_line()))?;
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())

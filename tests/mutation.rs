@@ -140,7 +140,7 @@ fn no_panic<T>(what: impl FnOnce() -> T) -> Result<T, String> {
 
 /// Read and evaluate a case (traced or not); any outcome but a panic is fine.
 fn check(program: &Program, text: &str, trace: bool) {
-    if let Ok(facts) = read_case(text) {
+    if let Ok(facts) = read_case(text, &program.vocabulary) {
         let as_of = facts.as_of.unwrap_or_else(day);
         let _ = evaluate_with(
             program,
@@ -562,7 +562,7 @@ fn mutated_cases_never_panic() {
             text = mutate_text(&mut rng, &text, CASE_TOKENS);
         }
         let outcome = no_panic(|| {
-            let read = read_case(&text);
+            let read = read_case(&text, &program.vocabulary);
             if let Err(e) = &read {
                 // Every way of showing the error must work too.
                 let _ = e.one_line();

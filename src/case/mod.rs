@@ -32,13 +32,17 @@ use serde_json::Value;
 use crate::dates::{parse_date, parse_time};
 use crate::diagnostic::suggest::{did_you_mean_among as did_you_mean, nearest};
 use crate::english::{article, name_list, plural, shorten, thousands, upper_first};
+use crate::ir::{EventRoles, Vocabulary};
 use crate::source::{line_column as line_col, strip_bom};
-use crate::vocab::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
+use crate::vocab::{
+    Class, Declared, DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose,
+};
 
 mod error;
 mod locate;
 mod model;
 mod read;
+mod schema;
 mod shape;
 mod stays;
 #[cfg(test)]
@@ -49,6 +53,7 @@ pub use error::{render_path, CaseError, CaseErrorDetail, CaseErrorKind, Seg};
 pub use locate::{find_span, path_at, value_range};
 pub use model::{Case, Document, Event, Host, PenaltyRecord, Person};
 pub use read::{parse_case, parse_case_value, read_case};
+pub use schema::with_vocabulary;
 pub use stays::{prepare, Facts, SortedEvent, Stay};
 
 use error::*;

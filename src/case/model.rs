@@ -21,8 +21,12 @@ pub struct Case {
     /// The receiving (host, inviting) party.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<Host>,
-    /// The purpose of the stay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The purpose of the stay: a purpose the rule set's vocabulary declares.
+    #[serde(
+        default,
+        deserialize_with = "de_opt_declared",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub purpose: Option<Purpose>,
     /// How long the stay is planned to last, in days counted from entry (the entry day is
     /// day 1); used while no `exit` is known.
@@ -73,7 +77,8 @@ pub struct Person {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
-    /// What the document is.
+    /// What the document is: a document kind the rule set's vocabulary declares.
+    #[serde(deserialize_with = "de_declared")]
     pub kind: DocumentKind,
     /// The first day the document is valid (inclusive); absent: valid since before the case.
     #[serde(
@@ -157,7 +162,8 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = MAX_STRING_CHARS))]
     pub id: Option<String>,
-    /// What happened.
+    /// What happened: an event kind the rule set's vocabulary declares.
+    #[serde(deserialize_with = "de_declared")]
     pub kind: EventKind,
     /// The day it happened (YYYY-MM-DD).
     #[serde(deserialize_with = "de_date")]
@@ -178,6 +184,57 @@ pub struct Event {
     /// Free-form data, carried through untouched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
+}
+
+/// A kind some vocabulary declares; whether the case's rule set does is checked after
+/// (`validate`), and an unknown name is explained by the shape walk with the rule set's
+/// names. Reading never declares a name.
+pub(crate) fn de_declared<'de, D: Deserializer<'de>, K: Declared>(d: D) -> Result<K, D::Error> {
+    d.deserialize_str(KnownName(std::marker::PhantomData))
+}
+
+pub(crate) fn de_opt_declared<'de, D: Deserializer<'de>, K: Declared>(
+    d: D,
+) -> Result<Option<K>, D::Error> {
+    d.deserialize_option(OptionalName(std::marker::PhantomData))
+}
+
+/// Reads a declared name without copying it.
+struct KnownName<K>(std::marker::PhantomData<K>);
+
+impl<K: Declared> serde::de::Visitor<'_> for KnownName<K> {
+    type Value = K;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", article(K::WHAT), K::WHAT)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<K, E> {
+        K::known(v).ok_or_else(|| E::custom(format_args!("unknown {}", K::WHAT)))
+    }
+}
+
+/// Reads an optional declared name.
+struct OptionalName<K>(std::marker::PhantomData<K>);
+
+impl<'de, K: Declared> serde::de::Visitor<'de> for OptionalName<K> {
+    type Value = Option<K>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} or null", article(K::WHAT), K::WHAT)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Option<K>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Option<K>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<K>, D::Error> {
+        de_declared(d).map(Some)
+    }
 }
 
 pub(crate) fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {

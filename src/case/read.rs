@@ -19,7 +19,7 @@ pub(crate) fn depth_error(segs: Vec<Seg>) -> CaseError {
 ///
 /// A UTF-8 byte order mark at the start is skipped. Checks that need the whole case (ids,
 /// `for`, the order of entries and exits) are [`prepare`]'s; [`read_case`] does both.
-pub fn parse_case(text: &str) -> Result<Case, CaseError> {
+pub fn parse_case(text: &str, vocab: &Vocabulary) -> Result<Case, CaseError> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(limit_error(
             Vec::new(),
@@ -33,17 +33,17 @@ pub fn parse_case(text: &str) -> Result<Case, CaseError> {
     }
     let (body, base) = strip_bom(text);
     match serde_json::from_str::<Case>(body) {
-        Ok(case) => match validate_fields(&case) {
+        Ok(case) => match validate_fields(&case, vocab) {
             Ok(()) => Ok(case),
             Err(err) => Err(err.with_case(case.case).locate(text)),
         },
-        Err(err) => Err(explain(body, base, &err)),
+        Err(err) => Err(explain(body, base, &err, vocab)),
     }
 }
 
 /// Reads a case from an already parsed JSON value, with the same checks as [`parse_case`];
 /// errors carry the path but no line or column.
-pub fn parse_case_value(value: Value) -> Result<Case, CaseError> {
+pub fn parse_case_value(value: Value, vocab: &Vocabulary) -> Result<Case, CaseError> {
     if nested_deeper_than(&value, MAX_DEPTH) {
         return Err(depth_error(Vec::new()));
     }
@@ -51,7 +51,7 @@ pub fn parse_case_value(value: Value) -> Result<Case, CaseError> {
         .get("case")
         .and_then(Value::as_str)
         .map(|s| shorten(s, 200));
-    let problems = shape_problems(&value);
+    let problems = shape_problems(&value, vocab);
     if let Some(mut err) = problems
         .into_iter()
         .min_by_key(|e| e.kind == CaseErrorKind::MissingField)
@@ -69,7 +69,7 @@ pub fn parse_case_value(value: Value) -> Result<Case, CaseError> {
         err.0.case = case_id.clone();
         err
     })?;
-    match validate_fields(&case) {
+    match validate_fields(&case, vocab) {
         Ok(()) => Ok(case),
         Err(err) => Err(err.with_case(case.case)),
     }
@@ -77,10 +77,10 @@ pub fn parse_case_value(value: Value) -> Result<Case, CaseError> {
 
 /// Reads a case from JSON text and prepares it: [`parse_case`] then [`prepare`], with every
 /// error located in the text.
-pub fn read_case(text: &str) -> Result<Facts, CaseError> {
-    let case = parse_case(text)?;
+pub fn read_case(text: &str, vocab: &Vocabulary) -> Result<Facts, CaseError> {
+    let case = parse_case(text, vocab)?;
     let id = case.case.clone();
-    prepare_checked(case).map_err(|mut err| {
+    prepare_checked(case, vocab.event_roles()).map_err(|mut err| {
         err.0.case = Some(id);
         err.locate(text)
     })
@@ -95,7 +95,12 @@ pub(crate) fn strip_position(message: &str) -> String {
 }
 
 /// Turns serde_json's error on `body` into a [`CaseError`] that names the place and the fix.
-pub(crate) fn explain(body: &str, base: usize, err: &serde_json::Error) -> CaseError {
+pub(crate) fn explain(
+    body: &str,
+    base: usize,
+    err: &serde_json::Error,
+    vocab: &Vocabulary,
+) -> CaseError {
     use serde_json::error::Category;
     let offset = offset_of(body, err.line(), err.column());
     match err.classify() {
@@ -119,7 +124,7 @@ pub(crate) fn explain(body: &str, base: usize, err: &serde_json::Error) -> CaseE
         Category::Data => {
             let value = match serde_json::from_str::<Value>(body) {
                 Ok(value) => value,
-                Err(syntax) => return explain(body, base, &syntax),
+                Err(syntax) => return explain(body, base, &syntax, vocab),
             };
             let case_id = value
                 .get("case")
@@ -130,7 +135,7 @@ pub(crate) fn explain(body: &str, base: usize, err: &serde_json::Error) -> CaseE
             // wrong there). Only the chosen one is located, so a large text is scanned twice
             // at most.
             let stopped = path_at(body, offset);
-            let chosen = shape_problems(&value)
+            let chosen = shape_problems(&value, vocab)
                 .into_iter()
                 .enumerate()
                 .max_by_key(|(i, e)| {

@@ -10,6 +10,8 @@ pub(crate) enum Shape {
     Date,
     Count,
     Choice(&'static str, &'static [&'static str]),
+    /// A kind the rule set's vocabulary declares: its names come with the walk.
+    Declared(Class),
     Obj(&'static ObjShape),
     List(&'static Shape, &'static str),
     Any,
@@ -89,10 +91,7 @@ pub(crate) static DOCUMENT: ObjShape = ObjShape {
     fields_of: "A document's fields",
     example: r#"{"kind": "passport", "valid_until": "2030-01-01"}"#,
     fields: &[
-        req(
-            "kind",
-            Shape::Choice(DocumentKind::WHAT, DocumentKind::NAMES),
-        ),
+        req("kind", Shape::Declared(Class::Document)),
         opt("valid_from", Shape::Date),
         opt("valid_until", Shape::Date),
         opt("category", Shape::Text),
@@ -136,7 +135,7 @@ pub(crate) static EVENT: ObjShape = ObjShape {
     example: r#"{"kind": "entry", "date": "2024-03-15"}"#,
     fields: &[
         opt("id", Shape::Text),
-        req("kind", Shape::Choice(EventKind::WHAT, EventKind::NAMES)),
+        req("kind", Shape::Declared(Class::Event)),
         req("date", Shape::Date),
         opt("time", Shape::Text),
         opt("region", Shape::Text),
@@ -155,7 +154,7 @@ pub(crate) static CASE: ObjShape = ObjShape {
         opt("as_of", Shape::Date),
         req("person", Shape::Obj(&PERSON)),
         opt("host", Shape::Obj(&HOST)),
-        opt("purpose", Shape::Choice(Purpose::WHAT, Purpose::NAMES)),
+        opt("purpose", Shape::Declared(Class::Purpose)),
         opt("planned_stay_days", Shape::Count),
         list("events", &EVENT_ITEM, "events"),
         opt("meta", Shape::Any),
@@ -183,14 +182,52 @@ pub(crate) fn expected(shape: Shape) -> String {
         Shape::Date => "a date in double quotes, like \"2024-03-15\"".to_string(),
         Shape::Count => "a whole number of 0 or more".to_string(),
         Shape::Choice(what, _) => format!("{} {what} in double quotes", article(what)),
+        Shape::Declared(class) => {
+            let what = class_what(class);
+            format!("{} {what} in double quotes", article(what))
+        }
         Shape::Obj(obj) => format!("{} as an object {{...}}", obj.what),
         Shape::List(_, noun) => format!("a list [...] of {noun}"),
         Shape::Any => "any value".to_string(),
     }
 }
 
-pub(crate) fn example(shape: Shape) -> String {
+/// What a kind of a class is called in messages.
+pub(crate) fn class_what(class: Class) -> &'static str {
+    match class {
+        Class::Event => EventKind::WHAT,
+        Class::Document => DocumentKind::WHAT,
+        Class::Purpose => Purpose::WHAT,
+    }
+}
+
+/// The names the vocabulary declares for a class, in declaration order.
+pub(crate) fn class_names(vocab: &Vocabulary, class: Class) -> Vec<&'static str> {
+    match class {
+        Class::Event => vocab.event_names(),
+        Class::Document => vocab.document_names(),
+        Class::Purpose => vocab.purpose_names(),
+    }
+}
+
+/// The error for `s`, which is not one of `names`: what it is not, and the nearest name.
+pub(crate) fn not_one_of(s: &str, what: &str, names: &[&str]) -> (String, String) {
+    let intro = upper_first(&plural(what));
+    (
+        format!("`{}` is not {} {what}", shorten(s, 40), article(what)),
+        did_you_mean(s, names, &intro, names.len()),
+    )
+}
+
+pub(crate) fn example(shape: Shape, vocab: &Vocabulary) -> String {
     match shape {
+        Shape::Declared(class) => format!(
+            "\"{}\"",
+            class_names(vocab, class)
+                .first()
+                .copied()
+                .unwrap_or_default()
+        ),
         Shape::Text => "\"...\"".to_string(),
         Shape::Date => "\"YYYY-MM-DD\"".to_string(),
         Shape::Count => "1".to_string(),
@@ -201,12 +238,13 @@ pub(crate) fn example(shape: Shape) -> String {
     }
 }
 
-pub(crate) struct Walk {
+pub(crate) struct Walk<'v> {
     pub(crate) path: Vec<Seg>,
     pub(crate) out: Vec<CaseError>,
+    pub(crate) vocab: &'v Vocabulary,
 }
 
-impl Walk {
+impl Walk<'_> {
     pub(crate) fn push(
         &mut self,
         kind: CaseErrorKind,
@@ -241,13 +279,15 @@ impl Walk {
                 if n.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)) => {}
             (Shape::Choice(what, names), Value::String(s)) => {
                 if !names.contains(&s.as_str()) {
-                    let intro = upper_first(&plural(what));
-                    self.push(
-                        CaseErrorKind::UnknownValue,
-                        format!("`{}` is not {} {what}", shorten(s, 40), article(what)),
-                        did_you_mean(s, names, &intro, names.len()),
-                        Point::Value,
-                    );
+                    let (message, help) = not_one_of(s, what, names);
+                    self.push(CaseErrorKind::UnknownValue, message, help, Point::Value);
+                }
+            }
+            (Shape::Declared(class), Value::String(s)) => {
+                let names = class_names(self.vocab, class);
+                if !names.contains(&s.as_str()) {
+                    let (message, help) = not_one_of(s, class_what(class), &names);
+                    self.push(CaseErrorKind::UnknownValue, message, help, Point::Value);
                 }
             }
             (Shape::Obj(obj), Value::Object(map)) => self.object(map, obj),
@@ -263,7 +303,7 @@ impl Walk {
             }
             (shape, v) => {
                 let message = format!("expected {}, found {}", expected(shape), found(v));
-                let help = wrong_type_help(shape, v);
+                let help = wrong_type_help(shape, v, self.vocab);
                 self.push(CaseErrorKind::WrongType, message, help, Point::Value);
             }
         }
@@ -307,7 +347,11 @@ impl Walk {
                 self.push(
                     CaseErrorKind::MissingField,
                     format!("{} has no `{}`, which is required", obj.what, field.name),
-                    format!("add \"{}\": {}", field.name, example(field.shape)),
+                    format!(
+                        "add \"{}\": {}",
+                        field.name,
+                        example(field.shape, self.vocab)
+                    ),
                     Point::Parent,
                 );
                 self.path.pop();
@@ -316,7 +360,7 @@ impl Walk {
     }
 }
 
-pub(crate) fn wrong_type_help(shape: Shape, v: &Value) -> String {
+pub(crate) fn wrong_type_help(shape: Shape, v: &Value, vocab: &Vocabulary) -> String {
     match (shape, v) {
         (_, Value::Null) => "give a value, or leave the field out".to_string(),
         (Shape::Text, Value::Number(_) | Value::Bool(_)) => {
@@ -333,10 +377,14 @@ pub(crate) fn wrong_type_help(shape: Shape, v: &Value) -> String {
         (Shape::Choice(_, names), _) => {
             format!("write one of {}, in double quotes", name_list(names.iter().copied(), names.len()))
         }
+        (Shape::Declared(class), _) => {
+            let names = class_names(vocab, class);
+            format!("write one of {}, in double quotes", name_list(names.iter().copied(), names.len()))
+        }
         (Shape::List(_, noun), Value::Object(_)) => {
             format!("put the {noun} in a list, even a single one: [{{...}}]")
         }
-        (Shape::List(item, _), _) => format!("write a list, e.g. [{}]", example(*item)),
+        (Shape::List(item, _), _) => format!("write a list, e.g. [{}]", example(*item, vocab)),
         (Shape::Obj(obj), Value::Array(_)) if std::ptr::eq(obj, &CASE) => {
             "give one case per file as an object {...}; several cases go in several files or as JSON Lines, one per line".to_string()
         }
@@ -346,10 +394,11 @@ pub(crate) fn wrong_type_help(shape: Shape, v: &Value) -> String {
 }
 
 /// All structural problems of `v` as a case (at most [`MAX_PROBLEMS`]).
-pub(crate) fn shape_problems(v: &Value) -> Vec<CaseError> {
+pub(crate) fn shape_problems(v: &Value, vocab: &Vocabulary) -> Vec<CaseError> {
     let mut walk = Walk {
         path: Vec::new(),
         out: Vec::new(),
+        vocab,
     };
     walk.value(v, Shape::Obj(&CASE));
     walk.out

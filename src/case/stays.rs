@@ -60,6 +60,9 @@ pub struct Facts {
     pub events: Vec<SortedEvent>,
     /// The stays in time order; only the last may be open.
     pub stays: Vec<Stay>,
+    /// The event kinds that open and close stays and make trips to other regions, as the
+    /// rule set's vocabulary declares them.
+    pub roles: EventRoles,
 }
 
 /// Checks what needs the whole case and prepares it for the evaluator.
@@ -68,9 +71,9 @@ pub struct Facts {
 /// the same), then: event `id`s unique; every `for` names an event; entries and exits
 /// alternate (an exit before any entry closes a stay begun before the records). Errors carry
 /// the path; use [`CaseError::locate`] or [`read_case`] for the line and column.
-pub fn prepare(case: Case) -> Result<Facts, CaseError> {
-    validate_fields(&case)?;
-    prepare_checked(case)
+pub fn prepare(case: Case, vocab: &Vocabulary) -> Result<Facts, CaseError> {
+    validate_fields(&case, vocab)?;
+    prepare_checked(case, vocab.event_roles())
 }
 
 pub(crate) fn event_segs(index: usize) -> Vec<Seg> {
@@ -83,17 +86,26 @@ pub(crate) fn event_field_segs(index: usize, field: &str) -> Vec<Seg> {
 
 /// The sort key of an event: date, minute of the day (untimed exits and entries at -1,
 /// other untimed events at 1440), exit before entry before the rest, input index.
-pub(crate) fn order_key(event: &Event, index: usize) -> (NaiveDate, i32, u8, usize) {
+pub(crate) fn order_key(
+    event: &Event,
+    index: usize,
+    roles: &EventRoles,
+) -> (NaiveDate, i32, u8, usize) {
     // Untimed events of one day in the order they happen when nothing else is known:
     // an exit closes the stay before an entry opens the next, a trip to another region
     // departs before a return comes back. The input's order decides only between
     // events of one kind, which no result tells apart.
-    let rank = match event.kind {
-        EventKind::Exit => 0,
-        EventKind::Entry => 1,
-        EventKind::RegionTrip => 2,
-        EventKind::Return => 3,
-        _ => 4,
+    let kind = event.kind;
+    let rank = if roles.closes(kind) {
+        0
+    } else if roles.opens(kind) {
+        1
+    } else if roles.leaves_region(kind) {
+        2
+    } else if roles.returns_from_region(kind) {
+        3
+    } else {
+        4
     };
     let minute = match event.time.as_deref().and_then(parse_time) {
         Some(m) => i32::from(m),
@@ -103,7 +115,7 @@ pub(crate) fn order_key(event: &Event, index: usize) -> (NaiveDate, i32, u8, usi
     (event.date, minute, rank, index)
 }
 
-pub(crate) fn prepare_checked(case: Case) -> Result<Facts, CaseError> {
+pub(crate) fn prepare_checked(case: Case, roles: EventRoles) -> Result<Facts, CaseError> {
     let Case {
         case,
         as_of,
@@ -184,7 +196,7 @@ pub(crate) fn prepare_checked(case: Case) -> Result<Facts, CaseError> {
     let mut keyed: Vec<((NaiveDate, i32, u8, usize), Event)> = events
         .into_iter()
         .enumerate()
-        .map(|(i, e)| (order_key(&e, i), e))
+        .map(|(i, e)| (order_key(&e, i, &roles), e))
         .collect();
     keyed.sort_unstable_by_key(|(k, _)| *k);
     let mut sorted: Vec<SortedEvent> = keyed
@@ -195,7 +207,7 @@ pub(crate) fn prepare_checked(case: Case) -> Result<Facts, CaseError> {
             answers: None,
         })
         .collect();
-    order_same_day_entry_and_exit(&mut sorted);
+    order_same_day_entry_and_exit(&mut sorted, &roles);
     let position: HashMap<String, usize> = sorted
         .iter()
         .enumerate()
@@ -209,7 +221,7 @@ pub(crate) fn prepare_checked(case: Case) -> Result<Facts, CaseError> {
             .and_then(|f| position.get(f).copied());
     }
 
-    let stays = work_out_stays(&sorted)?;
+    let stays = work_out_stays(&sorted, &roles)?;
     Ok(Facts {
         case,
         as_of,
@@ -220,6 +232,7 @@ pub(crate) fn prepare_checked(case: Case) -> Result<Facts, CaseError> {
         meta,
         events: sorted,
         stays,
+        roles,
     })
 }
 
@@ -228,8 +241,8 @@ pub(crate) fn prepare_checked(case: Case) -> Result<Facts, CaseError> {
 /// when none is (or nothing is recorded before), the entry comes first (a day visit),
 /// unless the next recorded entry or exit after that date is an exit, which shows the
 /// foreigner inside after it (docs/contract.md, "Same-day order").
-pub(crate) fn order_same_day_entry_and_exit(sorted: &mut [SortedEvent]) {
-    let is_move = |e: &SortedEvent| matches!(e.event.kind, EventKind::Entry | EventKind::Exit);
+pub(crate) fn order_same_day_entry_and_exit(sorted: &mut [SortedEvent], roles: &EventRoles) {
+    let is_move = |e: &SortedEvent| roles.opens(e.event.kind) || roles.closes(e.event.kind);
     let untimed = |e: &SortedEvent| e.event.time.is_none();
     let mut open = false;
     let mut i = 0;
@@ -249,8 +262,8 @@ pub(crate) fn order_same_day_entry_and_exit(sorted: &mut [SortedEvent]) {
         if let [exit_at, entry_at] = same_day[..] {
             let pair = (sorted.get(exit_at), sorted.get(entry_at));
             if let (Some(exit), Some(entry)) = pair {
-                if exit.event.kind == EventKind::Exit
-                    && entry.event.kind == EventKind::Entry
+                if roles.closes(exit.event.kind)
+                    && roles.opens(entry.event.kind)
                     && untimed(exit)
                     && untimed(entry)
                 {
@@ -259,7 +272,7 @@ pub(crate) fn order_same_day_entry_and_exit(sorted: &mut [SortedEvent]) {
                         .unwrap_or_default()
                         .iter()
                         .find(|e| is_move(e))
-                        .is_some_and(|e| e.event.kind == EventKind::Exit);
+                        .is_some_and(|e| roles.closes(e.event.kind));
                     if !open && !next_is_exit {
                         sorted.swap(exit_at, entry_at);
                     }
@@ -268,10 +281,10 @@ pub(crate) fn order_same_day_entry_and_exit(sorted: &mut [SortedEvent]) {
         }
         for j in i..day_end {
             if let Some(e) = sorted.get(j) {
-                match e.event.kind {
-                    EventKind::Entry => open = true,
-                    EventKind::Exit => open = false,
-                    _ => {}
+                if roles.opens(e.event.kind) {
+                    open = true;
+                } else if roles.closes(e.event.kind) {
+                    open = false;
                 }
             }
         }
@@ -279,10 +292,27 @@ pub(crate) fn order_same_day_entry_and_exit(sorted: &mut [SortedEvent]) {
     }
 }
 
-pub(crate) fn order_error(first: &SortedEvent, second: &SortedEvent, kind: EventKind) -> CaseError {
-    let (noun, missing) = match kind {
-        EventKind::Entry => ("entries", "exit"),
-        _ => ("exits", "entry"),
+pub(crate) fn order_error(
+    first: &SortedEvent,
+    second: &SortedEvent,
+    opening: bool,
+    roles: &EventRoles,
+) -> CaseError {
+    let name =
+        |kind: Option<EventKind>, fallback: &'static str| kind.map_or(fallback, EventKind::as_str);
+    let (opens, closes) = (
+        name(roles.opens_stay, "entry"),
+        name(roles.closes_stay, "exit"),
+    );
+    // "entries", "exits": the kinds' names in the plural.
+    let plural = |name: &str| match name.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{name}s"),
+    };
+    let (noun, missing) = if opening {
+        (plural(opens), closes)
+    } else {
+        (plural(closes), opens)
     };
     CaseError::new(
         CaseErrorKind::EventOrder,
@@ -301,19 +331,21 @@ pub(crate) fn order_error(first: &SortedEvent, second: &SortedEvent, kind: Event
     .with_also(event_segs(first.index))
 }
 
-pub(crate) fn work_out_stays(sorted: &[SortedEvent]) -> Result<Vec<Stay>, CaseError> {
+pub(crate) fn work_out_stays(
+    sorted: &[SortedEvent],
+    roles: &EventRoles,
+) -> Result<Vec<Stay>, CaseError> {
     let mut stays = Vec::new();
     let mut open: Option<(usize, &SortedEvent)> = None;
     let mut last_exit: Option<&SortedEvent> = None;
     for (pos, e) in sorted.iter().enumerate() {
-        match e.event.kind {
-            EventKind::Entry => {
-                if let Some((_, first)) = open {
-                    return Err(order_error(first, e, EventKind::Entry));
-                }
-                open = Some((pos, e));
+        if roles.opens(e.event.kind) {
+            if let Some((_, first)) = open {
+                return Err(order_error(first, e, true, roles));
             }
-            EventKind::Exit => {
+            open = Some((pos, e));
+        } else if roles.closes(e.event.kind) {
+            {
                 match open.take() {
                     Some((entry, entry_event)) => stays.push(Stay {
                         entry: Some(entry),
@@ -323,7 +355,7 @@ pub(crate) fn work_out_stays(sorted: &[SortedEvent]) -> Result<Vec<Stay>, CaseEr
                     }),
                     None => {
                         if let Some(first) = last_exit {
-                            return Err(order_error(first, e, EventKind::Exit));
+                            return Err(order_error(first, e, false, roles));
                         }
                         stays.push(Stay {
                             entry: None,
@@ -335,7 +367,6 @@ pub(crate) fn work_out_stays(sorted: &[SortedEvent]) -> Result<Vec<Stay>, CaseEr
                 }
                 last_exit = Some(e);
             }
-            _ => {}
         }
     }
     if let Some((entry, entry_event)) = open {

@@ -5,7 +5,8 @@ use crate::vocab::{country_name, country_suggestion, is_country};
 
 /// Checks of the parsed case that do not need the whole event list: sizes, formats and the
 /// date order within one record. In the order of the fields in the text, as far as possible.
-pub(crate) fn validate_fields(case: &Case) -> Result<(), CaseError> {
+pub(crate) fn validate_fields(case: &Case, vocab: &Vocabulary) -> Result<(), CaseError> {
+    check_declared(case, vocab)?;
     count_limit(&case.events, MAX_EVENTS, "events", || vec![key("events")])?;
     count_limit(&case.person.documents, MAX_DOCUMENTS, "documents", || {
         vec![key("person"), key("documents")]
@@ -108,6 +109,38 @@ pub(crate) fn validate_person(person: &Person) -> Result<(), CaseError> {
     }
     if let Some(meta) = &person.meta {
         check_meta(meta, at("meta"))?;
+    }
+    Ok(())
+}
+
+/// Every kind the case names is one its rule set declares (serde accepted any name some
+/// vocabulary in this process declares).
+pub(crate) fn check_declared(case: &Case, vocab: &Vocabulary) -> Result<(), CaseError> {
+    let check = |name: &str, class: Class, segs: &dyn Fn() -> Vec<Seg>| {
+        let names = class_names(vocab, class);
+        if names.contains(&name) {
+            return Ok(());
+        }
+        let (message, help) = not_one_of(name, class_what(class), &names);
+        Err(CaseError::new(
+            CaseErrorKind::UnknownValue,
+            segs(),
+            message,
+            Some(help),
+        ))
+    };
+    if let Some(purpose) = case.purpose {
+        check(purpose.as_str(), Class::Purpose, &|| vec![key("purpose")])?;
+    }
+    for (i, d) in case.person.documents.iter().enumerate() {
+        check(d.kind.as_str(), Class::Document, &|| {
+            vec![key("person"), key("documents"), Seg::Index(i), key("kind")]
+        })?;
+    }
+    for (i, e) in case.events.iter().enumerate() {
+        check(e.kind.as_str(), Class::Event, &|| {
+            vec![key("events"), Seg::Index(i), key("kind")]
+        })?;
     }
     Ok(())
 }

@@ -37,7 +37,7 @@ fn check_one(
             }))
         }
     };
-    let facts = match read_case(text) {
+    let facts = match read_case(text, &program.vocabulary) {
         Ok(f) => f,
         Err(e) => return Outcome::Failed(Box::new(CaseFailure::unreadable(&case.input, &e))),
     };

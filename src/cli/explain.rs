@@ -48,7 +48,7 @@ pub(super) fn explain(
             return 2;
         }
     }
-    let (facts, _) = match super::read_one_case(case, read_case) {
+    let (facts, _) = match super::read_one_case(case, |t| read_case(t, &program.vocabulary)) {
         Ok(read) => read,
         Err(code) => return code,
     };

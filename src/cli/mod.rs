@@ -126,6 +126,8 @@ pub enum Command {
         /// Which schema.
         #[arg(value_enum)]
         which: SchemaKind,
+        #[command(flatten)]
+        rules: RulesArgs,
     },
     /// Run the rule tests beside the rules (`DIR/tests/*.json`); exit 1 if one fails.
     Test(test::TestArgs),
@@ -294,7 +296,7 @@ fn dispatch(cli: Cli) -> u8 {
             format,
         } => explain::explain(&case, rule.as_deref(), rules.choice(), as_of, format),
         Command::Calendar { args, rules } => calendar::calendar(&args, rules.choice()),
-        Command::Schema { which } => schema::schema(which),
+        Command::Schema { which, rules } => schema::schema(which, rules.choice()),
         Command::Test(args) => test::test(&args),
         Command::Fmt { paths, check } => fmt::fmt(&paths, check),
         Command::Diff(args) => diff::diff(&args),

@@ -73,7 +73,7 @@ pub(super) fn plan_command(
         Ok(p) => p,
         Err(code) => return code,
     };
-    let (parsed, input) = match super::read_one_case(case, parse_case) {
+    let (parsed, input) = match super::read_one_case(case, |t| parse_case(t, &program.vocabulary)) {
         Ok(read) => read,
         Err(code) => return code,
     };

@@ -3,7 +3,8 @@
 
 use clap::ValueEnum;
 
-use super::write_stdout;
+use super::{load_program, project, write_stdout};
+use crate::load::Choice;
 
 /// The schemas `kzrules schema` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -17,13 +18,23 @@ pub enum SchemaKind {
     Plan,
 }
 
-/// `kzrules schema`: print one of the JSON Schemas.
-pub(super) fn schema(which: SchemaKind) -> u8 {
-    let schema = match which {
+/// `kzrules schema`: print one of the JSON Schemas, with the names of the rule set's
+/// vocabulary (the project's rules, or `--rules DIR`).
+pub(super) fn schema(which: SchemaKind, choice: Choice<'_>) -> u8 {
+    let project = match project(choice) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let program = match load_program(&project) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut schema = match which {
         SchemaKind::Case => schemars::schema_for!(crate::case::Case),
         SchemaKind::Result => schemars::schema_for!(crate::report::ResultLine),
         SchemaKind::Plan => schemars::schema_for!(crate::tools::plan::PlanResult),
     };
+    crate::case::with_vocabulary(&mut schema, &program.vocabulary);
     match serde_json::to_string_pretty(&schema) {
         Ok(mut s) => {
             s.push('\n');

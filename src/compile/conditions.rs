@@ -7,9 +7,25 @@ impl Lowering<'_> {
         let subject = cond.subject.node.as_str();
         match subject {
             "purpose" => {
-                let values =
-                    self.enum_values(&cond.values, Purpose::ALL, Purpose::as_str, "purpose")?;
-                Some(Cond::Purpose(values))
+                let mut out = Vec::new();
+                let mut ok = true;
+                for v in &cond.values {
+                    match self.vocab.purpose(&v.node) {
+                        Some(p) => out.push(p.kind),
+                        None => {
+                            ok = false;
+                            let known = self.vocab.purpose_names();
+                            self.error(
+                                "kzrules::type_mismatch",
+                                v.span,
+                                format!("`{}` is not a purpose", v.node),
+                                "expected a purpose",
+                                did_you_mean(&v.node, known.iter().copied()),
+                            );
+                        }
+                    }
+                }
+                ok.then_some(Cond::Purpose(out))
             }
             "host" => {
                 let values =
@@ -62,18 +78,18 @@ impl Lowering<'_> {
     }
 
     pub(super) fn document(&mut self, text: &Text) -> Option<DocumentKind> {
-        let found = find(DocumentKind::ALL, DocumentKind::as_str, &text.node);
+        let found = self.vocab.document(&text.node).map(|d| d.term.kind);
         if found.is_none() {
+            let known = self.vocab.document_names();
             self.error(
                 "kzrules::unknown_document",
                 text.span,
                 format!("unknown document kind `{}`", text.node),
                 "not a document kind",
-                did_you_mean(
+                help_or_declare(
                     &text.node,
-                    names(DocumentKind::ALL, DocumentKind::as_str)
-                        .iter()
-                        .copied(),
+                    &known,
+                    &format!("document {} {{ title \"...\" cite ... }}", text.node),
                 ),
             );
         }
@@ -81,20 +97,57 @@ impl Lowering<'_> {
     }
 
     pub(super) fn event(&mut self, text: &Text) -> Option<EventKind> {
-        let found = find(EventKind::ALL, EventKind::as_str, &text.node);
+        let found = self.vocab.event(&text.node).map(|e| e.term.kind);
         if found.is_none() {
+            let known = self.vocab.event_names();
             self.error(
                 "kzrules::unknown_event",
                 text.span,
                 format!("unknown event kind `{}`", text.node),
                 "not an event kind",
-                did_you_mean(
+                help_or_declare(
                     &text.node,
-                    names(EventKind::ALL, EventKind::as_str).iter().copied(),
+                    &known,
+                    &format!("event {} {{ title \"...\" cite ... }}", text.node),
                 ),
             );
         }
         found
+    }
+
+    /// Whether the document kind `kind` declares `field`; reported at `span` when not.
+    fn document_has(
+        &mut self,
+        kind: DocumentKind,
+        field: DocumentField,
+        span: Span,
+        document: &Text,
+    ) -> bool {
+        let has = self
+            .vocab
+            .document(kind.as_str())
+            .is_some_and(|d| d.fields.contains(&field));
+        if !has {
+            let with: Vec<&str> = self
+                .vocab
+                .documents
+                .iter()
+                .filter(|d| d.fields.contains(&field))
+                .map(|d| d.term.kind.as_str())
+                .collect();
+            let example = with.first().copied().unwrap_or("visa");
+            self.error(
+                "kzrules::type_mismatch",
+                span,
+                format!("a `{}` has no {field}", document.node),
+                &format!("no {field}"),
+                format!(
+                    "remove the filter or write `holder_of {example} {field} ...` (the vocabulary gives `{field}` to: {})",
+                    if with.is_empty() { String::from("none") } else { with.join(", ") }
+                ),
+            );
+        }
+        has
     }
 
     pub(super) fn condition(&mut self, cond: &ast::Spanned<ast::Cond>) -> Option<Cond> {
@@ -115,23 +168,15 @@ impl Lowering<'_> {
                 for f in filters {
                     match &f.node {
                         ast::DocFilter::Category(codes) => {
-                            if kind.is_some() && kind != Some(DocumentKind::Visa) {
-                                self.error(
-                                    "kzrules::type_mismatch",
-                                    f.span,
-                                    format!(
-                                        "only a visa has a category, not a `{}`",
-                                        document.node
-                                    ),
-                                    "not a visa",
-                                    String::from(
-                                        "remove the filter or write `holder_of visa category ...`",
-                                    ),
-                                );
+                            if let Some(k) = kind {
+                                self.document_has(k, DocumentField::Category, f.span, document);
                             }
                             categories.extend(codes.iter().map(|c| c.node.clone()));
                         }
                         ast::DocFilter::Entries(e) => {
+                            if let Some(k) = kind {
+                                self.document_has(k, DocumentField::Entries, f.span, document);
+                            }
                             entries = self
                                 .enum_values(
                                     std::slice::from_ref(e),

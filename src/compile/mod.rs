@@ -17,8 +17,10 @@ mod checks;
 mod conditions;
 mod declarations;
 mod rules;
+mod vocabulary;
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{self, Text};
+use crate::vocab::DocumentField;
 use crate::vocab::{Bearer, Citation, Severity};
 use crate::vocab::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
 
@@ -26,6 +28,17 @@ use crate::vocab::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose
 pub const RULE_EXTENSION: &str = "kzr";
 /// The file extension of the calendar data file.
 pub const CALENDAR_EXTENSION: &str = "kzcal";
+/// The name of the file that declares a rule set's vocabulary (`event`, `document`,
+/// `purpose`, `verb`). A rule set without one has the built-in vocabulary
+/// (`rules/vocabulary.kzr`), to which its files may add kinds.
+pub const VOCABULARY_FILE: &str = "vocabulary.kzr";
+
+/// Whether a rule file is a vocabulary file, by its name.
+pub fn is_vocabulary_file(name: &str) -> bool {
+    name.rsplit(['/', '\\', ':']).next().unwrap_or(name) == VOCABULARY_FILE
+}
+
+pub use vocabulary::builtin_vocabulary;
 
 /// A compiled program and the warnings found on the way.
 #[derive(Debug)]
@@ -76,6 +89,9 @@ pub fn compile(mut files: Vec<SourceFile>) -> Result<Compiled, Diagnostics> {
     }
 
     let mut lowering = Lowering::new(&files);
+    if !files.iter().any(|f| is_vocabulary_file(&f.name)) {
+        lowering.vocab = builtin_vocabulary().clone();
+    }
     lowering.declare(&parsed);
     lowering.lower(&parsed);
     diagnostics.list.append(&mut lowering.diagnostics.list);
@@ -111,6 +127,7 @@ pub fn compile(mut files: Vec<SourceFile>) -> Result<Compiled, Diagnostics> {
         penalties: lowering.penalties,
         parameters: lowering.parameters,
         fees: lowering.fees,
+        vocabulary: lowering.vocab,
         calendar,
         files,
         sha256,
@@ -172,25 +189,6 @@ struct Declared {
 /// such a limit day by day, so the bound keeps every check fast.
 pub const MAX_WINDOW_DAYS: u32 = 3660;
 
-/// The verbs a duty may start with, and the event that fulfils each.
-pub const VERBS: &[(&str, EventKind)] = &[
-    ("notify", EventKind::Notification),
-    ("leave", EventKind::Exit),
-    ("report", EventKind::MonthlyReport),
-    ("pay", EventKind::FinePayment),
-];
-
-/// What `apply for X` may name, and the event that fulfils each.
-pub const APPLICATIONS: &[(&str, EventKind)] = &[
-    ("temporary_residence_permit", EventKind::TrpApplication),
-    ("visa_extension", EventKind::VisaExtensionApplication),
-    (
-        "work_permit_renewal",
-        EventKind::WorkPermitRenewalApplication,
-    ),
-    ("trp_extension", EventKind::TrpExtensionApplication),
-];
-
 /// The facts an `is` condition may test.
 pub const IS_SUBJECTS: &[&str] = &["purpose", "host", "host_size"];
 
@@ -201,6 +199,17 @@ pub const MEASURES: &[&str] = &[
     "host_penalties",
     "blank_pages_of_passport",
 ];
+
+/// "Did you mean" for a name of the vocabulary; when no declared name is near, how to
+/// declare it (`declaration`, e.g. `event hiring { title "..." cite ... }`).
+fn help_or_declare(word: &str, known: &[&str], declaration: &str) -> String {
+    let help = did_you_mean(word, known.iter().copied());
+    if crate::diagnostic::suggest::nearest(word, known.iter().copied()).is_some() {
+        help
+    } else {
+        format!("{help}; a new one is declared in the vocabulary: `{declaration}`")
+    }
+}
 
 /// The known names of an enum, for "did you mean".
 fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
@@ -221,6 +230,7 @@ struct Lowering<'a> {
     penalties: BTreeMap<String, Vec<PenaltySchedule>>,
     parameters: BTreeMap<String, Vec<ParameterValue>>,
     fees: Vec<crate::ir::Fee>,
+    vocab: Vocabulary,
 }
 
 impl<'a> Lowering<'a> {
@@ -235,6 +245,7 @@ impl<'a> Lowering<'a> {
             penalties: BTreeMap::new(),
             parameters: BTreeMap::new(),
             fees: Vec::new(),
+            vocab: Vocabulary::default(),
         }
     }
 
@@ -278,9 +289,10 @@ impl<'a> Lowering<'a> {
                     ast::Item::Parameter(p) => (&p.id, Kind::Parameter),
                     ast::Item::Penalty(p) => (&p.id, Kind::Penalty),
                     ast::Item::Rule(r) => (&r.id, Kind::Rule),
-                    ast::Item::Exemption(_) | ast::Item::Extension(_) | ast::Item::Fee(_) => {
-                        continue
-                    }
+                    ast::Item::Exemption(_)
+                    | ast::Item::Extension(_)
+                    | ast::Item::Fee(_)
+                    | ast::Item::Term(_) => continue,
                 };
                 match self.declared.get(&id.node) {
                     Some(previous)
@@ -455,7 +467,9 @@ impl<'a> Lowering<'a> {
 
     fn lower(&mut self, parsed: &[(u32, ast::File)]) {
         // Three passes, so that order in and across files does not matter: first what
-        // rules refer to, then the rules, then what refers to rules.
+        // rules refer to, then the rules, then what refers to rules. The vocabulary
+        // comes before all of them.
+        self.vocabulary(parsed);
         let items = || parsed.iter().flat_map(|(_, file)| file.items.iter());
         for item in items() {
             match item {

@@ -253,36 +253,44 @@ impl Lowering<'_> {
         span: Span,
         default_trigger: Option<&Vec<EventKind>>,
     ) -> Option<Duty> {
-        let fulfilment = match &d.verb.node {
-            ast::Verb::Plain(v) => match VERBS.iter().find(|(name, _)| name == v) {
-                Some((_, e)) => Some(*e),
-                None => {
-                    let mut known: Vec<&str> = VERBS.iter().map(|(n, _)| *n).collect();
-                    known.push("apply for ...");
-                    self.error(
-                        "kzrules::unknown_verb",
-                        d.verb.span,
-                        format!("unknown duty `{v}`"),
-                        "not a duty",
-                        did_you_mean(v, known),
-                    );
-                    None
+        let (name, application, verb_span) = match &d.verb.node {
+            ast::Verb::Plain(v) => (v.as_str(), false, d.verb.span),
+            ast::Verb::ApplyFor(what) => (what.node.as_str(), true, what.span),
+        };
+        let fulfilment = match self.vocab.verb(name, application) {
+            Some(verb) => Some(verb.fulfilled_by),
+            None => {
+                let mut known: Vec<String> = self
+                    .vocab
+                    .verbs
+                    .iter()
+                    .filter(|v| v.application == application)
+                    .map(|v| v.name.clone())
+                    .collect();
+                if !application {
+                    known.push(String::from("apply for ..."));
                 }
-            },
-            ast::Verb::ApplyFor(what) => {
-                match APPLICATIONS.iter().find(|(name, _)| *name == what.node) {
-                    Some((_, e)) => Some(*e),
-                    None => {
-                        self.error(
-                            "kzrules::unknown_verb",
-                            what.span,
-                            format!("unknown application `{}`", what.node),
-                            "nothing to apply for by that name",
-                            did_you_mean(&what.node, APPLICATIONS.iter().map(|(n, _)| *n)),
-                        );
-                        None
-                    }
-                }
+                let (message, label) = if application {
+                    (
+                        format!("unknown application `{name}`"),
+                        "nothing to apply for by that name",
+                    )
+                } else {
+                    (format!("unknown duty `{name}`"), "not a duty")
+                };
+                let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                let declaration = format!(
+                    "verb {}{name} {{ title \"...\" fulfilled_by EVENT cite ... }}",
+                    if application { "apply for " } else { "" }
+                );
+                self.error(
+                    "kzrules::unknown_verb",
+                    verb_span,
+                    message,
+                    label,
+                    help_or_declare(name, &known, &declaration),
+                );
+                None
             }
         };
         let mut trigger: Option<Start> = None;

@@ -20,7 +20,7 @@ use crate::eval::trace::{
 };
 use crate::ir::coverage::{CoverageId, Item, Owner};
 use crate::ir::{Cond, Duty, Fine, Limit, Measure, PenaltyCond, Program, Rule, Start};
-use crate::vocab::{DocumentKind, EventKind};
+use crate::vocab::{DocumentKind, DocumentRole, EventKind};
 use crate::vocab::{PeriodUnit, Unit, Window};
 
 mod allowance;
@@ -1094,11 +1094,9 @@ impl<'p> Run<'p, '_> {
         let facts = self.facts;
         let count =
             |a: NaiveDate, b: NaiveDate| i64::from(facts.days_in_kazakhstan(a, b, open_until));
+        let vocabulary = &self.program.vocabulary;
         let is_permit = |d: &&crate::case::Document| {
-            matches!(
-                d.kind,
-                DocumentKind::ResidencePermit | DocumentKind::TemporaryResidencePermit
-            )
+            vocabulary.document_is(d.kind, DocumentRole::ResidencePermit)
         };
         if !facts.person.documents.iter().any(|d| is_permit(&d)) {
             return count(from, to);
@@ -1169,7 +1167,7 @@ impl<'p> Run<'p, '_> {
         let mut out: Vec<Option<(NaiveDate, usize)>> = vec![None; drafts.len()];
         let mut used = vec![false; events.len()];
         for (slot, draft) in out.iter_mut().zip(drafts) {
-            if draft.fulfilment == EventKind::Exit {
+            if self.facts.roles.closes(draft.fulfilment) {
                 // Leaving fulfils every duty to leave of the stay it closes.
                 *slot = self
                     .facts
@@ -1205,7 +1203,7 @@ impl<'p> Run<'p, '_> {
                 .enumerate()
                 .filter(|(d, draft)| {
                     draft.fulfilment == e.event.kind
-                        && draft.fulfilment != EventKind::Exit
+                        && !self.facts.roles.closes(draft.fulfilment)
                         && out.get(*d).is_some_and(Option::is_none)
                         && match draft.trigger_event {
                             Some(_) => draft.trigger.date <= date,
@@ -1681,7 +1679,13 @@ impl<'p> Run<'p, '_> {
         let bound = i64::from(bound);
         match measure {
             Measure::BlankPagesOfPassport => {
-                let passports: Vec<_> = facts.documents_of(DocumentKind::Passport).collect();
+                let vocabulary = &self.program.vocabulary;
+                let passports: Vec<_> = facts
+                    .person
+                    .documents
+                    .iter()
+                    .filter(|d| vocabulary.document_is(d.kind, DocumentRole::Passport))
+                    .collect();
                 if passports.is_empty() {
                     return (Truth::False, None);
                 }
@@ -1837,22 +1841,25 @@ impl<'p> Run<'p, '_> {
         let mut trips = Vec::new();
         let events = &self.facts.events;
         for (i, e) in events.iter().enumerate() {
-            if e.event.kind != EventKind::RegionTrip {
+            let roles = self.facts.roles;
+            if !roles.leaves_region(e.event.kind) {
                 continue;
             }
             let back = events
                 .iter()
                 .skip(i + 1)
                 .find(|r| {
-                    matches!(
-                        r.event.kind,
-                        EventKind::Return | EventKind::Exit | EventKind::RegionTrip
-                    )
+                    let kind = r.event.kind;
+                    roles.returns_from_region(kind)
+                        || roles.closes(kind)
+                        || roles.leaves_region(kind)
                 })
                 .map_or(as_of, |r| r.event.date);
             let permit = self
-                .facts
-                .document_valid_on(DocumentKind::WorkPermit, e.event.date);
+                .program
+                .vocabulary
+                .documents_with(DocumentRole::WorkPermit)
+                .find_map(|kind| self.facts.document_valid_on(kind, e.event.date));
             let Some(permit) = permit else { continue };
             let Some(permit_region) = permit.region.as_deref() else {
                 return Err(String::from("person.documents[].region (work permit)"));

@@ -1,9 +1,12 @@
 //! The IR: what the evaluator runs. Names are resolved to typed values (event and
-//! document kinds are enums, country sets are sorted code lists, dates are dates), so
+//! document kinds are the vocabulary's declared names, country sets are sorted code lists, dates are dates), so
 //! evaluation never touches rule text. Spans stay beside the IR for `explain`.
 
 pub mod coverage;
+pub mod vocabulary;
 pub mod words;
+
+pub use vocabulary::{DocumentTerm, EventRoles, EventTerm, Term, VerbTerm, Vocabulary};
 
 use std::collections::BTreeMap;
 
@@ -27,6 +30,8 @@ pub struct Program {
     pub parameters: BTreeMap<String, Vec<ParameterValue>>,
     /// State fees, in declaration order.
     pub fees: Vec<Fee>,
+    /// The kinds of events, documents and purposes, and the verbs, the files declare.
+    pub vocabulary: Vocabulary,
     /// The business-day calendar.
     pub calendar: Calendar,
     /// The rule files it was compiled from, in name order (not serialized: the

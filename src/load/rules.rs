@@ -165,7 +165,8 @@ pub fn embedded_program() -> Option<Program> {
 
 /// Read every `*.kzr` and `*.kzcal` file of a folder (not its subfolders); a single
 /// file is read alone. Without a calendar file in the folder, the embedded calendar is
-/// added, so that a folder of rules alone can be checked.
+/// added, and without a `vocabulary.kzr` the embedded vocabulary, so that a folder of
+/// rules alone can be checked.
 pub fn from_path(path: &Path) -> Result<Vec<SourceFile>, LoadError> {
     let shown = path.display().to_string();
     let read_error = |p: &Path, e: std::io::Error| LoadError::Read {
@@ -208,12 +209,13 @@ pub fn from_path(path: &Path) -> Result<Vec<SourceFile>, LoadError> {
     {
         return Err(LoadError::Empty { path: shown });
     }
-    with_calendar(&mut files);
+    with_builtins(&mut files);
     Ok(files)
 }
 
-/// A rule set without a calendar file gets the built-in one.
-fn with_calendar(files: &mut Vec<SourceFile>) {
+/// A rule set without a calendar file gets the built-in one. (One without a
+/// `vocabulary.kzr` gets the built-in vocabulary from the compiler.)
+fn with_builtins(files: &mut Vec<SourceFile>) {
     let is_calendar = |f: &SourceFile| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}"));
     if !files.iter().any(is_calendar) {
         files.extend(embedded().into_iter().filter(is_calendar));
@@ -355,7 +357,7 @@ pub fn from_git(revision: &str) -> Result<Vec<SourceFile>, GitError> {
         })?;
         files.push(SourceFile::new(object, text));
     }
-    with_calendar(&mut files);
+    with_builtins(&mut files);
     Ok(files)
 }
 

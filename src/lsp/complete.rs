@@ -5,7 +5,7 @@
 
 use lsp_types::{CompletionItem, CompletionItemKind, InsertTextFormat};
 
-use crate::vocab::{DocumentKind, EventKind, HostKind, HostSize, Purpose};
+use crate::vocab::{DocumentField, DocumentRole, EventRole, HostKind, HostSize};
 
 use super::index::{Index, NameKind};
 
@@ -60,6 +60,10 @@ fn context(text: &str) -> Context<'_> {
                     Some("set") => Block::Declaration("set"),
                     Some("parameter") => Block::Declaration("parameter"),
                     Some("penalty") if blocks.is_empty() => Block::Declaration("penalty"),
+                    Some("event") if blocks.is_empty() => Block::Declaration("event"),
+                    Some("document") if blocks.is_empty() => Block::Declaration("document"),
+                    Some("purpose") if blocks.is_empty() => Block::Declaration("purpose"),
+                    Some("verb" | "for") if blocks.is_empty() => Block::Declaration("verb"),
                     _ => Block::Codes {
                         categories: words.last() == Some(&"category"),
                     },
@@ -118,6 +122,9 @@ fn names(index: &Index, kind: NameKind) -> Vec<CompletionItem> {
         NameKind::Parameter => CompletionItemKind::CONSTANT,
         NameKind::Penalty => CompletionItemKind::STRUCT,
         NameKind::Source => CompletionItemKind::MODULE,
+        NameKind::Event => CompletionItemKind::EVENT,
+        NameKind::Document | NameKind::Purpose => CompletionItemKind::ENUM_MEMBER,
+        NameKind::Verb | NameKind::Application => CompletionItemKind::OPERATOR,
     };
     index
         .names(kind)
@@ -214,6 +221,10 @@ pub fn complete(index: &Index, before: &str, typed_char: bool) -> Vec<Completion
             Some(Block::Declaration("rule")) => keywords(CLAUSES),
             Some(Block::Declaration("set")) => keywords(&["title", "in_force", "members", "cite"]),
             Some(Block::Declaration("parameter")) => keywords(&["title", "value", "cite"]),
+            Some(Block::Declaration("event")) => keywords(&["title", "role", "cite"]),
+            Some(Block::Declaration("document")) => keywords(&["title", "fields", "role", "cite"]),
+            Some(Block::Declaration("purpose")) => keywords(&["title", "cite"]),
+            Some(Block::Declaration("verb")) => keywords(&["title", "fulfilled_by", "cite"]),
             Some(Block::Declaration(_)) => {
                 keywords(&["title", "in_force", "cite", "when", "otherwise"])
             }
@@ -226,6 +237,11 @@ pub fn complete(index: &Index, before: &str, typed_char: bool) -> Vec<Completion
                     "rule",
                     "exempt",
                     "extend",
+                    "fee",
+                    "event",
+                    "document",
+                    "purpose",
+                    "verb",
                 ]);
                 out.push(snippet(
                     "rule …",
@@ -237,28 +253,24 @@ pub fn complete(index: &Index, before: &str, typed_char: bool) -> Vec<Completion
         };
     }
     match (prev2, prev) {
-        (_, "holder_of" | "expiry_of") => return values(DocumentKind::NAMES, "document kind"),
-        (_, "of" | "on") => return values(EventKind::NAMES, "event kind"),
-        ("apply", "for") => {
-            return values(
-                &[
-                    "temporary_residence_permit",
-                    "visa_extension",
-                    "work_permit_renewal",
-                ],
-                "application",
-            )
-        }
+        (_, "holder_of" | "expiry_of") => return names(index, NameKind::Document),
+        (_, "of" | "on" | "after" | "fulfilled_by") => return names(index, NameKind::Event),
+        ("apply", "for") => return names(index, NameKind::Application),
         (_, "citizen_of") => return names(index, NameKind::Set),
         (_, "cite") => return names(index, NameKind::Source),
         (_, "penalty") if block.is_some() => return names(index, NameKind::Penalty),
         ("exempt", "from") | (_, "extend") => return names(index, NameKind::Rule),
         (_, "bearer") => return values(&["host", "foreigner", "employer"], "bearer"),
-        ("purpose", "is") => return values(Purpose::NAMES, "purpose"),
+        ("purpose", "is") => return names(index, NameKind::Purpose),
         ("host", "is") => return values(HostKind::NAMES, "host kind"),
         ("host_size", "is") => return values(HostSize::NAMES, "host size"),
         (_, "entries") => return values(&["single", "multiple"], "entries"),
         (_, "finding") => return values(&["error", "warning", "info"], "severity"),
+        (_, "role") if block == Some(Block::Declaration("document")) => {
+            return values(DocumentRole::NAMES, "document role")
+        }
+        (_, "role") => return values(EventRole::NAMES, "event role"),
+        (_, "fields") => return values(DocumentField::NAMES, "document field"),
         (_, "when" | "unless" | "and" | "or" | "not") => {
             let mut out = keywords(CONDITIONS);
             if block == Some(Block::Declaration("penalty")) {
@@ -288,8 +300,15 @@ pub fn complete(index: &Index, before: &str, typed_char: bool) -> Vec<Completion
 mod tests {
     use super::*;
 
+    /// The names of the built-in vocabulary, as a folder without its own has them.
+    fn vocabulary() -> Index {
+        let mut index = Index::default();
+        index.add_builtin_vocabulary(crate::compile::builtin_vocabulary());
+        index
+    }
+
     fn labels(before: &str) -> Vec<String> {
-        complete(&Index::default(), before, false)
+        complete(&vocabulary(), before, false)
             .into_iter()
             .map(|c| c.label)
             .collect()
@@ -302,6 +321,12 @@ mod tests {
                 .contains(&String::from("residence_permit"))
         );
         assert!(labels("rule a {\n  ti").contains(&String::from("title")));
+        assert!(labels("event e {\n  role ").contains(&String::from("opens_stay")));
+        assert!(labels("document d {\n  role ").contains(&String::from("passport")));
+        assert!(labels("document d {\n  fields ").contains(&String::from("blank_pages")));
+        assert!(labels("document d {\n  fi").contains(&String::from("fields")));
+        assert!(labels("verb v {\n  fulfilled_by ").contains(&String::from("notification")));
+        assert!(labels("rule a {\n  when purpose is ").contains(&String::from("study")));
         assert!(labels("rule a {\n  on ").contains(&String::from("entry")));
         assert!(labels("set s {\n  members AM, K").contains(&String::from("KG")));
         assert!(labels("set s {\n  title \"a { b\"\n  ").contains(&String::from("members")));
@@ -310,12 +335,13 @@ mod tests {
         assert!(labels("rule a {\n}\n# set {\n").contains(&String::from("rule")));
         // A space typed at the start of a line or after a word that wants nothing in
         // particular opens no list; after `holder_of` it does.
-        let typed = |before: &str| complete(&Index::default(), before, true).len();
+        let index = vocabulary();
+        let typed = |before: &str| complete(&index, before, true).len();
         assert_eq!(typed("rule a {\n  "), 0);
         assert_eq!(typed("rule a {\n  title \"x\" "), 0);
         assert_eq!(
             typed("rule a {\n  when holder_of "),
-            DocumentKind::NAMES.len()
+            index.names(NameKind::Document).len()
         );
     }
 }

@@ -6,10 +6,9 @@
 use std::fmt::Write as _;
 
 use crate::syntax::ast::{self, CiteClause, InForce, Item, RuleClause, Spanned};
-use crate::vocab::{DocumentKind, EventKind};
 
 use super::index::NameKind;
-use super::words::{document_meaning, event_meaning, keyword_help};
+use super::words::keyword_help;
 use super::workspace::Analysis;
 
 /// The word of `text` around byte `offset` (letters, digits, `_`) and where it starts.
@@ -48,14 +47,10 @@ pub fn hover(analysis: &Analysis, file: u32, offset: usize) -> Option<String> {
         }
         return Some(out);
     }
-    if let Some(kind) = DocumentKind::from_name(word) {
-        return Some(format!(
-            "**{word}** (document kind): {}",
-            document_meaning(kind)
-        ));
-    }
-    if let Some(kind) = EventKind::from_name(word) {
-        return Some(format!("**{word}** (event kind): {}", event_meaning(kind)));
+    for kind in [NameKind::Event, NameKind::Document, NameKind::Purpose] {
+        if analysis.index.declarations(kind, word).next().is_some() {
+            return symbol(analysis, kind, word);
+        }
     }
     keyword_help(word).map(|help| format!("**`{word}`** (keyword)\n\n{help}"))
 }
@@ -114,6 +109,50 @@ fn citations(analysis: &Analysis, cites: &[&CiteClause], out: &mut String) {
             let _ = write!(out, ", seed `{}`", seed.node);
         }
     }
+}
+
+/// A term of the built-in vocabulary (of a rule folder without its own).
+fn builtin_term(kind: NameKind, name: &str) -> Option<String> {
+    let v = crate::compile::builtin_vocabulary();
+    let (title, roles, citations): (&str, Vec<&str>, &[crate::vocab::Citation]) = match kind {
+        NameKind::Event => {
+            let e = v.event(name)?;
+            let roles = e.roles.iter().map(|r| r.as_str()).collect();
+            (&e.term.title, roles, &e.term.citations)
+        }
+        NameKind::Document => {
+            let d = v.document(name)?;
+            let roles = d.roles.iter().map(|r| r.as_str()).collect();
+            (&d.term.title, roles, &d.term.citations)
+        }
+        NameKind::Purpose => {
+            let p = v.purpose(name)?;
+            (&p.title, Vec::new(), &p.citations)
+        }
+        NameKind::Verb | NameKind::Application => {
+            let x = v.verb(name, kind == NameKind::Application)?;
+            (&x.title, Vec::new(), &x.citations)
+        }
+        _ => return None,
+    };
+    let mut out = format!(
+        "**{} `{name}`** (built-in vocabulary): {title}",
+        kind.keyword()
+    );
+    if !roles.is_empty() {
+        let words: Vec<String> = roles.iter().map(|r| format!("`{r}`")).collect();
+        let _ = write!(out, "\n\nrole: {}", words.join(", "));
+    }
+    if !citations.is_empty() {
+        out.push_str("\n\ncitations:");
+        for c in citations {
+            let _ = write!(out, "\n- {}, {}", c.source, c.reference);
+            if let Some(seed) = &c.seed {
+                let _ = write!(out, ", seed `{seed}`");
+            }
+        }
+    }
+    Some(out)
 }
 
 fn titles(title: &[ast::Text]) -> String {
@@ -245,6 +284,30 @@ fn symbol(analysis: &Analysis, kind: NameKind, name: &str) -> Option<String> {
                 }
                 citations(analysis, &p.citations.iter().collect::<Vec<_>>(), &mut out);
             }
+        }
+        NameKind::Event
+        | NameKind::Document
+        | NameKind::Purpose
+        | NameKind::Verb
+        | NameKind::Application => {
+            let Some(t) = trees(analysis).find_map(|i| match i {
+                Item::Term(t) if t.id.node == name && NameKind::of_term(t) == kind => Some(t),
+                _ => None,
+            }) else {
+                return builtin_term(kind, name);
+            };
+            let _ = write!(out, "**{} `{name}`**{}", kind.keyword(), titles(&t.title));
+            for (what, list) in [
+                ("role", &t.roles),
+                ("fields", &t.fields),
+                ("fulfilled by", &t.fulfilled_by),
+            ] {
+                if !list.is_empty() {
+                    let words: Vec<String> = list.iter().map(|x| format!("`{}`", x.node)).collect();
+                    let _ = write!(out, "\n\n{what}: {}", words.join(", "));
+                }
+            }
+            citations(analysis, &t.citations.iter().collect::<Vec<_>>(), &mut out);
         }
         NameKind::Source => {
             let title = source_title(analysis, name)?;

@@ -18,9 +18,30 @@ pub enum NameKind {
     Penalty,
     /// A legal source.
     Source,
+    /// An event kind of the vocabulary.
+    Event,
+    /// A document kind of the vocabulary.
+    Document,
+    /// A purpose of the vocabulary.
+    Purpose,
+    /// A verb of the vocabulary.
+    Verb,
+    /// What a duty may apply for (`verb apply for NAME`).
+    Application,
 }
 
 impl NameKind {
+    /// The kind of a vocabulary declaration.
+    pub fn of_term(t: &ast::TermDecl) -> NameKind {
+        match t.class {
+            ast::TermClass::Event => NameKind::Event,
+            ast::TermClass::Document => NameKind::Document,
+            ast::TermClass::Purpose => NameKind::Purpose,
+            ast::TermClass::Verb if t.application => NameKind::Application,
+            ast::TermClass::Verb => NameKind::Verb,
+        }
+    }
+
     /// The declaration's keyword.
     pub fn keyword(self) -> &'static str {
         match self {
@@ -29,6 +50,11 @@ impl NameKind {
             NameKind::Parameter => "parameter",
             NameKind::Penalty => "penalty",
             NameKind::Source => "source",
+            NameKind::Event => "event",
+            NameKind::Document => "document",
+            NameKind::Purpose => "purpose",
+            NameKind::Verb => "verb",
+            NameKind::Application => "verb apply for",
         }
     }
 }
@@ -120,6 +146,44 @@ impl Index {
             .any(|o| o.is_declaration() && o.name == name)
     }
 
+    /// The names of the built-in vocabulary, which a rule folder without a
+    /// `vocabulary.kzr` has: declared in no file of it (their spans name no file).
+    pub fn add_builtin_vocabulary(&mut self, vocab: &crate::ir::Vocabulary) {
+        let nowhere = Span::new(u32::MAX, 0, 0);
+        let names = vocab
+            .events
+            .iter()
+            .map(|e| (NameKind::Event, e.term.kind.as_str().to_string()))
+            .chain(
+                vocab
+                    .documents
+                    .iter()
+                    .map(|d| (NameKind::Document, d.term.kind.as_str().to_string())),
+            )
+            .chain(
+                vocab
+                    .purposes
+                    .iter()
+                    .map(|p| (NameKind::Purpose, p.kind.as_str().to_string())),
+            )
+            .chain(vocab.verbs.iter().map(|v| {
+                let kind = if v.application {
+                    NameKind::Application
+                } else {
+                    NameKind::Verb
+                };
+                (kind, v.name.clone())
+            }));
+        for (kind, name) in names {
+            self.occurrences.push(Occurrence {
+                kind,
+                name,
+                span: nowhere,
+                declaration: Some(nowhere),
+            });
+        }
+    }
+
     fn declare(&mut self, kind: NameKind, id: &ast::Text, declaration: Span) {
         self.occurrences.push(Occurrence {
             kind,
@@ -158,6 +222,31 @@ impl Index {
             }
             Cond::Not(inner) => self.cond(&inner.node),
             Cond::CitizenOf(CountryRef::Named(set)) => self.refer(NameKind::Set, set),
+            Cond::HolderOf { document, .. } => self.refer(NameKind::Document, document),
+            Cond::After(event) => self.refer(NameKind::Event, event),
+            Cond::DateBefore(left, right) => {
+                self.refer(NameKind::Document, &left.document);
+                self.refer(NameKind::Document, &right.document);
+            }
+            Cond::Is(is) if is.subject.node == "purpose" => {
+                for v in &is.values {
+                    self.refer(NameKind::Purpose, v);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn limit(&mut self, limit: &ast::Limit) {
+        match limit {
+            ast::Limit::Within { triggers, .. } | ast::Limit::Monthly { triggers, .. } => {
+                for t in triggers {
+                    self.refer(NameKind::Event, t);
+                }
+            }
+            ast::Limit::BeforeExpiry { document, .. } | ast::Limit::ByExpiry { document } => {
+                self.refer(NameKind::Document, document);
+            }
             _ => {}
         }
     }
@@ -195,7 +284,20 @@ impl Index {
                 }
                 self.cites(&e.citations);
             }
+            Item::Term(t) => {
+                let kind = NameKind::of_term(t);
+                self.declare(kind, &t.id, t.span);
+                for e in &t.fulfilled_by {
+                    self.refer(NameKind::Event, e);
+                }
+                self.cites(&t.citations);
+            }
             Item::Fee(f) => {
+                for on in &f.on {
+                    for e in on {
+                        self.refer(NameKind::Event, e);
+                    }
+                }
                 self.cites(&f.citations);
                 for c in &f.when {
                     self.cond(&c.node);
@@ -211,7 +313,18 @@ impl Index {
             RuleClause::When(c) => self.cond(&c.node),
             RuleClause::Unless(u) => self.unless(u),
             RuleClause::Finding(f) => self.cond(&f.condition.node),
+            RuleClause::On(events) => {
+                for e in events {
+                    self.refer(NameKind::Event, e);
+                }
+            }
             RuleClause::Duty(d) => {
+                for l in &d.limits {
+                    self.limit(&l.node);
+                }
+                for (l, _) in &d.or_later {
+                    self.limit(&l.node);
+                }
                 if let Some(w) = &d.when {
                     self.cond(&w.node);
                 }
@@ -230,8 +343,7 @@ impl Index {
             RuleClause::Title(_)
             | RuleClause::InForce(_)
             | RuleClause::Bearer(_)
-            | RuleClause::Action(_)
-            | RuleClause::On(_) => {}
+            | RuleClause::Action(_) => {}
         }
     }
 }

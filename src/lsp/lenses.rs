@@ -43,7 +43,7 @@ pub fn run_tests(program: &Program, folder: &Path) -> Vec<TestRun> {
     files
         .into_iter()
         .filter_map(|file| {
-            let test = read_test(&file).ok()?;
+            let test = read_test(&file, &program.vocabulary).ok()?;
             let outcome = run_test(program, &test, true);
             let (rules, passed) = match outcome {
                 Ok(o) => (

@@ -66,6 +66,9 @@ pub enum RenameError {
     /// The new name is taken.
     #[error("`{0}` is already declared: renaming would create a duplicate")]
     Taken(String),
+    /// A word of the vocabulary: cases name it too.
+    #[error("`{0}` is a word of the vocabulary that case files name too: renaming it here would leave them behind; declare the new name beside it and change the cases first")]
+    Vocabulary(String),
 }
 
 /// Rename the name at the cursor everywhere it is written.
@@ -76,6 +79,16 @@ pub fn rename(
     new_name: &str,
 ) -> Result<WorkspaceEdit, RenameError> {
     let o: &Occurrence = analysis.index.at(file, offset).ok_or(RenameError::NoName)?;
+    if matches!(
+        o.kind,
+        NameKind::Event
+            | NameKind::Document
+            | NameKind::Purpose
+            | NameKind::Verb
+            | NameKind::Application
+    ) {
+        return Err(RenameError::Vocabulary(o.name.clone()));
+    }
     let valid = new_name.starts_with(|c: char| c.is_ascii_lowercase())
         && new_name
             .chars()
@@ -108,6 +121,9 @@ fn symbol_kind(kind: NameKind) -> SymbolKind {
         NameKind::Parameter => SymbolKind::CONSTANT,
         NameKind::Penalty => SymbolKind::STRUCT,
         NameKind::Source => SymbolKind::MODULE,
+        NameKind::Event => SymbolKind::EVENT,
+        NameKind::Document | NameKind::Purpose => SymbolKind::ENUM_MEMBER,
+        NameKind::Verb | NameKind::Application => SymbolKind::OPERATOR,
     }
 }
 

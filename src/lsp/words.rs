@@ -1,8 +1,6 @@
 //! What the words of the rule language mean, for hover: the keywords (their paragraph of
 //! docs/language.md, embedded at build time), the document and event kinds, the countries.
 
-use crate::vocab::{DocumentKind, EventKind};
-
 /// The rule language's reference, docs/language.md.
 const LANGUAGE: &str = include_str!("../../docs/language.md");
 
@@ -78,60 +76,6 @@ pub const KEYWORDS: &[&str] = &[
     "when",
     "within",
 ];
-
-/// What a document kind is.
-pub fn document_meaning(kind: DocumentKind) -> &'static str {
-    match kind {
-        DocumentKind::Passport => "a national passport",
-        DocumentKind::Visa => "a Kazakhstan visa (`category`, `entries` filter it)",
-        DocumentKind::ResidencePermit => "a permanent residence permit",
-        DocumentKind::TemporaryResidencePermit => "a temporary residence permit",
-        DocumentKind::WorkPermit => "a work permit",
-        DocumentKind::EmploymentContract => "an employment contract",
-        DocumentKind::ExemptPositionAppointment => {
-            "a decision appointing the foreigner to a position that needs no work permit"
-        }
-    }
-}
-
-/// What an event kind is.
-pub fn event_meaning(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::Entry => "entry into Kazakhstan: opens a stay",
-        EventKind::Exit => "exit from Kazakhstan: closes a stay; fulfils `leave`",
-        EventKind::Notification => {
-            "the host's notification of the foreigner's arrival to the migration service; fulfils `notify`"
-        }
-        EventKind::AddressChange => "a change of address within Kazakhstan",
-        EventKind::RegionTrip => "a trip to another region of Kazakhstan",
-        EventKind::Return => "the return from a region trip",
-        EventKind::TrpApplication => {
-            "an application for a temporary residence permit; fulfils `apply for temporary_residence_permit`"
-        }
-        EventKind::TrpIssued => "a temporary residence permit issued",
-        EventKind::VisaExtensionApplication => {
-            "an application to extend a visa; fulfils `apply for visa_extension`"
-        }
-        EventKind::WorkPermitRenewalApplication => {
-            "an application to renew a work permit; fulfils `apply for work_permit_renewal`"
-        }
-        EventKind::TrpExtensionApplication => {
-            "an application to extend a temporary residence permit; fulfils `apply for trp_extension`"
-        }
-        EventKind::Hiring => "the start of the foreigner's employment with the employer",
-        EventKind::MonthlyReport => {
-            "the employer's report on foreign workers to the employment department; fulfils `report`"
-        }
-        EventKind::ExitVisaIssued => "an exit visa (B15, B16, B20) issued by the migration service",
-        EventKind::FineImposed => "an administrative fine imposed on the foreigner",
-        EventKind::FinePayment => "the payment of an administrative fine; fulfils `pay`",
-        EventKind::InvitationApplication => "the host's application for a visa invitation letter",
-        EventKind::VisaApplication => {
-            "an application to the migration service for a visa issued in Kazakhstan"
-        }
-        EventKind::ResidencePermitApplication => "an application for a (permanent) residence permit",
-    }
-}
 
 /// Whether `word` is written as a whole token inside a code span (between backquotes)
 /// of `text`.

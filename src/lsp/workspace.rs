@@ -110,7 +110,13 @@ impl Analysis {
                 d.tree = Some(crate::syntax::parse_recovering(index, &d.source).0);
             }
         }
-        let index = Index::new(documents.iter().filter_map(|d| d.tree.as_ref()));
+        let mut index = Index::new(documents.iter().filter_map(|d| d.tree.as_ref()));
+        if !documents
+            .iter()
+            .any(|d| crate::compile::is_vocabulary_file(&d.source.name))
+        {
+            index.add_builtin_vocabulary(crate::compile::builtin_vocabulary());
+        }
         let (program, diagnostics) = if documents.is_empty() {
             (None, Vec::new())
         } else {

@@ -36,6 +36,58 @@ pub enum Item {
     Extension(Extension),
     /// `fee ID { ... }`
     Fee(FeeDecl),
+    /// `event ID { ... }`, `document ID { ... }`, `purpose ID { ... }`, `verb ... { ... }`
+    Term(TermDecl),
+}
+
+/// What a vocabulary declaration declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TermClass {
+    /// `event ID { ... }`: a kind of event.
+    Event,
+    /// `document ID { ... }`: a kind of document.
+    Document,
+    /// `purpose ID { ... }`: a purpose of a stay.
+    Purpose,
+    /// `verb ... { ... }`: a verb a duty starts with.
+    Verb,
+}
+
+impl TermClass {
+    /// The keyword that declares it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            TermClass::Event => "event",
+            TermClass::Document => "document",
+            TermClass::Purpose => "purpose",
+            TermClass::Verb => "verb",
+        }
+    }
+}
+
+/// A word of the vocabulary: `event ID { title ... role ROLE cite ... }`,
+/// `document ID { title ... fields F, F role ROLE cite ... }`, `purpose ID { ... }`,
+/// `verb NAME { title ... fulfilled_by EVENT cite ... }` (`verb apply for NAME { ... }`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermDecl {
+    /// What it declares.
+    pub class: TermClass,
+    /// The name (for `verb apply for NAME`, the `NAME`).
+    pub id: Text,
+    /// `verb apply for NAME`.
+    pub application: bool,
+    /// Its title.
+    pub title: Vec<Text>,
+    /// Its legal sources.
+    pub citations: Vec<CiteClause>,
+    /// `role ROLE` clauses.
+    pub roles: Vec<Text>,
+    /// `fields F, F` (documents).
+    pub fields: Vec<Text>,
+    /// `fulfilled_by EVENT` (verbs).
+    pub fulfilled_by: Vec<Text>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `fee ID { title ... on EVENT when COND amount N mci cite ... }`: a state fee.

@@ -183,7 +183,18 @@ fn describe(rule: Rule) -> &'static str {
         | Rule::rule_decl
         | Rule::exemption_decl
         | Rule::extension
-        | Rule::fee_decl => "a declaration (`rule`, `penalty`, `parameter`, `set`, `source`, `exempt`, `extend` or `fee`)",
+        | Rule::fee_decl
+        | Rule::event_decl
+        | Rule::document_decl
+        | Rule::purpose_decl
+        | Rule::verb_decl => "a declaration (`rule`, `penalty`, `parameter`, `set`, `source`, `exempt`, `extend`, `fee`, `event`, `document`, `purpose` or `verb`)",
+        Rule::event_clause => "an event clause (`title`, `cite`, `role`, `}`)",
+        Rule::document_clause => "a document clause (`title`, `cite`, `fields`, `role`, `}`)",
+        Rule::purpose_clause => "a purpose clause (`title`, `cite`, `}`)",
+        Rule::verb_clause => "a verb clause (`title`, `cite`, `fulfilled_by`, `}`)",
+        Rule::role => "`role ROLE`",
+        Rule::fields => "`fields FIELD, FIELD`",
+        Rule::fulfilled_by => "`fulfilled_by EVENT`",
         Rule::fee_clause => "a fee clause (`title`, `cite`, `in_force`, `on`, `when`, `amount`, `}`)",
         Rule::fee_amount => "`amount N mci`",
         Rule::decimal => "an amount in MCI (e.g. `0.5` or `30`)",
@@ -762,6 +773,10 @@ impl Builder<'_> {
             Rule::rule_decl => Some(Item::Rule(self.rule(pair)?)),
             Rule::extension => Some(Item::Extension(self.extension(pair)?)),
             Rule::fee_decl => Some(Item::Fee(self.fee(pair)?)),
+            Rule::event_decl => Some(Item::Term(self.term(pair, TermClass::Event)?)),
+            Rule::document_decl => Some(Item::Term(self.term(pair, TermClass::Document)?)),
+            Rule::purpose_decl => Some(Item::Term(self.term(pair, TermClass::Purpose)?)),
+            Rule::verb_decl => Some(Item::Term(self.term(pair, TermClass::Verb)?)),
             Rule::exemption_decl => {
                 let span = self.span(&pair);
                 let mut inner = pair.into_inner();
@@ -892,6 +907,53 @@ impl Builder<'_> {
                         span,
                     });
                 }
+                _ => {}
+            }
+        }
+        Some(decl)
+    }
+
+    /// `event`, `document`, `purpose` or `verb`: a word of the vocabulary.
+    fn term(&mut self, pair: Pair<'_, Rule>, class: TermClass) -> Option<TermDecl> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let head = inner.next()?;
+        let (id, application) = if head.as_rule() == Rule::verb {
+            let word = head.into_inner().next()?;
+            if word.as_rule() == Rule::apply_verb {
+                (self.text(&word.into_inner().next()?), true)
+            } else {
+                (self.text(&word), false)
+            }
+        } else {
+            (self.text(&head), false)
+        };
+        let mut decl = TermDecl {
+            class,
+            id,
+            application,
+            title: Vec::new(),
+            citations: Vec::new(),
+            roles: Vec::new(),
+            fields: Vec::new(),
+            fulfilled_by: Vec::new(),
+            span,
+        };
+        for clause in inner {
+            match clause.as_rule() {
+                Rule::title => decl
+                    .title
+                    .extend(clause.into_inner().next().map(|p| self.string(&p))),
+                Rule::citation => decl.citations.extend(self.citation(clause)),
+                Rule::role => decl
+                    .roles
+                    .extend(clause.into_inner().next().map(|p| self.text(&p))),
+                Rule::fields => decl
+                    .fields
+                    .extend(clause.into_inner().map(|p| self.text(&p))),
+                Rule::fulfilled_by => decl
+                    .fulfilled_by
+                    .extend(clause.into_inner().next().map(|p| self.text(&p))),
                 _ => {}
             }
         }

@@ -290,7 +290,9 @@ fn judge(
         Ok(text) => text,
         Err(error) => return Err(JudgeError::Read { input, error }),
     };
-    let facts = read_case(&text)
+    // Read against the new rule set's vocabulary: a kind only the old one declares is
+    // reported as unknown.
+    let facts = read_case(&text, &new.vocabulary)
         .map_err(|e| JudgeError::Case(Box::new(CaseFailure::unreadable(&input, &e))))?;
     let day = judging_day(as_of, facts.as_of);
     let run = |program: &Program, side: Side| {

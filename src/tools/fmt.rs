@@ -9,11 +9,12 @@
 //!
 //! The layout, which docs/language.md refers to:
 //!
-//! - A declaration (`source`, `set`, `parameter`, `penalty`, `rule`, `exempt`, `extend`)
-//!   starts a line at column 0. The `{` of a block ends the declaration's first line; its
+//! - A declaration (`source`, `set`, `parameter`, `penalty`, `rule`, `exempt`, `extend`,
+//!   `fee`, `event`, `document`, `purpose`, `verb`) starts a line at column 0. The `{` of a block ends the declaration's first line; its
 //!   `}` stands alone on a line, at the declaration's indentation.
 //! - Each clause of a block (`title`, `in_force`, `cite`, `members`, `value`, `bearer`,
-//!   `action`, `on`, `when`, `unless`, `penalty`, `finding`, a duty, a penalty branch)
+//!   `action`, `on`, `when`, `unless`, `penalty`, `finding`, `role`, `fields`,
+//!   `fulfilled_by`, a duty, a penalty branch)
 //!   starts a line, indented two spaces per brace level.
 //! - An `unless` that the file starts a line with starts a line as a clause of its
 //!   block, also when the grammar reads it as part of the duty before it: written on a
@@ -235,6 +236,10 @@ fn statement_roles(text: &str) -> Option<(BTreeMap<usize, Role>, Vec<usize>)> {
                     | Rule::penalty_decl
                     | Rule::rule_decl
                     | Rule::fee_decl
+                    | Rule::event_decl
+                    | Rule::document_decl
+                    | Rule::purpose_decl
+                    | Rule::verb_decl
             ) {
                 let mut inner = item.into_inner();
                 if let Some(name) = inner.next() {

@@ -133,10 +133,14 @@ fn planned_event(kind: EventKind, date: NaiveDate) -> Event {
     }
 }
 
-fn with_events(case: &Case, events: &[Event]) -> Result<crate::case::Facts, PlanError> {
+fn with_events(
+    program: &Program,
+    case: &Case,
+    events: &[Event],
+) -> Result<crate::case::Facts, PlanError> {
     let mut case = case.clone();
     case.events.extend(events.iter().cloned());
-    prepare(case).map_err(PlanError::Case)
+    prepare(case, &program.vocabulary).map_err(PlanError::Case)
 }
 
 /// Judge planned trips: the case with their entries and exits added, judged by the
@@ -174,12 +178,18 @@ pub fn plan(
         }
         previous = Some(trip.leave.unwrap_or(NaiveDate::MAX));
     }
+    let roles = program.vocabulary.event_roles();
+    let (Some(entry), Some(exit)) = (roles.opens_stay, roles.closes_stay) else {
+        return Err(PlanError::Trips(String::from(
+            "the rule set's vocabulary has no event with `role opens_stay` or `role closes_stay`",
+        )));
+    };
     let mut events: Vec<Event> = Vec::new();
     let mut verdicts = Vec::new();
     for trip in trips {
-        events.push(planned_event(EventKind::Entry, trip.enter));
+        events.push(planned_event(entry, trip.enter));
         // The allowance on the day of entry, the trips before counted.
-        let facts = with_events(case, &events)?;
+        let facts = with_events(program, case, &events)?;
         let on_entry = evaluate(program, &facts, trip.enter)?;
         let allowance = on_entry.allowance;
         let binding = allowance
@@ -215,7 +225,7 @@ pub fn plan(
             _ => None,
         };
         if let Some(l) = leave {
-            events.push(planned_event(EventKind::Exit, l));
+            events.push(planned_event(exit, l));
         }
         verdicts.push(TripVerdict {
             enter: trip.enter,
@@ -230,7 +240,7 @@ pub fn plan(
         });
     }
     // The duties: the whole plan judged on the case's day.
-    let facts = with_events(case, &events)?;
+    let facts = with_events(program, case, &events)?;
     let result = evaluate(program, &facts, as_of)?;
     for verdict in &mut verdicts {
         verdict.duties = duties_of_trip(&result, verdict.enter, verdict.leave);

@@ -13,7 +13,7 @@ use crate::eval::result::Allowance;
 use crate::eval::EvalError;
 use crate::ir::words::document_words;
 use crate::ir::{Limit, Rule, Start};
-use crate::vocab::{EventKind, Unit};
+use crate::vocab::Unit;
 
 /// One limit that applies, with the rule that sets it.
 struct Applied<'p> {
@@ -115,11 +115,12 @@ impl<'p> Run<'p, '_> {
         };
         let mut out = Vec::new();
         for rule in program.rules.iter().filter(|r| r.period.contains(entry)) {
-            let leaves_on_entry = |start: &Start| matches!(start, Start::Events(kinds) if kinds.contains(&EventKind::Entry));
+            let roles = self.facts.roles;
+            let leaves_on_entry = |start: &Start| matches!(start, Start::Events(kinds) if kinds.iter().any(|k| roles.opens(*k)));
             if !rule
                 .duties
                 .iter()
-                .any(|d| d.fulfilment == EventKind::Exit && leaves_on_entry(&d.trigger))
+                .any(|d| roles.closes(d.fulfilment) && leaves_on_entry(&d.trigger))
             {
                 continue;
             }
@@ -139,7 +140,7 @@ impl<'p> Run<'p, '_> {
             for duty in rule
                 .duties
                 .iter()
-                .filter(|d| d.fulfilment == EventKind::Exit && leaves_on_entry(&d.trigger))
+                .filter(|d| roles.closes(d.fulfilment) && leaves_on_entry(&d.trigger))
             {
                 let holds = duty
                     .when

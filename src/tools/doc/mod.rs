@@ -1008,6 +1008,85 @@ impl Catalog<'_> {
         ));
     }
 
+    fn vocabulary(&mut self) {
+        let v = &self.program.vocabulary;
+        self.push(Block::Heading(2, vec![text("Vocabulary")]));
+        self.push(Block::Paragraph(inline_code_spans(
+            "The kinds of events and documents a case may name, the purposes of a stay and the verbs of duties, as the rule files declare them (`event`, `document`, `purpose`, `verb`; docs/language.md, \"The vocabulary\"). A role is what the evaluator understands of a kind.",
+        )));
+        let codes = |names: Vec<&str>| {
+            inline_code_spans(
+                &names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        };
+        self.push(Block::Heading(3, vec![text("Events")]));
+        let rows = v
+            .events
+            .iter()
+            .map(|e| {
+                vec![
+                    vec![code(e.term.kind.as_str().to_string())],
+                    vec![text(e.term.title.clone())],
+                    codes(e.roles.iter().map(|r| r.as_str()).collect()),
+                    citations_inline(&e.term.citations),
+                ]
+            })
+            .collect();
+        self.push(Block::Table(vec!["event", "what", "role", "sources"], rows));
+        self.push(Block::Heading(3, vec![text("Documents")]));
+        let rows = v
+            .documents
+            .iter()
+            .map(|d| {
+                vec![
+                    vec![code(d.term.kind.as_str().to_string())],
+                    vec![text(d.term.title.clone())],
+                    codes(d.fields.iter().map(|f| f.as_str()).collect()),
+                    codes(d.roles.iter().map(|r| r.as_str()).collect()),
+                    citations_inline(&d.term.citations),
+                ]
+            })
+            .collect();
+        self.push(Block::Table(
+            vec!["document", "what", "fields", "role", "sources"],
+            rows,
+        ));
+        self.push(Block::Heading(3, vec![text("Purposes")]));
+        let rows = v
+            .purposes
+            .iter()
+            .map(|p| {
+                vec![
+                    vec![code(p.kind.as_str().to_string())],
+                    vec![text(p.title.clone())],
+                    citations_inline(&p.citations),
+                ]
+            })
+            .collect();
+        self.push(Block::Table(vec!["purpose", "what", "sources"], rows));
+        self.push(Block::Heading(3, vec![text("Verbs")]));
+        let rows = v
+            .verbs
+            .iter()
+            .map(|x| {
+                vec![
+                    vec![code(x.written())],
+                    vec![text(x.title.clone())],
+                    vec![code(x.fulfilled_by.as_str().to_string())],
+                    citations_inline(&x.citations),
+                ]
+            })
+            .collect();
+        self.push(Block::Table(
+            vec!["verb", "what", "fulfilled by", "sources"],
+            rows,
+        ));
+    }
+
     fn not_encoded(&mut self) {
         self.push(Block::Heading(2, vec![text("Not encoded, and why")]));
         self.push(Block::Paragraph(vec![text(
@@ -1033,6 +1112,7 @@ fn build(program: &Program, rules_dir: Option<&Path>) -> Vec<Block> {
     catalog.rules();
     catalog.fees();
     catalog.not_encoded();
+    catalog.vocabulary();
     catalog.penalties();
     catalog.country_sets();
     catalog.parameters();

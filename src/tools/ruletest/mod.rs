@@ -41,6 +41,7 @@ use crate::eval::result::CheckResult;
 use crate::eval::{evaluate_with, EvalError, Explanation, Options};
 use crate::ir::coverage::{parts, CoverageId, Part};
 use crate::ir::Program;
+use crate::ir::Vocabulary;
 use crate::report::{CaseFailure, FailureDetail};
 use crate::source::{line_column as line_col, strip_bom};
 
@@ -580,7 +581,7 @@ pub fn run_tests(
     }
     let read: Vec<(PathBuf, Result<RuleTest, TestFileError>)> = files
         .par_iter()
-        .map(|f| (f.clone(), read_test(f)))
+        .map(|f| (f.clone(), read_test(f, &program.vocabulary)))
         .collect();
     let total = read.len();
     let selected: Vec<(PathBuf, Result<RuleTest, TestFileError>)> = read

@@ -7,6 +7,7 @@ use super::*;
 pub(super) struct Reader<'t> {
     file: String,
     text: &'t str,
+    vocab: &'t Vocabulary,
 }
 
 impl Reader<'_> {
@@ -44,7 +45,8 @@ impl Reader<'_> {
 }
 
 /// Read and check one test file.
-pub fn read_test(file: &Path) -> Result<RuleTest, TestFileError> {
+/// `vocab` is the rule set's vocabulary, which the test's case is read against.
+pub fn read_test(file: &Path, vocab: &Vocabulary) -> Result<RuleTest, TestFileError> {
     let shown = file.display().to_string();
     let plain = |code: &str, message: String, help: &str| -> TestFileError {
         TestFileError::new(
@@ -92,14 +94,15 @@ pub fn read_test(file: &Path) -> Result<RuleTest, TestFileError> {
             "save the test as UTF-8 JSON",
         )
     })?;
-    parse_test(file, &text)
+    parse_test(file, &text, vocab)
 }
 
 /// Check a test file's text; `file` names it in errors.
-pub fn parse_test(file: &Path, text: &str) -> Result<RuleTest, TestFileError> {
+pub fn parse_test(file: &Path, text: &str, vocab: &Vocabulary) -> Result<RuleTest, TestFileError> {
     let reader = Reader {
         file: file.display().to_string(),
         text,
+        vocab,
     };
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(body).map_err(|e| -> TestFileError {
@@ -267,7 +270,7 @@ pub(super) fn read_case_part(
     // Read the case's own text, so that errors carry the line and column in the file.
     if let Some((start, end)) = json_locate(reader.text, &case_segs) {
         if let Some(slice) = reader.text.get(start..end) {
-            return read_case(slice).map_err(|e| {
+            return read_case(slice, reader.vocab).map_err(|e| {
                 let offset = e.span.map_or(start, |s| start + s.offset());
                 let (line, column) = line_col(reader.text, offset);
                 let mut error = FailureDetail::from(&e);
@@ -278,8 +281,8 @@ pub(super) fn read_case_part(
             });
         }
     }
-    parse_case_value(case.clone())
-        .and_then(prepare)
+    parse_case_value(case.clone(), reader.vocab)
+        .and_then(|c| prepare(c, reader.vocab))
         .map_err(|e| {
             let mut err = reader.error(e.code(), &case_segs, e.message.clone(), e.help.clone());
             err.0.error.path = prefixed(&e.path);

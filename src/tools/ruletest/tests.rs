@@ -8,6 +8,7 @@
 )]
 
 use super::*;
+use crate::compile::builtin_vocabulary as vocab;
 use serde_json::json;
 
 #[test]
@@ -74,13 +75,13 @@ fn the_diff_shows_the_field_that_differs() {
 #[test]
 fn errors_name_the_json_path_and_the_line() {
     let text = "{\n  \"name\": \"x\",\n  \"as_of\": \"2024-01-01\",\n  \"case\": {\"case\": \"c\", \"person\": {\"citizenship\": \"GB\"},\n    \"events\": [{\"kind\": \"entry\", \"date\": \"2024-13-01\"}]},\n  \"expect\": {\"obligations\": []}\n}\n";
-    let err = parse_test(Path::new("t.json"), text).unwrap_err();
+    let err = parse_test(Path::new("t.json"), text, vocab()).unwrap_err();
     assert_eq!(err.path, "case.events[0].date");
     assert_eq!(err.line, Some(5));
     assert_eq!(err.code, "kzrules::case::bad_date");
 
     let text = "{\"name\": \"x\", \"as_of\": \"2024-01-01\",\n \"case\": {\"case\": \"c\", \"person\": {\"citizenship\": \"GB\"}, \"events\": []},\n \"expect\": {\"obligations\": [{\"rule\": \"a\", \"stauts\": \"met\"}]}}";
-    let err = parse_test(Path::new("t.json"), text).unwrap_err();
+    let err = parse_test(Path::new("t.json"), text, vocab()).unwrap_err();
     assert_eq!(err.path, "expect.obligations[0].stauts");
     assert_eq!(err.line, Some(3));
     // The column of the unknown key itself: ` "expect": {"obligations": [{"rule": "a", `
@@ -89,19 +90,19 @@ fn errors_name_the_json_path_and_the_line() {
     assert!(err.help.clone().unwrap().contains("did you mean `status`?"));
 
     let text = "{\"name\": \"x\", \"as_of\": \"2024-01-01\", \"case\": {\"case\": \"c\", \"person\": {\"citizenship\": \"GB\"}, \"events\": []}, \"expect\": {\"obligations\": [{\"penalty\": {\"fine\": 1}}]}}";
-    let err = parse_test(Path::new("t.json"), text).unwrap_err();
+    let err = parse_test(Path::new("t.json"), text, vocab()).unwrap_err();
     assert_eq!(err.path, "expect.obligations[0].penalty.fine");
 
     let text = "{\"name\": \"x\", \"case\": {\"case\": \"c\", \"person\": {\"citizenship\": \"GB\"}, \"events\": []}, \"expect\": {\"obligations\": []}}";
-    let err = parse_test(Path::new("t.json"), text).unwrap_err();
+    let err = parse_test(Path::new("t.json"), text, vocab()).unwrap_err();
     assert_eq!(err.code, "kzrules::test::no_as_of");
 
     let text = "{\"name\": \"x\", \"as_of\": \"2024-01-01\", \"case\": {\"case\": \"c\", \"person\": {\"citizenship\": \"GB\"}, \"events\": []}, \"expect\": {}}";
-    let err = parse_test(Path::new("t.json"), text).unwrap_err();
+    let err = parse_test(Path::new("t.json"), text, vocab()).unwrap_err();
     assert_eq!(err.code, "kzrules::test::empty_expect");
 
     let text = "{\"name\": \"x\", \"as_of\": \"2024-01-01\", \"cas\": {}}";
-    let err = parse_test(Path::new("t.json"), text).unwrap_err();
+    let err = parse_test(Path::new("t.json"), text, vocab()).unwrap_err();
     assert_eq!(err.path, "cas");
     assert!(err.help.clone().unwrap().contains("did you mean `case`?"));
 }
@@ -163,11 +164,16 @@ fn match_is_read_and_checked() {
     let base = |m: &str| {
         format!("{{\"name\": \"x\", \"as_of\": \"2024-01-01\", {m}\"case\": {{\"case\": \"c\", \"person\": {{\"citizenship\": \"GB\"}}, \"events\": []}}, \"expect\": {{\"obligations\": []}}}}")
     };
-    let t = parse_test(Path::new("t.json"), &base("")).unwrap();
+    let t = parse_test(Path::new("t.json"), &base(""), vocab()).unwrap();
     assert_eq!(t.matching, Match::Exact);
-    let t = parse_test(Path::new("t.json"), &base("\"match\": \"subset\", ")).unwrap();
+    let t = parse_test(
+        Path::new("t.json"),
+        &base("\"match\": \"subset\", "),
+        vocab(),
+    )
+    .unwrap();
     assert_eq!(t.matching, Match::Subset);
-    let err = parse_test(Path::new("t.json"), &base("\"match\": true, ")).unwrap_err();
+    let err = parse_test(Path::new("t.json"), &base("\"match\": true, "), vocab()).unwrap_err();
     assert_eq!(err.path, "match");
     assert_eq!(err.code, "kzrules::test::wrong_type");
 }
