@@ -121,6 +121,19 @@ named_enum! {
 }
 
 named_enum! {
+    /// What kind of organisation an employing host is, where the work permit rules treat
+    /// it apart (the local-content shares).
+    pub enum HostForm ("host form") {
+        /// A state institution or a state-owned enterprise.
+        State = "state",
+        /// A branch or representative office of a foreign legal entity.
+        ForeignBranch = "foreign_branch",
+        /// Any other organisation.
+        Other = "other",
+    }
+}
+
+named_enum! {
     /// The purpose of the stay.
     pub enum Purpose ("purpose") {
         /// Employment.

@@ -33,7 +33,7 @@ use crate::dates::{parse_date, parse_time};
 use crate::diagnostic::suggest::{did_you_mean_among as did_you_mean, nearest};
 use crate::english::{article, name_list, plural, shorten, thousands, upper_first};
 use crate::source::{line_column as line_col, strip_bom};
-use crate::vocab::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
+use crate::vocab::{DocumentKind, Entries, EventKind, HostForm, HostKind, HostSize, Purpose};
 
 mod error;
 mod locate;
@@ -47,7 +47,7 @@ mod validate;
 
 pub use error::{render_path, CaseError, CaseErrorDetail, CaseErrorKind, Seg};
 pub use locate::{find_span, path_at, value_range};
-pub use model::{Case, Document, Event, Host, PenaltyRecord, Person};
+pub use model::{Case, Document, Event, Host, PenaltyRecord, Person, Staff, StaffCount};
 pub use read::{parse_case, parse_case_value, read_case};
 pub use stays::{prepare, Facts, SortedEvent, Stay};
 
@@ -68,5 +68,8 @@ pub const MAX_DOCUMENTS: usize = 100;
 pub const MAX_PENALTIES: usize = 1_000;
 /// The longest string (value or `meta` key), in characters.
 pub const MAX_STRING_CHARS: usize = 4_096;
+/// The most employees one count of `host.staff` may give (Kazakhstan's whole workforce is
+/// under 10 million).
+pub const MAX_STAFF: u32 = 10_000_000;
 /// The deepest nesting of arrays and objects (serde_json's own limit).
 pub const MAX_DEPTH: usize = 128;

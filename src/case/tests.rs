@@ -730,6 +730,7 @@ fn documents_and_age() {
         entries: None,
         blank_pages: None,
         region: None,
+        employer: None,
         meta: None,
     });
     let facts = prepare(case).unwrap();
