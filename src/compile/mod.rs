@@ -20,7 +20,7 @@ mod rules;
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{self, Text};
 use crate::vocab::{Bearer, Citation, Severity};
-use crate::vocab::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
+use crate::vocab::{DocumentKind, Entries, EventKind, HostForm, HostKind, HostSize, Purpose};
 
 /// The file extension of rule files.
 pub const RULE_EXTENSION: &str = "kzr";
@@ -192,7 +192,7 @@ pub const APPLICATIONS: &[(&str, EventKind)] = &[
 ];
 
 /// The facts an `is` condition may test.
-pub const IS_SUBJECTS: &[&str] = &["purpose", "host", "host_size"];
+pub const IS_SUBJECTS: &[&str] = &["purpose", "host", "host_size", "host_form"];
 
 /// The measures a finding may compare.
 pub const MEASURES: &[&str] = &[
@@ -200,6 +200,9 @@ pub const MEASURES: &[&str] = &[
     "region_trip_days_outside_permit_region",
     "host_penalties",
     "blank_pages_of_passport",
+    "local_content_categories_1_2",
+    "local_content_categories_3_4",
+    "employees",
 ];
 
 /// The known names of an enum, for "did you mean".

@@ -5,7 +5,7 @@
 
 use lsp_types::{CompletionItem, CompletionItemKind, InsertTextFormat};
 
-use crate::vocab::{DocumentKind, EventKind, HostKind, HostSize, Purpose};
+use crate::vocab::{DocumentKind, EventKind, HostForm, HostKind, HostSize, Purpose};
 
 use super::index::{Index, NameKind};
 
@@ -159,11 +159,15 @@ const CONDITIONS: &[&str] = &[
     "purpose",
     "host",
     "host_size",
+    "host_form",
     "expiry_of",
     "days_in_kazakhstan",
     "region_trip_days_outside_permit_region",
     "host_penalties",
     "blank_pages_of_passport",
+    "local_content_categories_1_2",
+    "local_content_categories_3_4",
+    "employees",
     "not",
 ];
 
@@ -257,6 +261,7 @@ pub fn complete(index: &Index, before: &str, typed_char: bool) -> Vec<Completion
         ("purpose", "is") => return values(Purpose::NAMES, "purpose"),
         ("host", "is") => return values(HostKind::NAMES, "host kind"),
         ("host_size", "is") => return values(HostSize::NAMES, "host size"),
+        ("host_form", "is") => return values(HostForm::NAMES, "host form"),
         (_, "entries") => return values(&["single", "multiple"], "entries"),
         (_, "finding") => return values(&["error", "warning", "info"], "severity"),
         (_, "when" | "unless" | "and" | "or" | "not") => {

@@ -56,6 +56,7 @@ pub const KEYWORDS: &[&str] = &[
     "of",
     "on",
     "or",
+    "other_than",
     "otherwise",
     "over",
     "parameter",

@@ -922,11 +922,6 @@ const NOT_ENCODED: &[(&str, &str, &str)] = &[
         "the deadline falls before the hiring it is for: the language counts deadlines from an event or before a document's end, not before a later event (issue 16)",
     ),
     (
-        "A work permit used for another employer",
-        "001",
-        "a case does not say which employer a permit was issued to (its region is judged by `business_trip_limit`)",
-    ),
-    (
         "A C3 visa valid beyond its work permit (the visa is issued for the permit's validity, at most 3 years)",
         "001",
         "a condition of issue, and a permit being renewed ends before its visa in most cases: a finding would mostly flag lawful renewals until the case links a renewed permit to its visa",
@@ -942,19 +937,9 @@ const NOT_ENCODED: &[(&str, &str, &str)] = &[
         "the e-Visa fee is in US dollars, not MCI; the B8 visa has no event of its own in a case (the other fees: `rules/fees.kzr`)",
     ),
     (
-        "The local-content shares (70% of categories 1-2, 90% of categories 3-4 Kazakhstan citizens)",
-        "001",
-        "a condition of issuing the work permit; a case gives no staff numbers",
-    ),
-    (
         "Extension of a visa-free stay by a single-entry visa of the migration service (para. 18), and CIS citizens' extension of stay",
         "001, 004",
         "no deadline of its own: the visa-free stay's end is the deadline (`visa_free_stay`), and a visa obtained before it takes the limit away; its fee of 7 MCI is `visa_free_extension` (`rules/fees.kzr`)",
-    ),
-    (
-        "TRP validity of at most one year",
-        "004",
-        "a condition of issue, not of the holder; the language has no condition on a document's length",
     ),
     (
         "A C3 dependant visa for the duration of the principal's visa",
