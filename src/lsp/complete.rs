@@ -258,6 +258,8 @@ pub fn complete(index: &Index, before: &str, typed_char: bool) -> Vec<Completion
         (_, "penalty") if block.is_some() => return names(index, NameKind::Penalty),
         ("exempt", "from") | (_, "extend") => return names(index, NameKind::Rule),
         (_, "bearer") => return values(&["host", "foreigner", "employer"], "bearer"),
+        ("work_permit", "employer") => return keywords(&["other_than"]),
+        ("employer", "other_than") => return values(&["host"], "the host"),
         ("purpose", "is") => return values(Purpose::NAMES, "purpose"),
         ("host", "is") => return values(HostKind::NAMES, "host kind"),
         ("host_size", "is") => return values(HostSize::NAMES, "host size"),
@@ -312,6 +314,11 @@ mod tests {
         assert!(labels("set s {\n  title \"a { b\"\n  ").contains(&String::from("members")));
         assert!(labels("rule a {\n  when citizen_of {AM, K").contains(&String::from("KG")));
         assert!(labels("").contains(&String::from("rule …")));
+        assert!(
+            labels("rule a {\n  finding error \"x\" when holder_of work_permit employer ")
+                .contains(&String::from("other_than"))
+        );
+        assert!(labels("rule a {\n  when host_form is ").contains(&String::from("foreign_branch")));
         assert!(labels("rule a {\n}\n# set {\n").contains(&String::from("rule")));
         // A space typed at the start of a line or after a word that wants nothing in
         // particular opens no list; after `holder_of` it does.

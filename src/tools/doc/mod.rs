@@ -919,7 +919,7 @@ const NOT_ENCODED: &[(&str, &str, &str)] = &[
     (
         "The quota application for next year's foreign workers, by 30 September",
         "001",
-        "the deadline falls before the hiring it is for: the language counts deadlines from an event or before a document's end, not before a later event (issue 16)",
+        "the deadline falls before the hiring it is for (the language counts deadlines from an event or before a document's end, not before a later event), and a case records one foreigner's hiring, not the employer's planning: a hiring without an application in the case would be judged overdue though the case does not show there was none; the seed names no sanction (the committee may reject a request), and none is needed for exempt workers and intra-corporate transfers",
     ),
     (
         "A C3 visa valid beyond its work permit (the visa is issued for the permit's validity, at most 3 years)",
