@@ -268,6 +268,8 @@ named_enum! {
         BlankPages = "blank_pages",
         /// The region a permit was granted for.
         Region = "region",
+        /// The employer a work permit was issued to.
+        Employer = "employer",
     }
 }
 
@@ -296,6 +298,19 @@ named_enum! {
         NonProfit = "non_profit",
         /// An official.
         Official = "official",
+    }
+}
+
+named_enum! {
+    /// What kind of organisation an employing host is, where the work permit rules treat
+    /// it apart (the local-content shares).
+    pub enum HostForm ("host form") {
+        /// A state institution or a state-owned enterprise.
+        State = "state",
+        /// A branch or representative office of a foreign legal entity.
+        ForeignBranch = "foreign_branch",
+        /// Any other organisation.
+        Other = "other",
     }
 }
 

@@ -35,7 +35,7 @@ use crate::english::{article, name_list, plural, shorten, thousands, upper_first
 use crate::ir::{EventRoles, Vocabulary};
 use crate::source::{line_column as line_col, strip_bom};
 use crate::vocab::{
-    Class, Declared, DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose,
+    Class, Declared, DocumentKind, Entries, EventKind, HostForm, HostKind, HostSize, Purpose,
 };
 
 mod error;
@@ -51,7 +51,7 @@ mod validate;
 
 pub use error::{render_path, CaseError, CaseErrorDetail, CaseErrorKind, Seg};
 pub use locate::{find_span, path_at, value_range};
-pub use model::{Case, Document, Event, Host, PenaltyRecord, Person};
+pub use model::{Case, Document, Event, Host, PenaltyRecord, Person, Staff, StaffCount};
 pub use read::{parse_case, parse_case_value, read_case};
 pub use schema::with_vocabulary;
 pub use stays::{prepare, Facts, SortedEvent, Stay};
@@ -73,5 +73,8 @@ pub const MAX_DOCUMENTS: usize = 100;
 pub const MAX_PENALTIES: usize = 1_000;
 /// The longest string (value or `meta` key), in characters.
 pub const MAX_STRING_CHARS: usize = 4_096;
+/// The most employees one count of `host.staff` may give (Kazakhstan's whole workforce is
+/// under 10 million).
+pub const MAX_STAFF: u32 = 10_000_000;
 /// The deepest nesting of arrays and objects (serde_json's own limit).
 pub const MAX_DEPTH: usize = 128;

@@ -109,6 +109,11 @@ pub struct Document {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = MAX_STRING_CHARS))]
     pub region: Option<String>,
+    /// A work permit's employer: the name of the employer the permit was issued to,
+    /// written as the host's `name` when the host is that employer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = MAX_STRING_CHARS))]
+    pub employer: Option<String>,
     /// Free-form data, carried through untouched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
@@ -140,6 +145,61 @@ pub struct Host {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = MAX_PENALTIES))]
     pub penalties: Vec<PenaltyRecord>,
+    /// What kind of organisation the host is, where the work permit rules treat it apart:
+    /// `state` (a state institution or state-owned enterprise), `foreign_branch` (a branch
+    /// or representative office of a foreign legal entity), `other`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<HostForm>,
+    /// The host's staff by category, when the host employs the foreigner: the numbers the
+    /// employer gives the employment department for the local-content shares of the work
+    /// permit rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<Staff>,
+}
+
+/// An employer's list number of employees in the categories of the work permit rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Staff {
+    /// Categories 1 and 2: chief heads and their deputies; heads of structural divisions.
+    pub categories_1_2: StaffCount,
+    /// Categories 3 and 4: specialists; skilled workers.
+    pub categories_3_4: StaffCount,
+}
+
+impl Staff {
+    /// Every employee counted, in all categories, EAEU citizens included.
+    pub fn total(&self) -> u64 {
+        self.categories_1_2.total() + self.categories_3_4.total()
+    }
+}
+
+/// Employees of some categories, by citizenship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffCount {
+    /// Employees who are citizens of Kazakhstan.
+    #[schemars(range(max = MAX_STAFF))]
+    pub kazakhstan: u32,
+    /// Foreign employees (and stateless persons), EAEU citizens left out.
+    #[schemars(range(max = MAX_STAFF))]
+    pub foreign: u32,
+    /// Employees who are citizens of the other EAEU member states: not counted in the
+    /// local-content shares.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[schemars(range(max = MAX_STAFF))]
+    pub eaeu: u32,
+}
+
+impl StaffCount {
+    /// Every employee counted, EAEU citizens included.
+    pub fn total(&self) -> u64 {
+        u64::from(self.kazakhstan) + u64::from(self.foreign) + u64::from(self.eaeu)
+    }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// An administrative penalty already imposed.

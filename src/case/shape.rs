@@ -98,6 +98,7 @@ pub(crate) static DOCUMENT: ObjShape = ObjShape {
         opt("entries", Shape::Choice(Entries::WHAT, Entries::NAMES)),
         opt("blank_pages", Shape::Count),
         opt("region", Shape::Text),
+        opt("employer", Shape::Text),
         opt("meta", Shape::Any),
     ],
 };
@@ -126,6 +127,34 @@ pub(crate) static HOST: ObjShape = ObjShape {
         opt("size", Shape::Choice(HostSize::WHAT, HostSize::NAMES)),
         opt("name", Shape::Text),
         list("penalties", &PENALTY_ITEM, "penalty records"),
+        opt("form", Shape::Choice(HostForm::WHAT, HostForm::NAMES)),
+        opt("staff", Shape::Obj(&STAFF)),
+    ],
+};
+
+pub(crate) static STAFF_COUNT: ObjShape = ObjShape {
+    what: "a staff count",
+    fields_of: "A staff count's fields",
+    example: r#"{"kazakhstan": 14, "foreign": 4}"#,
+    fields: &[
+        req("kazakhstan", Shape::Count),
+        req("foreign", Shape::Count),
+        FieldShape {
+            name: "eaeu",
+            shape: Shape::Count,
+            required: false,
+            nullable: false,
+        },
+    ],
+};
+
+pub(crate) static STAFF: ObjShape = ObjShape {
+    what: "the host's staff",
+    fields_of: "The staff's fields",
+    example: r#"{"categories_1_2": {"kazakhstan": 14, "foreign": 4}, "categories_3_4": {"kazakhstan": 180, "foreign": 12}}"#,
+    fields: &[
+        req("categories_1_2", Shape::Obj(&STAFF_COUNT)),
+        req("categories_3_4", Shape::Obj(&STAFF_COUNT)),
     ],
 };
 

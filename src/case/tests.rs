@@ -725,6 +725,7 @@ fn documents_and_age() {
         entries: None,
         blank_pages: None,
         region: None,
+        employer: None,
         meta: None,
     });
     let facts = prepare(case, vocab()).unwrap();
@@ -863,5 +864,80 @@ fn an_untimed_entry_and_exit_on_one_day_follow_the_contract() {
         ])
         .len(),
         2
+    );
+}
+
+/// A case whose host gives `staff` (a JSON object's text).
+fn with_staff(staff: &str) -> String {
+    format!(
+        r#"{{"case": "t", "person": {{"citizenship": "GB"}},
+  "host": {{"kind": "legal_entity", "form": "other", "staff": {staff}}}}}"#
+    )
+}
+
+#[test]
+fn staff_numbers_are_read_and_checked() {
+    let facts = read_case(
+        &with_staff(
+            r#"{"categories_1_2": {"kazakhstan": 7, "foreign": 3, "eaeu": 5},
+            "categories_3_4": {"kazakhstan": 90, "foreign": 10}}"#,
+        ),
+        vocab(),
+    )
+    .unwrap();
+    let host = facts.host.unwrap();
+    assert_eq!(host.form, Some(HostForm::Other));
+    let staff = host.staff.unwrap();
+    assert_eq!(staff.categories_1_2.eaeu, 5);
+    assert_eq!(staff.categories_3_4.eaeu, 0);
+    assert_eq!(staff.total(), 115);
+
+    // No employee at all: impossible for an employer of the foreigner.
+    let e = err(&with_staff(
+        r#"{"categories_1_2": {"kazakhstan": 0, "foreign": 0},
+            "categories_3_4": {"kazakhstan": 0, "foreign": 0}}"#,
+    ));
+    assert_eq!(e.kind, CaseErrorKind::BadValue);
+    assert_eq!(e.path, "host.staff");
+    assert!(e.message.contains("no employee"), "{}", e.message);
+    assert!(e.line.is_some());
+
+    // More employees than one employer can have.
+    let e = err(&with_staff(
+        r#"{"categories_1_2": {"kazakhstan": 1, "foreign": 0},
+            "categories_3_4": {"kazakhstan": 1, "foreign": 20000000}}"#,
+    ));
+    assert_eq!(e.kind, CaseErrorKind::Limit);
+    assert_eq!(e.path, "host.staff.categories_3_4.foreign");
+    assert!(e.message.contains("20,000,000"), "{}", e.message);
+
+    // A negative count, a missing group and a misspelt field are explained in words.
+    let e = err(&with_staff(
+        r#"{"categories_1_2": {"kazakhstan": -1, "foreign": 0},
+            "categories_3_4": {"kazakhstan": 1, "foreign": 0}}"#,
+    ));
+    assert_eq!(e.kind, CaseErrorKind::WrongType);
+    assert_eq!(e.path, "host.staff.categories_1_2.kazakhstan");
+    let e = err(&with_staff(
+        r#"{"categories_1_2": {"kazakhstan": 1, "foreign": 0}}"#,
+    ));
+    assert_eq!(e.kind, CaseErrorKind::MissingField);
+    assert!(e.message.contains("categories_3_4"), "{}", e.message);
+    let e = err(&with_staff(
+        r#"{"categories_1_2": {"kazakhstan": 1, "foreigners": 0},
+            "categories_3_4": {"kazakhstan": 1, "foreign": 0}}"#,
+    ));
+    assert_eq!(e.kind, CaseErrorKind::UnknownField);
+    assert!(e.help.as_deref().unwrap_or("").contains("foreign"), "{e:?}");
+}
+
+#[test]
+fn a_work_permits_employer_is_read() {
+    let text = r#"{"case": "t", "person": {"citizenship": "GB", "documents": [
+        {"kind": "work_permit", "employer": "Steppe Mining LLP"}]}}"#;
+    let facts = read_case(text, vocab()).unwrap();
+    assert_eq!(
+        facts.person.documents[0].employer.as_deref(),
+        Some("Steppe Mining LLP")
     );
 }

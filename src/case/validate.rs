@@ -24,6 +24,9 @@ pub(crate) fn validate_fields(case: &Case, vocab: &Vocabulary) -> Result<(), Cas
         count_limit(&host.penalties, MAX_PENALTIES, "penalty records", || {
             vec![key("host"), key("penalties")]
         })?;
+        if let Some(staff) = &host.staff {
+            validate_staff(staff)?;
+        }
     }
 
     text_limit(&case.case, || vec![key("case")])?;
@@ -65,6 +68,51 @@ pub(crate) fn validate_fields(case: &Case, vocab: &Vocabulary) -> Result<(), Cas
     Ok(())
 }
 
+/// The staff numbers: each count at most [`MAX_STAFF`], and at least one employee.
+pub(crate) fn validate_staff(staff: &Staff) -> Result<(), CaseError> {
+    for (group, count) in [
+        ("categories_1_2", &staff.categories_1_2),
+        ("categories_3_4", &staff.categories_3_4),
+    ] {
+        for (field, n) in [
+            ("kazakhstan", count.kazakhstan),
+            ("foreign", count.foreign),
+            ("eaeu", count.eaeu),
+        ] {
+            if n > MAX_STAFF {
+                return Err(CaseError::new(
+                    CaseErrorKind::Limit,
+                    vec![key("host"), key("staff"), key(group), key(field)],
+                    format!(
+                        "{} employees is more than one employer can have (at most {})",
+                        thousands(u64::from(n)),
+                        thousands(u64::from(MAX_STAFF))
+                    ),
+                    Some(
+                        "give the employer's list number of employees in these categories"
+                            .to_string(),
+                    ),
+                ));
+            }
+        }
+    }
+    if staff.total() == 0 {
+        return Err(CaseError::new(
+            CaseErrorKind::BadValue,
+            vec![key("host"), key("staff")],
+            "the staff counts no employee in any category: an employer that employs the \
+             foreigner has at least one"
+                .to_string(),
+            Some(
+                "give the employer's list number of employees by category and citizenship, \
+                 or leave `staff` out"
+                    .to_string(),
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn validate_person(person: &Person) -> Result<(), CaseError> {
     let at = |field: &str| vec![key("person"), key(field)];
     check_citizenship(&person.citizenship, at("citizenship"))?;
@@ -73,7 +121,11 @@ pub(crate) fn validate_person(person: &Person) -> Result<(), CaseError> {
     }
     for (i, doc) in person.documents.iter().enumerate() {
         let doc_at = |field: &str| vec![key("person"), key("documents"), Seg::Index(i), key(field)];
-        for (field, value) in [("category", &doc.category), ("region", &doc.region)] {
+        for (field, value) in [
+            ("category", &doc.category),
+            ("region", &doc.region),
+            ("employer", &doc.employer),
+        ] {
             if let Some(value) = value {
                 text_limit(value, || doc_at(field))?;
             }

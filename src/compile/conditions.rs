@@ -37,6 +37,11 @@ impl Lowering<'_> {
                     self.enum_values(&cond.values, HostSize::ALL, HostSize::as_str, "host size")?;
                 Some(Cond::HostSize(values))
             }
+            "host_form" => {
+                let values =
+                    self.enum_values(&cond.values, HostForm::ALL, HostForm::as_str, "host form")?;
+                Some(Cond::HostForm(values))
+            }
             _ => {
                 self.error(
                     "kzrules::unknown_fact",
@@ -165,6 +170,8 @@ impl Lowering<'_> {
                 let kind = self.document(document);
                 let mut categories = Vec::new();
                 let mut entries = None;
+                let mut longer_than_months = None;
+                let mut other_employer = false;
                 for f in filters {
                     match &f.node {
                         ast::DocFilter::Category(codes) => {
@@ -186,12 +193,32 @@ impl Lowering<'_> {
                                 )
                                 .and_then(|v| v.first().copied());
                         }
+                        ast::DocFilter::LongerThanMonths(months) => {
+                            if *months == 0 {
+                                self.error(
+                                    "kzrules::type_mismatch",
+                                    f.span,
+                                    String::from("every document with an end is longer than 0 months"),
+                                    "0 months",
+                                    String::from("give the longest validity the law allows, e.g. `longer_than 12 months`"),
+                                );
+                            }
+                            longer_than_months = Some(*months);
+                        }
+                        ast::DocFilter::EmployerOtherThanHost => {
+                            if let Some(k) = kind {
+                                self.document_has(k, DocumentField::Employer, f.span, document);
+                            }
+                            other_employer = true;
+                        }
                     }
                 }
                 Some(Cond::HolderOf {
                     kind: kind?,
                     categories,
                     entries,
+                    longer_than_months,
+                    other_employer,
                 })
             }
             ast::Cond::CitizenOf(r) => match r {
@@ -242,6 +269,9 @@ impl Lowering<'_> {
                         Measure::RegionTripDaysOutsidePermitRegion
                     }
                     ("blank_pages_of_passport", None) => Measure::BlankPagesOfPassport,
+                    ("local_content_categories_1_2", None) => Measure::LocalContentCategories12,
+                    ("local_content_categories_3_4", None) => Measure::LocalContentCategories34,
+                    ("employees", None) => Measure::Employees,
                     ("host_penalties", Some(article)) => {
                         Measure::HostPenalties(article.node.clone())
                     }
@@ -282,7 +312,31 @@ impl Lowering<'_> {
                         return None;
                     }
                 };
-                let needs_window = !matches!(measure, Measure::BlankPagesOfPassport);
+                let needs_window = !matches!(
+                    measure,
+                    Measure::BlankPagesOfPassport
+                        | Measure::LocalContentCategories12
+                        | Measure::LocalContentCategories34
+                        | Measure::Employees
+                );
+                if matches!(
+                    measure,
+                    Measure::LocalContentCategories12 | Measure::LocalContentCategories34
+                ) && m.bound > 100
+                {
+                    self.error(
+                        "kzrules::type_mismatch",
+                        m.measure.span,
+                        format!(
+                            "`{}` is a percentage: {} is over 100",
+                            measure.name(),
+                            m.bound
+                        ),
+                        "a percentage",
+                        String::from("give a share of 0 to 100, e.g. `under 70`"),
+                    );
+                    return None;
+                }
                 match (&m.window, needs_window) {
                     (None, true) => {
                         self.error(

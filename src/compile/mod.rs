@@ -22,7 +22,7 @@ use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{self, Text};
 use crate::vocab::DocumentField;
 use crate::vocab::{Bearer, Citation, Severity};
-use crate::vocab::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
+use crate::vocab::{DocumentKind, Entries, EventKind, HostForm, HostKind, HostSize, Purpose};
 
 /// The file extension of rule files.
 pub const RULE_EXTENSION: &str = "kzr";
@@ -190,7 +190,7 @@ struct Declared {
 pub const MAX_WINDOW_DAYS: u32 = 3660;
 
 /// The facts an `is` condition may test.
-pub const IS_SUBJECTS: &[&str] = &["purpose", "host", "host_size"];
+pub const IS_SUBJECTS: &[&str] = &["purpose", "host", "host_size", "host_form"];
 
 /// The measures a finding may compare.
 pub const MEASURES: &[&str] = &[
@@ -198,6 +198,9 @@ pub const MEASURES: &[&str] = &[
     "region_trip_days_outside_permit_region",
     "host_penalties",
     "blank_pages_of_passport",
+    "local_content_categories_1_2",
+    "local_content_categories_3_4",
+    "employees",
 ];
 
 /// "Did you mean" for a name of the vocabulary; when no declared name is near, how to

@@ -1544,16 +1544,72 @@ impl<'p> Run<'p, '_> {
                 kind,
                 categories,
                 entries,
+                longer_than_months,
+                other_employer,
             } => {
-                let held = facts.documents_of(*kind).any(|d| {
-                    context.day.is_none_or(|day| d.valid_on(day))
-                        && (categories.is_empty()
-                            || d.category
-                                .as_ref()
-                                .is_some_and(|c| categories.iter().any(|x| x == c)))
-                        && entries.is_none_or(|e| d.entries == Some(e))
-                });
-                (Truth::from_bool(held), None)
+                // `employer other_than host` reads the documents valid on the day (in a
+                // finding, on `as_of`): a permit for a former employer is no breach.
+                let valid = |d: &crate::case::Document| {
+                    if *other_employer {
+                        d.valid_on(day_or_as_of)
+                    } else {
+                        context.day.is_none_or(|day| d.valid_on(day))
+                    }
+                };
+                let mut detail = None;
+                let held: Vec<&crate::case::Document> = facts
+                    .documents_of(*kind)
+                    .filter(|d| {
+                        valid(d)
+                            && (categories.is_empty()
+                                || d.category
+                                    .as_ref()
+                                    .is_some_and(|c| categories.iter().any(|x| x == c)))
+                            && entries.is_none_or(|e| d.entries == Some(e))
+                    })
+                    .filter(|d| match longer_than_months {
+                        Some(months) => match longer_than(d, *months) {
+                            Some(words) => {
+                                detail = detail.take().or(Some(words));
+                                true
+                            }
+                            None => false,
+                        },
+                        None => true,
+                    })
+                    .collect();
+                if held.is_empty() {
+                    return (Truth::False, None);
+                }
+                if !*other_employer {
+                    return (Truth::True, detail);
+                }
+                // Every permit valid on the day names an employer, and none is the host.
+                let mut unknown = None;
+                for d in &held {
+                    match other_employer_of(d, facts.host.as_ref()) {
+                        Truth::False => return (Truth::False, None),
+                        Truth::Unknown(fact) => unknown = unknown.take().or(Some(fact)),
+                        Truth::True => {}
+                    }
+                }
+                if let Some(fact) = unknown {
+                    return (Truth::Unknown(fact), None);
+                }
+                let employers: Vec<&str> =
+                    held.iter().filter_map(|d| d.employer.as_deref()).collect();
+                let host = facts
+                    .host
+                    .as_ref()
+                    .and_then(|h| h.name.as_deref())
+                    .unwrap_or_default();
+                (
+                    Truth::True,
+                    Some(format!(
+                        "the work permit valid on {day_or_as_of} was issued to {}; the host is {host}",
+                        employers.join(", ")
+                    )),
+                )
             }
             Cond::CitizenOf { versions, .. } => {
                 let members = versions
@@ -1629,6 +1685,10 @@ impl<'p> Run<'p, '_> {
             Cond::HostSize(values) => match facts.host.as_ref().and_then(|h| h.size) {
                 Some(s) => (Truth::from_bool(values.contains(&s)), None),
                 None => (Truth::Unknown(String::from("host.size")), None),
+            },
+            Cond::HostForm(values) => match facts.host.as_ref().and_then(|h| h.form) {
+                Some(f) => (Truth::from_bool(values.contains(&f)), None),
+                None => (Truth::Unknown(String::from("host.form")), None),
             },
             Cond::DateBefore {
                 left,
@@ -1707,6 +1767,54 @@ impl<'p> Run<'p, '_> {
                         None,
                     ),
                 }
+            }
+            Measure::LocalContentCategories12 | Measure::LocalContentCategories34 => {
+                let Some(staff) = facts.host.as_ref().and_then(|h| h.staff) else {
+                    return (Truth::Unknown(String::from("host.staff")), None);
+                };
+                let (count, categories) = if *measure == Measure::LocalContentCategories12 {
+                    (staff.categories_1_2, "1 and 2")
+                } else {
+                    (staff.categories_3_4, "3 and 4")
+                };
+                let kazakhstan = i64::from(count.kazakhstan);
+                let counted = kazakhstan + i64::from(count.foreign);
+                let eaeu = if count.eaeu > 0 {
+                    format!(
+                        "; {} EAEU citizen{} not counted",
+                        count.eaeu,
+                        if count.eaeu == 1 { "" } else { "s" }
+                    )
+                } else {
+                    String::new()
+                };
+                if counted == 0 {
+                    // No one counted in these categories: there is no share to compare.
+                    return (
+                        Truth::False,
+                        Some(format!(
+                            "no employee of categories {categories} counted{eaeu}"
+                        )),
+                    );
+                }
+                let detail = format!(
+                    "{kazakhstan} Kazakhstan citizen{} of {counted} employees of categories {categories} ({}%){eaeu}",
+                    if kazakhstan == 1 { "" } else { "s" },
+                    percent(kazakhstan, counted)
+                );
+                // share = 100 × kazakhstan / counted, compared exactly: both sides × counted.
+                let holds = compare.holds(100 * kazakhstan, bound * counted);
+                (Truth::from_bool(holds), Some(detail))
+            }
+            Measure::Employees => {
+                let Some(staff) = facts.host.as_ref().and_then(|h| h.staff) else {
+                    return (Truth::Unknown(String::from("host.staff")), None);
+                };
+                let total = i64::try_from(staff.total()).unwrap_or(i64::MAX);
+                (
+                    Truth::from_bool(compare.holds(total, bound)),
+                    Some(format!("{total} employees in categories 1 to 4")),
+                )
             }
             Measure::DaysInKazakhstan if matches!(window, Some(Window::LastDays(_))) => {
                 let n = match window {
@@ -1947,5 +2055,51 @@ impl<'p> Run<'p, '_> {
             ),
             None => (Truth::False, None),
         }
+    }
+}
+
+/// A document valid for more than `months` months: `valid_until` after the day `months`
+/// months after `valid_from` (a period counted in months ends on the same day of the last
+/// month). With the detail, or `None` when it is not, or when either end is unknown.
+fn longer_than(d: &crate::case::Document, months: u32) -> Option<String> {
+    let (from, until) = (d.valid_from?, d.valid_until?);
+    let limit = from.checked_add_months(Months::new(months))?;
+    (until > limit).then(|| {
+        format!(
+            "the {} is valid from {from} until {until}, past {limit}",
+            d.kind.as_str().replace('_', " ")
+        )
+    })
+}
+
+/// Whether a document's `employer` is not the host: `False` when the document names no
+/// employer; `Unknown` when the host or its name is not given.
+fn other_employer_of(d: &crate::case::Document, host: Option<&crate::case::Host>) -> Truth {
+    let Some(employer) = d.employer.as_deref() else {
+        return Truth::False;
+    };
+    match host.and_then(|h| h.name.as_deref()) {
+        Some(name) => Truth::from_bool(same_name_key(employer) != same_name_key(name)),
+        None => Truth::Unknown(String::from("host.name")),
+    }
+}
+
+/// A name as compared: letters and digits only, lower case, one space between words, so
+/// that quotes, punctuation and spacing do not make two names differ.
+fn same_name_key(name: &str) -> String {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `part` of `whole` in percent, to one decimal (`whole` > 0).
+fn percent(part: i64, whole: i64) -> String {
+    let tenths = (part * 1000 + whole / 2) / whole;
+    if tenths % 10 == 0 {
+        format!("{}", tenths / 10)
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
     }
 }

@@ -17,7 +17,7 @@ use crate::calendar::Calendar;
 use crate::source::{SourceFile, Span};
 use crate::vocab::{Bearer, Citations, Severity};
 use crate::vocab::{Compare, PeriodUnit, Unit};
-use crate::vocab::{DocumentKind, Entries, EventKind, HostKind, HostSize, Purpose};
+use crate::vocab::{DocumentKind, Entries, EventKind, HostForm, HostKind, HostSize, Purpose};
 
 /// A compiled rule set: the first of the two calls of the library API.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -290,6 +290,10 @@ pub enum Cond {
         categories: Vec<String>,
         /// Single or multiple entry.
         entries: Option<Entries>,
+        /// Valid for more than this many months (`valid_from` to `valid_until`).
+        longer_than_months: Option<u32>,
+        /// Issued to an employer that is not the host (by the names as written).
+        other_employer: bool,
     },
     /// A citizen of one of these countries, by the set's version in force on the day.
     CitizenOf {
@@ -314,6 +318,8 @@ pub enum Cond {
     HostKind(Vec<HostKind>),
     /// The host is of one of these sizes.
     HostSize(Vec<HostSize>),
+    /// The host is of one of these forms.
+    HostForm(Vec<HostForm>),
     /// The end of one document (plus an offset) is before the end of another.
     DateBefore {
         /// Left document.
@@ -349,6 +355,13 @@ pub enum Measure {
     HostPenalties(String),
     /// Blank pages of the passport.
     BlankPagesOfPassport,
+    /// The percentage of Kazakhstan citizens among the host's staff of categories 1 and 2
+    /// (EAEU citizens not counted).
+    LocalContentCategories12,
+    /// The same for categories 3 and 4.
+    LocalContentCategories34,
+    /// The host's employees in all categories, EAEU citizens included.
+    Employees,
 }
 
 impl Measure {
@@ -359,6 +372,9 @@ impl Measure {
             Measure::RegionTripDaysOutsidePermitRegion => "region_trip_days_outside_permit_region",
             Measure::HostPenalties(_) => "host_penalties",
             Measure::BlankPagesOfPassport => "blank_pages_of_passport",
+            Measure::LocalContentCategories12 => "local_content_categories_1_2",
+            Measure::LocalContentCategories34 => "local_content_categories_3_4",
+            Measure::Employees => "employees",
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::english::{plural_s, with_article};
 use crate::ir::{Branch, Cond, Duty, Fine, Limit, Measure, PenaltyCond, Period, Start};
-use crate::vocab::{Bearer, Compare, DocumentKind, EventKind, PeriodUnit, Unit, Window};
+use crate::vocab::{Bearer, Compare, DocumentKind, EventKind, HostForm, PeriodUnit, Unit, Window};
 
 /// A document kind in words: `employment contract`.
 pub fn document_words(kind: DocumentKind) -> String {
@@ -42,6 +42,15 @@ pub fn measure_words(measure: &Measure) -> String {
             format!("the penalties imposed on the host under art. {article}")
         }
         Measure::BlankPagesOfPassport => String::from("the blank pages of the passport"),
+        Measure::LocalContentCategories12 => String::from(
+            "the Kazakhstan citizens, in percent of the host's staff of categories 1 and 2 (EAEU citizens not counted),",
+        ),
+        Measure::LocalContentCategories34 => String::from(
+            "the Kazakhstan citizens, in percent of the host's staff of categories 3 and 4 (EAEU citizens not counted),",
+        ),
+        Measure::Employees => {
+            String::from("the host's employees in categories 1 to 4 (EAEU citizens included)")
+        }
     }
 }
 
@@ -84,6 +93,8 @@ pub fn condition_words(cond: &Cond) -> String {
             kind,
             categories,
             entries,
+            longer_than_months,
+            other_employer,
         } => {
             let mut s = format!(
                 "the foreigner holds {}",
@@ -94,6 +105,12 @@ pub fn condition_words(cond: &Cond) -> String {
             }
             if let Some(e) = entries {
                 s.push_str(&format!(" ({}-entry)", e.as_str()));
+            }
+            if let Some(n) = longer_than_months {
+                s.push_str(&format!(" valid for longer than {n} month{}", plural_s(*n)));
+            }
+            if *other_employer {
+                s.push_str(" issued to an employer other than the host");
             }
             s
         }
@@ -141,6 +158,19 @@ pub fn condition_words(cond: &Cond) -> String {
             "the host's size is {}",
             k.iter()
                 .map(|x| x.as_str().replace('_', " "))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+        Cond::HostForm(k) => format!(
+            "the host is {}",
+            k.iter()
+                .map(|x| match x {
+                    HostForm::State => "a state institution or state-owned enterprise",
+                    HostForm::ForeignBranch => {
+                        "a branch or representative office of a foreign legal entity"
+                    }
+                    HostForm::Other => "an organisation of another form",
+                })
                 .collect::<Vec<_>>()
                 .join(" or ")
         ),

@@ -5,7 +5,7 @@
 
 use lsp_types::{CompletionItem, CompletionItemKind, InsertTextFormat};
 
-use crate::vocab::{DocumentField, DocumentRole, EventRole, HostKind, HostSize};
+use crate::vocab::{DocumentField, DocumentRole, EventRole, HostForm, HostKind, HostSize};
 
 use super::index::{Index, NameKind};
 
@@ -166,11 +166,15 @@ const CONDITIONS: &[&str] = &[
     "purpose",
     "host",
     "host_size",
+    "host_form",
     "expiry_of",
     "days_in_kazakhstan",
     "region_trip_days_outside_permit_region",
     "host_penalties",
     "blank_pages_of_passport",
+    "local_content_categories_1_2",
+    "local_content_categories_3_4",
+    "employees",
     "not",
 ];
 
@@ -261,9 +265,12 @@ pub fn complete(index: &Index, before: &str, typed_char: bool) -> Vec<Completion
         (_, "penalty") if block.is_some() => return names(index, NameKind::Penalty),
         ("exempt", "from") | (_, "extend") => return names(index, NameKind::Rule),
         (_, "bearer") => return values(&["host", "foreigner", "employer"], "bearer"),
+        ("work_permit", "employer") => return keywords(&["other_than"]),
+        ("employer", "other_than") => return values(&["host"], "the host"),
         ("purpose", "is") => return names(index, NameKind::Purpose),
         ("host", "is") => return values(HostKind::NAMES, "host kind"),
         ("host_size", "is") => return values(HostSize::NAMES, "host size"),
+        ("host_form", "is") => return values(HostForm::NAMES, "host form"),
         (_, "entries") => return values(&["single", "multiple"], "entries"),
         (_, "finding") => return values(&["error", "warning", "info"], "severity"),
         (_, "role") if block == Some(Block::Declaration("document")) => {
@@ -332,6 +339,11 @@ mod tests {
         assert!(labels("set s {\n  title \"a { b\"\n  ").contains(&String::from("members")));
         assert!(labels("rule a {\n  when citizen_of {AM, K").contains(&String::from("KG")));
         assert!(labels("").contains(&String::from("rule …")));
+        assert!(
+            labels("rule a {\n  finding error \"x\" when holder_of work_permit employer ")
+                .contains(&String::from("other_than"))
+        );
+        assert!(labels("rule a {\n  when host_form is ").contains(&String::from("foreign_branch")));
         assert!(labels("rule a {\n}\n# set {\n").contains(&String::from("rule")));
         // A space typed at the start of a line or after a word that wants nothing in
         // particular opens no list; after `holder_of` it does.

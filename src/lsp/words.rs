@@ -54,6 +54,7 @@ pub const KEYWORDS: &[&str] = &[
     "of",
     "on",
     "or",
+    "other_than",
     "otherwise",
     "over",
     "parameter",

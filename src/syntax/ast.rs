@@ -498,6 +498,10 @@ pub enum DocFilter {
     Category(Vec<Text>),
     /// `entries single`
     Entries(Text),
+    /// `longer_than 12 months`: valid for more than that many months
+    LongerThanMonths(u32),
+    /// `employer other_than host`: issued to an employer that is not the host
+    EmployerOtherThanHost,
 }
 
 /// `expiry_of DOCUMENT plus N months`

@@ -245,7 +245,9 @@ fn describe(rule: Rule) -> &'static str {
         Rule::triggers => "an event kind (e.g. `entry`)",
         Rule::condition | Rule::conjunction | Rule::negation | Rule::not => "a condition",
         Rule::holder_of => "`holder_of DOCUMENT`",
-        Rule::doc_filter | Rule::category_filter | Rule::entries_filter => "`category CODE` or `entries single`",
+        Rule::doc_filter | Rule::category_filter | Rule::entries_filter | Rule::length_filter | Rule::employer_filter => {
+            "`category CODE`, `entries single`, `longer_than N months` or `employer other_than host`"
+        }
         Rule::issued_in_stay => "`issued_in_stay`",
         Rule::citizen_of => "`citizen_of SET`",
         Rule::age_under => "`age under N`",
@@ -1398,10 +1400,17 @@ impl Builder<'_> {
                     let fs = self.span(&f);
                     let filter = f.into_inner().next()?;
                     let rule = filter.as_rule();
+                    if rule == Rule::employer_filter {
+                        filters.push(Spanned::new(DocFilter::EmployerOtherThanHost, fs));
+                        continue;
+                    }
                     let value = filter.into_inner().next()?;
                     if rule == Rule::category_filter {
                         let codes = value.into_inner().map(|c| self.text(&c)).collect();
                         filters.push(Spanned::new(DocFilter::Category(codes), fs));
+                    } else if rule == Rule::length_filter {
+                        let months = self.number(&value);
+                        filters.push(Spanned::new(DocFilter::LongerThanMonths(months), fs));
                     } else {
                         filters.push(Spanned::new(DocFilter::Entries(self.text(&value)), fs));
                     }

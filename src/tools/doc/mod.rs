@@ -919,12 +919,7 @@ const NOT_ENCODED: &[(&str, &str, &str)] = &[
     (
         "The quota application for next year's foreign workers, by 30 September",
         "001",
-        "the deadline falls before the hiring it is for: the language counts deadlines from an event or before a document's end, not before a later event (issue 16)",
-    ),
-    (
-        "A work permit used for another employer",
-        "001",
-        "a case does not say which employer a permit was issued to (its region is judged by `business_trip_limit`)",
+        "the deadline falls before the hiring it is for (the language counts deadlines from an event or before a document's end, not before a later event), and a case records one foreigner's hiring, not the employer's planning: a hiring without an application in the case would be judged overdue though the case does not show there was none; the seed names no sanction (the committee may reject a request), and none is needed for exempt workers and intra-corporate transfers",
     ),
     (
         "A C3 visa valid beyond its work permit (the visa is issued for the permit's validity, at most 3 years)",
@@ -942,19 +937,9 @@ const NOT_ENCODED: &[(&str, &str, &str)] = &[
         "the e-Visa fee is in US dollars, not MCI; the B8 visa has no event of its own in a case (the other fees: `rules/fees.kzr`)",
     ),
     (
-        "The local-content shares (70% of categories 1-2, 90% of categories 3-4 Kazakhstan citizens)",
-        "001",
-        "a condition of issuing the work permit; a case gives no staff numbers",
-    ),
-    (
         "Extension of a visa-free stay by a single-entry visa of the migration service (para. 18), and CIS citizens' extension of stay",
         "001, 004",
         "no deadline of its own: the visa-free stay's end is the deadline (`visa_free_stay`), and a visa obtained before it takes the limit away; its fee of 7 MCI is `visa_free_extension` (`rules/fees.kzr`)",
-    ),
-    (
-        "TRP validity of at most one year",
-        "004",
-        "a condition of issue, not of the holder; the language has no condition on a document's length",
     ),
     (
         "A C3 dependant visa for the duration of the principal's visa",
