@@ -7,15 +7,15 @@
 #     through the same reading and writing loop (the `compare` bench binary with
 #     KZRULES_COMPARE_PROCESS, benches/compare/main.rs).
 #
-#   bash benches/compare.sh             # 100,000 cases
-#   N=20000 bash benches/compare.sh     # another size
+#   bash benches/compare.sh             # 20,000 cases
+#   N=100000 bash benches/compare.sh    # another size
 #
 # Run by benches/cli.sh too. Needs python3; GNU time (/usr/bin/time) gives peak memory
 # when installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-n="${N:-100000}"
+n="${N:-20000}"
 cargo build --release --quiet
 bin="$PWD/target/release/kzrules"
 # The bench binary's path: cargo names it in its JSON messages.

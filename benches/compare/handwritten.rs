@@ -21,6 +21,8 @@ use std::borrow::Cow;
 use chrono::{Datelike, Months, NaiveDate};
 use kzrules::calendar::Calendar;
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
+use std::sync::OnceLock;
 
 /// A day as a number (days from the common era, chrono's `num_days_from_ce`).
 pub type Day = i32;
@@ -221,6 +223,33 @@ const AOC: &str =
 const BILATERAL: &str =
     "Bilateral agreements of the Republic of Kazakhstan on visa-free travel with neighbouring states";
 
+/// A rule's list of citations, with its JSON made once (kzrules, too, writes each list's
+/// JSON once per thread and copies it).
+pub struct Cites {
+    list: &'static [Citation],
+    json: OnceLock<Box<RawValue>>,
+}
+
+impl Cites {
+    const fn new(list: &'static [Citation]) -> Self {
+        Cites {
+            list,
+            json: OnceLock::new(),
+        }
+    }
+}
+
+impl Serialize for Cites {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.json
+            .get_or_init(|| {
+                let text = serde_json::to_string(self.list).expect("citations serialize");
+                RawValue::from_string(text).expect("valid JSON")
+            })
+            .serialize(s)
+    }
+}
+
 const fn cite(source: &'static str, reference: &'static str, seed: &'static str) -> Citation {
     Citation {
         source,
@@ -235,19 +264,19 @@ const SEED_002: &str = "002_8e643583c74fac94.txt";
 const SEED_003: &str = "003_3dce242638d5b413.txt";
 const SEED_004: &str = "004_75345c726fbb13d0.txt";
 
-const ARRIVAL_CITES: &[Citation] = &[
+static ARRIVAL_CITES: Cites = Cites::new(&[
     cite(MIGRATION_LAW, "art. 6 para. 4", SEED_002),
     cite(ENTRY_RULES, "para. 9", SEED_004),
     cite(ORDER_83, "paras. 3, 6", SEED_001),
     cite(ENTRY_RULES, "para. 9", SEED_000),
     cite(ENTRY_RULES, "notification at each entry", SEED_003),
-];
-const ARRIVAL_EXEMPT_CITES: &[Citation] = &[cite(
+]);
+static ARRIVAL_EXEMPT_CITES: Cites = Cites::new(&[cite(
     MIGRATION_LAW,
     "art. 6; FAQ on residence permit holders",
     SEED_002,
-)];
-const TRP_CIS_CITES: &[Citation] = &[
+)]);
+static TRP_CIS_CITES: Cites = Cites::new(&[
     cite(
         ENTRY_RULES,
         "TRP for CIS citizens within 30 calendar days of arrival",
@@ -258,8 +287,8 @@ const TRP_CIS_CITES: &[Citation] = &[
         "TRP: CIS 30 calendar days; at each entry",
         SEED_001,
     ),
-];
-const TRP_EAEU_CITES: &[Citation] = &[
+]);
+static TRP_EAEU_CITES: Cites = Cites::new(&[
     cite(
         ENTRY_RULES,
         "TRP: EAEU 90 calendar days; at each entry",
@@ -270,8 +299,8 @@ const TRP_EAEU_CITES: &[Citation] = &[
         "temporary permit for EAEU citizens staying more than 90 calendar days",
         SEED_003,
     ),
-];
-const TRP_DIFFERENT_CITES: &[Citation] = &[
+]);
+static TRP_DIFFERENT_CITES: Cites = Cites::new(&[
     cite(
         ENTRY_RULES,
         "TRP within 90 days for EAEU citizens and countries with a different order of stay",
@@ -282,30 +311,30 @@ const TRP_DIFFERENT_CITES: &[Citation] = &[
         "table of neighbouring countries: 90 days, or 90 days within 180",
         SEED_004,
     ),
-];
-const TRP_VISA_CITES: &[Citation] = &[cite(
+]);
+static TRP_VISA_CITES: Cites = Cites::new(&[cite(
     ENTRY_RULES,
     "holders of Kazakhstani visas are exempted from obtaining the TRP",
     SEED_004,
-)];
-const TRP_CHILD_CITES: &[Citation] = &[cite(
+)]);
+static TRP_CHILD_CITES: Cites = Cites::new(&[cite(
     ENTRY_RULES,
     "children under 16 years old are exempted from obtaining the TRP",
     SEED_004,
-)];
-const TRP_RP_CITES: &[Citation] = &[cite(
+)]);
+static TRP_RP_CITES: Cites = Cites::new(&[cite(
     MIGRATION_LAW,
     "residence permit holders are exempt from migration requirements",
     SEED_002,
-)];
-const HOST_PARTY_CITES: &[Citation] = &[
+)]);
+static HOST_PARTY_CITES: Cites = Cites::new(&[
     cite(AOC, "art. 518 parts 1 and 3", SEED_004),
     cite(
         AOC,
         "art. 518 part 1, text of December 2024",
         "domain/FACTS.md",
     ),
-];
+]);
 
 const ARRIVAL: &str = "arrival_notification";
 const TRP: &str = "temporary_residence_permit";
@@ -341,7 +370,7 @@ pub struct Penalty {
     mci_kzt: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
-    citations: &'static [Citation],
+    citations: &'static Cites,
 }
 
 #[derive(Serialize)]
@@ -361,7 +390,7 @@ pub struct Obligation<'a> {
     days_late: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     penalty: Option<Penalty>,
-    citations: &'static [Citation],
+    citations: &'static Cites,
     #[serde(skip_serializing_if = "Option::is_none")]
     provisional: Option<String>,
 }
@@ -371,7 +400,7 @@ pub struct Exemption<'a> {
     rule: &'static str,
     reason: &'static str,
     trigger: Trigger<'a>,
-    citations: &'static [Citation],
+    citations: &'static Cites,
 }
 
 #[derive(Serialize, PartialEq, Eq)]
@@ -557,7 +586,7 @@ struct Draft {
     time: Option<u16>,
     due: Day,
     exempt_from: Option<Day>,
-    citations: &'static [Citation],
+    citations: &'static Cites,
     provisional: Option<String>,
 }
 
@@ -720,8 +749,18 @@ fn time_order(events: &[Event<'_>]) -> Vec<usize> {
         let day_end = (p..order.len())
             .find(|&q| at(&order, q).is_some_and(|e| e.date != date))
             .unwrap_or(order.len());
-        let moves: Vec<usize> = (p..day_end).filter(|&q| is_move(kind(&order, q))).collect();
-        if let [a, b] = moves[..] {
+        // The entries and exits of the day: exactly two, or none to turn round.
+        let mut moves = [0usize; 2];
+        let mut count = 0;
+        for q in p..day_end {
+            if is_move(kind(&order, q)) {
+                if let Some(slot) = moves.get_mut(count) {
+                    *slot = q;
+                }
+                count += 1;
+            }
+        }
+        if let (2, [a, b]) = (count, moves) {
             let untimed = |q: usize| at(&order, q).is_some_and(|e| e.time.is_none());
             if kind(&order, a) == Some(EventKind::Exit)
                 && kind(&order, b) == Some(EventKind::Entry)
@@ -911,7 +950,7 @@ impl<'c> Run<'c, '_> {
                 rule: ARRIVAL,
                 reason: "holds a residence permit: its holders are exempt from notification",
                 trigger,
-                citations: ARRIVAL_EXEMPT_CITES,
+                citations: &ARRIVAL_EXEMPT_CITES,
             });
             return Ok(());
         }
@@ -923,7 +962,7 @@ impl<'c> Run<'c, '_> {
             time: e.time,
             due,
             exempt_from,
-            citations: ARRIVAL_CITES,
+            citations: &ARRIVAL_CITES,
             provisional,
         });
         Ok(())
@@ -957,16 +996,16 @@ impl<'c> Run<'c, '_> {
         let e = self.event(pos);
         let day = e.date;
         let citizen = self.case.person.citizenship.as_ref();
-        let duties: [(bool, i32, &'static [Citation]); 3] = [
+        let duties: [(bool, i32, &'static Cites); 3] = [
             (
                 is_in(citizen, CIS_OUTSIDE_EAEU) && !is_in(citizen, DIFFERENT_ORDER),
                 30,
-                TRP_CIS_CITES,
+                &TRP_CIS_CITES,
             ),
-            (is_in(citizen, EAEU), 90, TRP_EAEU_CITES),
-            (is_in(citizen, DIFFERENT_ORDER), 90, TRP_DIFFERENT_CITES),
+            (is_in(citizen, EAEU), 90, &TRP_EAEU_CITES),
+            (is_in(citizen, DIFFERENT_ORDER), 90, &TRP_DIFFERENT_CITES),
         ];
-        let mut chosen: Option<(Day, &'static [Citation])> = None;
+        let mut chosen: Option<(Day, &'static Cites)> = None;
         for (citizen_holds, n, citations) in duties {
             if !citizen_holds {
                 continue;
@@ -1010,7 +1049,7 @@ impl<'c> Run<'c, '_> {
         // A visa.
         let visa = DocKind::Visa;
         if self.holds(visa, day) || self.holds(visa, due_check) {
-            self.exempt_trp(pos, "holds a Kazakhstan visa", TRP_VISA_CITES);
+            self.exempt_trp(pos, "holds a Kazakhstan visa", &TRP_VISA_CITES);
             return;
         }
         earliest(self.exception_from(due, stay_end, |d| self.holds(visa, d)));
@@ -1022,7 +1061,7 @@ impl<'c> Run<'c, '_> {
         }
         match child {
             Truth::True => {
-                self.exempt_trp(pos, child_reason, TRP_CHILD_CITES);
+                self.exempt_trp(pos, child_reason, &TRP_CHILD_CITES);
                 return;
             }
             Truth::False => {
@@ -1039,7 +1078,7 @@ impl<'c> Run<'c, '_> {
         // A residence permit.
         let rp = DocKind::ResidencePermit;
         if self.holds(rp, day) || self.holds(rp, due_check) {
-            self.exempt_trp(pos, "holds a residence permit", TRP_RP_CITES);
+            self.exempt_trp(pos, "holds a residence permit", &TRP_RP_CITES);
             return;
         }
         earliest(self.exception_from(due, stay_end, |d| self.holds(rp, d)));
@@ -1055,7 +1094,7 @@ impl<'c> Run<'c, '_> {
         });
     }
 
-    fn exempt_trp(&mut self, pos: usize, reason: &'static str, citations: &'static [Citation]) {
+    fn exempt_trp(&mut self, pos: usize, reason: &'static str, citations: &'static Cites) {
         let trigger = self.trigger(pos);
         self.exemptions.push(Exemption {
             rule: TRP,
@@ -1237,7 +1276,7 @@ impl<'c> Run<'c, '_> {
             fine_kzt,
             mci_kzt,
             note,
-            citations: HOST_PARTY_CITES,
+            citations: &HOST_PARTY_CITES,
         })
     }
 }
