@@ -7,6 +7,8 @@
 #   bash benches/cli.sh            # 10k and 100k cases
 #   N=1000000 bash benches/cli.sh  # and a third, larger batch
 #
+# Then benches/compare.sh: kzrules against a hand-written evaluator of two rules.
+#
 # Needs python3 (benches/gen_cases.py); hyperfine and GNU time (/usr/bin/time) are used
 # when installed (`apt-get install -y hyperfine time`).
 set -euo pipefail
@@ -64,3 +66,6 @@ for n in "${sizes[@]}"; do
             "$n" "$run" "$seconds" "$rate" "$peak_kb"
     done
 done
+
+echo "== against a hand-written evaluator of two rules (benches/compare.sh)"
+N= bash benches/compare.sh
