@@ -113,7 +113,7 @@ fn as_of(facts: &Facts) -> NaiveDate {
 
 /// kzrules' result for the fields the hand-written evaluator gives.
 fn kzrules_value(program: &Program, line: &str) -> serde_json::Value {
-    let facts = read_case(line).expect("a generated case reads");
+    let facts = read_case(line, &program.vocabulary).expect("a generated case reads");
     let (result, _) =
         evaluate_with(program, &facts, as_of(&facts), Options::default()).expect("evaluates");
     let mut value = serde_json::json!({
@@ -186,7 +186,10 @@ fn bench_compare(c: &mut Criterion) {
         lines.len()
     );
 
-    let facts: Vec<Facts> = lines.iter().map(|l| read_case(l).expect("reads")).collect();
+    let facts: Vec<Facts> = lines
+        .iter()
+        .map(|l| read_case(l, &two.vocabulary).expect("reads"))
+        .collect();
     let parsed: Vec<handwritten::Parsed<'_>> = lines
         .iter()
         .map(|l| handwritten::parse(l).expect("reads"))
@@ -225,7 +228,7 @@ fn bench_compare(c: &mut Criterion) {
         b.iter(|| {
             lines
                 .iter()
-                .filter(|l| read_case(black_box(l)).is_ok())
+                .filter(|l| read_case(black_box(l), &two.vocabulary).is_ok())
                 .count()
         });
     });
@@ -266,7 +269,7 @@ fn bench_compare(c: &mut Criterion) {
 
 /// One case through kzrules' library, text in, JSON line out (no receipt).
 fn kzrules_line(program: &Program, line: &str, out: &mut String) {
-    match read_case(line) {
+    match read_case(line, &program.vocabulary) {
         Ok(facts) => match evaluate_with(program, &facts, as_of(&facts), Options::default()) {
             Ok((result, _)) => out.push_str(&kzrules::report::json::line(&result)),
             Err(e) => out.push_str(&e.to_string()),
