@@ -112,11 +112,34 @@ fn intern(class: Class, name: &str) -> &'static str {
 }
 
 /// The stored copy of a name some vocabulary declared, if any did.
+///
+/// Each thread keeps the names it has found (a name is never removed), so reading a batch
+/// of cases on several threads takes no lock and writes no shared memory per name.
 fn lookup(class: Class, name: &str) -> Option<&'static str> {
-    let names = interned()
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    names.get(class.index())?.get(name).copied()
+    thread_local! {
+        static FOUND: std::cell::RefCell<[Vec<&'static str>; 3]> = Default::default();
+    }
+    let cached = FOUND.with(|found| {
+        found
+            .borrow()
+            .get(class.index())
+            .and_then(|names| names.iter().copied().find(|n| *n == name))
+    });
+    if cached.is_some() {
+        return cached;
+    }
+    let stored = {
+        let names = interned()
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        names.get(class.index())?.get(name).copied()
+    }?;
+    FOUND.with(|found| {
+        if let Some(names) = found.borrow_mut().get_mut(class.index()) {
+            names.push(stored);
+        }
+    });
+    Some(stored)
 }
 
 /// A kind whose names the rule files declare ([`DocumentKind`], [`EventKind`], [`Purpose`]).
