@@ -131,8 +131,7 @@ impl Run<'_, '_> {
             while day <= end {
                 let next = day.succ_opt()?;
                 let ended = rule.bases.iter().any(|basis| {
-                    self.basis_holds(basis, stay, day).is_ok()
-                        && self.basis_holds(basis, stay, next).is_err()
+                    self.basis_covers(basis, stay, day) && !self.basis_covers(basis, stay, next)
                 });
                 if ended {
                     best = best.max(amnesty(rule, day));
@@ -145,7 +144,35 @@ impl Run<'_, '_> {
 
     /// Whether a basis of `rule` covers `day` of `stay`. The bases that fail for the
     /// citizenship on the entry day are named together, after the others.
+    ///
+    /// Most days are covered: their truth is decided first, without words; the reasons
+    /// (or the fact) are worked out only for a day that no basis covers.
     fn cover(&self, rule: &Rule, stay: &Stay, day: NaiveDate) -> Cover {
+        if rule
+            .bases
+            .iter()
+            .any(|basis| self.basis_covers(basis, stay, day))
+        {
+            return Cover::Yes;
+        }
+        self.uncovered(rule, stay, day)
+    }
+
+    /// Whether a basis covers the day: [`Run::basis_holds`] without the words.
+    fn basis_covers(&self, basis: &Basis, stay: &Stay, day: NaiveDate) -> bool {
+        if let Some(at_entry) = &basis.at_entry {
+            let Some(entry) = stay.start else {
+                return false;
+            };
+            if self.truth(at_entry, self.on(entry)) != Truth::True {
+                return false;
+            }
+        }
+        self.truth(&basis.while_, self.on(day)) == Truth::True
+    }
+
+    /// Why no basis covers the day (each basis's reason), or the fact that would decide.
+    fn uncovered(&self, rule: &Rule, stay: &Stay, day: NaiveDate) -> Cover {
         let mut reasons = Vec::new();
         let mut not_citizen: Vec<&str> = Vec::new();
         let mut unknown = None;
