@@ -1506,18 +1506,24 @@ impl<'p> Run<'p, '_> {
     }
 
     fn truth(&self, cond: &Cond, context: Context) -> Truth {
-        self.truth_detail(cond, context).0
+        self.condition(cond, context, false).0
     }
 
     /// A condition's truth, with the measured value where there is one.
     fn truth_detail(&self, cond: &Cond, context: Context) -> (Truth, Option<String>) {
+        self.condition(cond, context, true)
+    }
+
+    /// A condition's truth and, when `words`, the measured value where there is one (the
+    /// words cost more than the truth: most conditions are judged without them).
+    fn condition(&self, cond: &Cond, context: Context, words: bool) -> (Truth, Option<String>) {
         let facts = self.facts;
         let day_or_as_of = context.day.unwrap_or(context.as_of);
         match cond {
             Cond::Or(parts) => {
                 let mut unknown = None;
                 for p in parts {
-                    match self.truth_detail(p, context) {
+                    match self.condition(p, context, words) {
                         (Truth::True, d) => return (Truth::True, d),
                         (Truth::Unknown(f), _) => unknown = unknown.or(Some(f)),
                         (Truth::False, _) => {}
@@ -1529,7 +1535,7 @@ impl<'p> Run<'p, '_> {
                 let mut unknown = None;
                 let mut detail = None;
                 for p in parts {
-                    match self.truth_detail(p, context) {
+                    match self.condition(p, context, words) {
                         (Truth::False, _) => return (Truth::False, None),
                         (Truth::Unknown(f), _) => unknown = unknown.or(Some(f)),
                         (Truth::True, d) => detail = detail.or(d),
@@ -1652,19 +1658,21 @@ impl<'p> Run<'p, '_> {
                 let (Some(l2), Some(r2)) = (shift(l, left_plus), shift(r, right_plus)) else {
                     return (Truth::False, None);
                 };
-                let detail = format!(
-                    "the {} ends on {l}, the {} on {r}",
-                    left.as_str().replace('_', " "),
-                    right.as_str().replace('_', " ")
-                );
-                (Truth::from_bool(l2 < r2), Some(detail))
+                let detail = words.then(|| {
+                    format!(
+                        "the {} ends on {l}, the {} on {r}",
+                        left.as_str().replace('_', " "),
+                        right.as_str().replace('_', " ")
+                    )
+                });
+                (Truth::from_bool(l2 < r2), detail)
             }
             Cond::Measure {
                 measure,
                 window,
                 compare,
                 bound,
-            } => self.measure(measure, *window, *compare, *bound, context),
+            } => self.measure(measure, *window, *compare, *bound, context, words),
         }
     }
 
@@ -1675,6 +1683,7 @@ impl<'p> Run<'p, '_> {
         compare: crate::vocab::Compare,
         bound: u32,
         context: Context,
+        words: bool,
     ) -> (Truth, Option<String>) {
         let facts = self.facts;
         let as_of = context.as_of;
@@ -1693,10 +1702,9 @@ impl<'p> Run<'p, '_> {
                 match current {
                     Some(pages) => (
                         Truth::from_bool(compare.holds(i64::from(pages), bound)),
-                        Some(format!(
-                            "{pages} blank page{}",
-                            if pages == 1 { "" } else { "s" }
-                        )),
+                        words.then(|| {
+                            format!("{pages} blank page{}", if pages == 1 { "" } else { "s" })
+                        }),
                     ),
                     None => (
                         Truth::Unknown(String::from("person.documents[].blank_pages (passport)")),
@@ -1714,7 +1722,8 @@ impl<'p> Run<'p, '_> {
                     return (Truth::False, None);
                 };
                 let days = i64::from(facts.days_in_kazakhstan(from, to, as_of.max(to)));
-                let detail = format!("{days} days in Kazakhstan from {from} to {to}");
+                let detail =
+                    words.then(|| format!("{days} days in Kazakhstan from {from} to {to}"));
                 let judged = Truth::from_bool(compare.holds(days, bound));
                 // Days of a stay begun before the records are not known.
                 if judged == Truth::True && compare_grows(compare) {
@@ -1723,11 +1732,11 @@ impl<'p> Run<'p, '_> {
                             Truth::Unknown(format!(
                                 "events[] (the entry of the stay that ended on {exit})"
                             )),
-                            Some(detail),
+                            detail,
                         );
                     }
                 }
-                (judged, Some(detail))
+                (judged, detail)
             }
             Measure::DaysInKazakhstan => {
                 let Some(first) = facts.stays.iter().find_map(|s| s.start.or(s.end)) else {
@@ -1750,6 +1759,7 @@ impl<'p> Run<'p, '_> {
                     compare,
                     bound,
                     "days in Kazakhstan",
+                    words,
                     |from, to| i64::from(facts.days_in_kazakhstan(from, to, as_of)),
                 );
                 // Days before the exit of a stay begun before the records are not known:
@@ -1785,6 +1795,7 @@ impl<'p> Run<'p, '_> {
                     compare,
                     bound,
                     "days on trips to other regions",
+                    words,
                     |from, to| {
                         trips
                             .iter()
@@ -1823,6 +1834,7 @@ impl<'p> Run<'p, '_> {
                     compare,
                     bound,
                     "penalties",
+                    words,
                     |from, to| {
                         i64::try_from(dates.iter().filter(|d| **d >= from && **d <= to).count())
                             .unwrap_or(i64::MAX)
@@ -1888,6 +1900,7 @@ impl<'p> Run<'p, '_> {
         compare: crate::vocab::Compare,
         bound: i64,
         what: &str,
+        words: bool,
         value: impl Fn(NaiveDate, NaiveDate) -> i64,
     ) -> (Truth, Option<String>) {
         let last_day = self.as_of;
@@ -1936,7 +1949,7 @@ impl<'p> Run<'p, '_> {
         match best {
             Some((v, from, to)) => (
                 Truth::from_bool(compare.holds(v, bound)),
-                Some(format!("{v} {what} from {from} to {to}")),
+                words.then(|| format!("{v} {what} from {from} to {to}")),
             ),
             None => (Truth::False, None),
         }
