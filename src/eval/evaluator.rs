@@ -147,6 +147,7 @@ pub fn evaluate_with(
         },
         explanations: Vec::new(),
         drafts: Vec::new(),
+        bases_judged: std::cell::RefCell::new(Vec::new()),
     };
     for rule in &program.rules {
         run.duties_of(rule)?;
@@ -251,6 +252,9 @@ struct Run<'p, 'f> {
     result: CheckResult,
     explanations: Vec<Explanation>,
     drafts: Vec<Draft<'p>>,
+    /// `without_basis` of each rule id asked so far: it judges every day of every stay,
+    /// and its answer depends only on the case, so it is worked out once per case.
+    bases_judged: std::cell::RefCell<Vec<(String, (Truth, Option<String>))>>,
 }
 
 /// Day `n` of `date`'s month, or the month's last day when it is shorter.
@@ -1625,7 +1629,22 @@ impl<'p> Run<'p, '_> {
                 });
                 (Truth::from_bool(found), None)
             }
-            Cond::WithoutBasis(id) => self.without_basis(id),
+            Cond::WithoutBasis(id) => {
+                let known = self
+                    .bases_judged
+                    .borrow()
+                    .iter()
+                    .find(|(k, _)| k == id)
+                    .map(|(_, v)| v.clone());
+                let answer = known.unwrap_or_else(|| {
+                    let answer = self.without_basis(id);
+                    self.bases_judged
+                        .borrow_mut()
+                        .push((id.clone(), answer.clone()));
+                    answer
+                });
+                (answer.0, answer.1.filter(|_| words))
+            }
             Cond::Purpose(values) => match facts.purpose {
                 Some(p) => (Truth::from_bool(values.contains(&p)), None),
                 None => (Truth::Unknown(String::from("purpose")), None),
