@@ -148,6 +148,7 @@ pub fn evaluate_with(
         explanations: Vec::new(),
         drafts: Vec::new(),
         bases_judged: std::cell::RefCell::new(Vec::new()),
+        permits: std::cell::OnceCell::new(),
     };
     for rule in &program.rules {
         run.duties_of(rule)?;
@@ -255,6 +256,9 @@ struct Run<'p, 'f> {
     /// `without_basis` of each rule id asked so far: it judges every day of every stay,
     /// and its answer depends only on the case, so it is worked out once per case.
     bases_judged: std::cell::RefCell<Vec<(String, (Truth, Option<String>))>>,
+    /// The periods under a residence or temporary residence permit, merged: made once
+    /// per case, on the first count of days in a window.
+    permits: std::cell::OnceCell<Vec<(NaiveDate, NaiveDate)>>,
 }
 
 /// Day `n` of `date`'s month, or the month's last day when it is shorter.
@@ -277,6 +281,37 @@ fn add_days(date: NaiveDate, n: i64) -> Option<NaiveDate> {
     } else {
         date.checked_sub_days(Days::new(n.unsigned_abs()))
     }
+}
+
+/// The periods under a residence permit or a temporary residence permit, which are not a
+/// stay a limit of days in a window governs: sorted, and merged where they overlap or touch.
+fn permit_periods(facts: &Facts) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut permits: Vec<(NaiveDate, NaiveDate)> = facts
+        .person
+        .documents
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.kind,
+                DocumentKind::ResidencePermit | DocumentKind::TemporaryResidencePermit
+            )
+        })
+        .map(|d| {
+            (
+                d.valid_from.unwrap_or(NaiveDate::MIN),
+                d.valid_until.unwrap_or(NaiveDate::MAX),
+            )
+        })
+        .collect();
+    permits.sort();
+    let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(permits.len());
+    for (a, b) in permits {
+        match merged.last_mut() {
+            Some(last) if a <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
 }
 
 /// Whether a comparison that holds could stop holding when more days are counted
@@ -1098,34 +1133,9 @@ impl<'p> Run<'p, '_> {
         let facts = self.facts;
         let count =
             |a: NaiveDate, b: NaiveDate| i64::from(facts.days_in_kazakhstan(a, b, open_until));
-        let is_permit = |d: &&crate::case::Document| {
-            matches!(
-                d.kind,
-                DocumentKind::ResidencePermit | DocumentKind::TemporaryResidencePermit
-            )
-        };
-        if !facts.person.documents.iter().any(|d| is_permit(&d)) {
+        let merged = self.permits.get_or_init(|| permit_periods(facts));
+        if merged.is_empty() {
             return count(from, to);
-        }
-        let mut permits: Vec<(NaiveDate, NaiveDate)> = facts
-            .person
-            .documents
-            .iter()
-            .filter(is_permit)
-            .map(|d| {
-                (
-                    d.valid_from.unwrap_or(NaiveDate::MIN),
-                    d.valid_until.unwrap_or(NaiveDate::MAX),
-                )
-            })
-            .collect();
-        permits.sort();
-        let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(permits.len());
-        for (a, b) in permits {
-            match merged.last_mut() {
-                Some(last) if a <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(b),
-                _ => merged.push((a, b)),
-            }
         }
         let under_permit: i64 = merged
             .iter()
