@@ -1113,14 +1113,25 @@ impl<'p> Run<'p, '_> {
         let open_until = open_until.map_or(before, |o| o.min(before));
         // Each day of the stay adds one day, so the limit is passed within `days + 1` days.
         let stop = i64::from(longest.map_or(days, |l| l.min(days + 1).saturating_sub(1)));
+        // The days before `start` in the window: counted once, then, as the window moves
+        // on a day, less the day that leaves it (a count of days is the sum of its days).
+        let mut counted: Option<i64> = None;
         for offset in 0..=stop {
             let day = add_days(start, offset)?;
             let window_start = add_days(day, 1 - i64::from(window))?;
-            let earlier = self.window_days(window_start, before, open_until);
+            let earlier = match counted {
+                Some(earlier) => earlier,
+                None => self.window_days(window_start, before, open_until),
+            };
             let in_window = earlier + offset + 1;
             if in_window > i64::from(days) {
                 return add_days(day, -1);
             }
+            counted = Some(if window_start <= before {
+                earlier - self.window_days(window_start, window_start, open_until)
+            } else {
+                0
+            });
         }
         add_days(start, stop)
     }
