@@ -83,6 +83,9 @@ impl Truth {
     }
 }
 
+/// A condition's truth and, where there is one, its measured value in words.
+type Judged = (Truth, Option<String>);
+
 /// The day and stay a condition is judged in.
 #[derive(Debug, Clone, Copy)]
 struct Context {
@@ -255,7 +258,7 @@ struct Run<'p, 'f> {
     drafts: Vec<Draft<'p>>,
     /// `without_basis` of each rule id asked so far: it judges every day of every stay,
     /// and its answer depends only on the case, so it is worked out once per case.
-    bases_judged: std::cell::RefCell<Vec<(String, (Truth, Option<String>))>>,
+    bases_judged: std::cell::RefCell<Vec<(String, Judged)>>,
     /// The periods under a residence or temporary residence permit, merged: made once
     /// per case, on the first count of days in a window.
     permits: std::cell::OnceCell<Vec<(NaiveDate, NaiveDate)>>,
