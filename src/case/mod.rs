@@ -25,7 +25,6 @@ use std::fmt::{self, Write as _};
 use chrono::{Days, NaiveDate};
 use miette::{Diagnostic, LabeledSpan, SourceSpan};
 use schemars::JsonSchema;
-use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 

@@ -297,16 +297,50 @@ impl<'de, K: Declared> serde::de::Visitor<'de> for OptionalName<K> {
     }
 }
 
+/// A date read straight from the JSON string, without copying it first (most case
+/// texts have no escapes, so serde_json lends the string). The messages are those of
+/// reading a `String` and then [`parse_date`].
+struct DateVisitor;
+
+impl serde::de::Visitor<'_> for DateVisitor {
+    type Value = NaiveDate;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<NaiveDate, E> {
+        parse_date(s).map_err(|p| E::custom(p.message(s)))
+    }
+}
+
+/// An optional date: `null` or absent is `None`, else as [`de_date`].
+struct OptDateVisitor;
+
+impl<'de> serde::de::Visitor<'de> for OptDateVisitor {
+    type Value = Option<NaiveDate>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("option")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        de_date(d).map(Some)
+    }
+}
+
 pub(crate) fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-    let s = String::deserialize(d)?;
-    parse_date(&s).map_err(|p| D::Error::custom(p.message(&s)))
+    d.deserialize_str(DateVisitor)
 }
 
 pub(crate) fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-    match Option::<String>::deserialize(d)? {
-        None => Ok(None),
-        Some(s) => parse_date(&s)
-            .map(Some)
-            .map_err(|p| D::Error::custom(p.message(&s))),
-    }
+    d.deserialize_option(OptDateVisitor)
 }

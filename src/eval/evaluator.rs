@@ -19,7 +19,7 @@ use crate::eval::trace::{
     DocumentOnDay, ExceptionOutcome, Explanation, FactsOnDay, StayEnd, StayOnDay, Step,
 };
 use crate::ir::coverage::{CoverageId, Item, Owner};
-use crate::ir::{Cond, Duty, Fine, Limit, Measure, PenaltyCond, Program, Rule, Start};
+use crate::ir::{Cond, Duty, Fine, Limit, Measure, PenaltyCond, Program, Rule, Start, Vocabulary};
 use crate::vocab::{DocumentKind, DocumentRole, EventKind};
 use crate::vocab::{PeriodUnit, Unit, Window};
 
@@ -82,6 +82,9 @@ impl Truth {
         }
     }
 }
+
+/// A condition's truth and, where there is one, its measured value in words.
+type Judged = (Truth, Option<String>);
 
 /// The day and stay a condition is judged in.
 #[derive(Debug, Clone, Copy)]
@@ -147,6 +150,8 @@ pub fn evaluate_with(
         },
         explanations: Vec::new(),
         drafts: Vec::new(),
+        bases_judged: std::cell::RefCell::new(Vec::new()),
+        permits: std::cell::OnceCell::new(),
     };
     for rule in &program.rules {
         run.duties_of(rule)?;
@@ -251,6 +256,12 @@ struct Run<'p, 'f> {
     result: CheckResult,
     explanations: Vec<Explanation>,
     drafts: Vec<Draft<'p>>,
+    /// `without_basis` of each rule id asked so far: it judges every day of every stay,
+    /// and its answer depends only on the case, so it is worked out once per case.
+    bases_judged: std::cell::RefCell<Vec<(String, Judged)>>,
+    /// The periods under a residence or temporary residence permit, merged: made once
+    /// per case, on the first count of days in a window.
+    permits: std::cell::OnceCell<Vec<(NaiveDate, NaiveDate)>>,
 }
 
 /// Day `n` of `date`'s month, or the month's last day when it is shorter.
@@ -273,6 +284,32 @@ fn add_days(date: NaiveDate, n: i64) -> Option<NaiveDate> {
     } else {
         date.checked_sub_days(Days::new(n.unsigned_abs()))
     }
+}
+
+/// The periods under a permit of residence (a document with `role residence_permit`), which are not a
+/// stay a limit of days in a window governs: sorted, and merged where they overlap or touch.
+fn permit_periods(facts: &Facts, vocabulary: &Vocabulary) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut permits: Vec<(NaiveDate, NaiveDate)> = facts
+        .person
+        .documents
+        .iter()
+        .filter(|d| vocabulary.document_is(d.kind, DocumentRole::ResidencePermit))
+        .map(|d| {
+            (
+                d.valid_from.unwrap_or(NaiveDate::MIN),
+                d.valid_until.unwrap_or(NaiveDate::MAX),
+            )
+        })
+        .collect();
+    permits.sort();
+    let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(permits.len());
+    for (a, b) in permits {
+        match merged.last_mut() {
+            Some(last) if a <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
 }
 
 /// Whether a comparison that holds could stop holding when more days are counted
@@ -1074,14 +1111,25 @@ impl<'p> Run<'p, '_> {
         let open_until = open_until.map_or(before, |o| o.min(before));
         // Each day of the stay adds one day, so the limit is passed within `days + 1` days.
         let stop = i64::from(longest.map_or(days, |l| l.min(days + 1).saturating_sub(1)));
+        // The days before `start` in the window: counted once, then, as the window moves
+        // on a day, less the day that leaves it (a count of days is the sum of its days).
+        let mut counted: Option<i64> = None;
         for offset in 0..=stop {
             let day = add_days(start, offset)?;
             let window_start = add_days(day, 1 - i64::from(window))?;
-            let earlier = self.window_days(window_start, before, open_until);
+            let earlier = match counted {
+                Some(earlier) => earlier,
+                None => self.window_days(window_start, before, open_until),
+            };
             let in_window = earlier + offset + 1;
             if in_window > i64::from(days) {
                 return add_days(day, -1);
             }
+            counted = Some(if window_start <= before {
+                earlier - self.window_days(window_start, window_start, open_until)
+            } else {
+                0
+            });
         }
         add_days(start, stop)
     }
@@ -1094,32 +1142,11 @@ impl<'p> Run<'p, '_> {
         let facts = self.facts;
         let count =
             |a: NaiveDate, b: NaiveDate| i64::from(facts.days_in_kazakhstan(a, b, open_until));
-        let vocabulary = &self.program.vocabulary;
-        let is_permit = |d: &&crate::case::Document| {
-            vocabulary.document_is(d.kind, DocumentRole::ResidencePermit)
-        };
-        if !facts.person.documents.iter().any(|d| is_permit(&d)) {
+        let merged = self
+            .permits
+            .get_or_init(|| permit_periods(facts, &self.program.vocabulary));
+        if merged.is_empty() {
             return count(from, to);
-        }
-        let mut permits: Vec<(NaiveDate, NaiveDate)> = facts
-            .person
-            .documents
-            .iter()
-            .filter(is_permit)
-            .map(|d| {
-                (
-                    d.valid_from.unwrap_or(NaiveDate::MIN),
-                    d.valid_until.unwrap_or(NaiveDate::MAX),
-                )
-            })
-            .collect();
-        permits.sort();
-        let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(permits.len());
-        for (a, b) in permits {
-            match merged.last_mut() {
-                Some(last) if a <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(b),
-                _ => merged.push((a, b)),
-            }
         }
         let under_permit: i64 = merged
             .iter()
@@ -1504,18 +1531,24 @@ impl<'p> Run<'p, '_> {
     }
 
     fn truth(&self, cond: &Cond, context: Context) -> Truth {
-        self.truth_detail(cond, context).0
+        self.condition(cond, context, false).0
     }
 
     /// A condition's truth, with the measured value where there is one.
     fn truth_detail(&self, cond: &Cond, context: Context) -> (Truth, Option<String>) {
+        self.condition(cond, context, true)
+    }
+
+    /// A condition's truth and, when `words`, the measured value where there is one (the
+    /// words cost more than the truth: most conditions are judged without them).
+    fn condition(&self, cond: &Cond, context: Context, words: bool) -> (Truth, Option<String>) {
         let facts = self.facts;
         let day_or_as_of = context.day.unwrap_or(context.as_of);
         match cond {
             Cond::Or(parts) => {
                 let mut unknown = None;
                 for p in parts {
-                    match self.truth_detail(p, context) {
+                    match self.condition(p, context, words) {
                         (Truth::True, d) => return (Truth::True, d),
                         (Truth::Unknown(f), _) => unknown = unknown.or(Some(f)),
                         (Truth::False, _) => {}
@@ -1527,7 +1560,7 @@ impl<'p> Run<'p, '_> {
                 let mut unknown = None;
                 let mut detail = None;
                 for p in parts {
-                    match self.truth_detail(p, context) {
+                    match self.condition(p, context, words) {
                         (Truth::False, _) => return (Truth::False, None),
                         (Truth::Unknown(f), _) => unknown = unknown.or(Some(f)),
                         (Truth::True, d) => detail = detail.or(d),
@@ -1673,7 +1706,22 @@ impl<'p> Run<'p, '_> {
                 });
                 (Truth::from_bool(found), None)
             }
-            Cond::WithoutBasis(id) => self.without_basis(id),
+            Cond::WithoutBasis(id) => {
+                let known = self
+                    .bases_judged
+                    .borrow()
+                    .iter()
+                    .find(|(k, _)| k == id)
+                    .map(|(_, v)| v.clone());
+                let answer = known.unwrap_or_else(|| {
+                    let answer = self.without_basis(id);
+                    self.bases_judged
+                        .borrow_mut()
+                        .push((id.clone(), answer.clone()));
+                    answer
+                });
+                (answer.0, answer.1.filter(|_| words))
+            }
             Cond::Purpose(values) => match facts.purpose {
                 Some(p) => (Truth::from_bool(values.contains(&p)), None),
                 None => (Truth::Unknown(String::from("purpose")), None),
@@ -1710,19 +1758,21 @@ impl<'p> Run<'p, '_> {
                 let (Some(l2), Some(r2)) = (shift(l, left_plus), shift(r, right_plus)) else {
                     return (Truth::False, None);
                 };
-                let detail = format!(
-                    "the {} ends on {l}, the {} on {r}",
-                    left.as_str().replace('_', " "),
-                    right.as_str().replace('_', " ")
-                );
-                (Truth::from_bool(l2 < r2), Some(detail))
+                let detail = words.then(|| {
+                    format!(
+                        "the {} ends on {l}, the {} on {r}",
+                        left.as_str().replace('_', " "),
+                        right.as_str().replace('_', " ")
+                    )
+                });
+                (Truth::from_bool(l2 < r2), detail)
             }
             Cond::Measure {
                 measure,
                 window,
                 compare,
                 bound,
-            } => self.measure(measure, *window, *compare, *bound, context),
+            } => self.measure(measure, *window, *compare, *bound, context, words),
         }
     }
 
@@ -1733,6 +1783,7 @@ impl<'p> Run<'p, '_> {
         compare: crate::vocab::Compare,
         bound: u32,
         context: Context,
+        words: bool,
     ) -> (Truth, Option<String>) {
         let facts = self.facts;
         let as_of = context.as_of;
@@ -1757,10 +1808,9 @@ impl<'p> Run<'p, '_> {
                 match current {
                     Some(pages) => (
                         Truth::from_bool(compare.holds(i64::from(pages), bound)),
-                        Some(format!(
-                            "{pages} blank page{}",
-                            if pages == 1 { "" } else { "s" }
-                        )),
+                        words.then(|| {
+                            format!("{pages} blank page{}", if pages == 1 { "" } else { "s" })
+                        }),
                     ),
                     None => (
                         Truth::Unknown(String::from("person.documents[].blank_pages (passport)")),
@@ -1826,7 +1876,8 @@ impl<'p> Run<'p, '_> {
                     return (Truth::False, None);
                 };
                 let days = i64::from(facts.days_in_kazakhstan(from, to, as_of.max(to)));
-                let detail = format!("{days} days in Kazakhstan from {from} to {to}");
+                let detail =
+                    words.then(|| format!("{days} days in Kazakhstan from {from} to {to}"));
                 let judged = Truth::from_bool(compare.holds(days, bound));
                 // Days of a stay begun before the records are not known.
                 if judged == Truth::True && compare_grows(compare) {
@@ -1835,11 +1886,11 @@ impl<'p> Run<'p, '_> {
                             Truth::Unknown(format!(
                                 "events[] (the entry of the stay that ended on {exit})"
                             )),
-                            Some(detail),
+                            detail,
                         );
                     }
                 }
-                (judged, Some(detail))
+                (judged, detail)
             }
             Measure::DaysInKazakhstan => {
                 let Some(first) = facts.stays.iter().find_map(|s| s.start.or(s.end)) else {
@@ -1862,6 +1913,7 @@ impl<'p> Run<'p, '_> {
                     compare,
                     bound,
                     "days in Kazakhstan",
+                    words,
                     |from, to| i64::from(facts.days_in_kazakhstan(from, to, as_of)),
                 );
                 // Days before the exit of a stay begun before the records are not known:
@@ -1897,6 +1949,7 @@ impl<'p> Run<'p, '_> {
                     compare,
                     bound,
                     "days on trips to other regions",
+                    words,
                     |from, to| {
                         trips
                             .iter()
@@ -1935,6 +1988,7 @@ impl<'p> Run<'p, '_> {
                     compare,
                     bound,
                     "penalties",
+                    words,
                     |from, to| {
                         i64::try_from(dates.iter().filter(|d| **d >= from && **d <= to).count())
                             .unwrap_or(i64::MAX)
@@ -2003,6 +2057,7 @@ impl<'p> Run<'p, '_> {
         compare: crate::vocab::Compare,
         bound: i64,
         what: &str,
+        words: bool,
         value: impl Fn(NaiveDate, NaiveDate) -> i64,
     ) -> (Truth, Option<String>) {
         let last_day = self.as_of;
@@ -2051,7 +2106,7 @@ impl<'p> Run<'p, '_> {
         match best {
             Some((v, from, to)) => (
                 Truth::from_bool(compare.holds(v, bound)),
-                Some(format!("{v} {what} from {from} to {to}")),
+                words.then(|| format!("{v} {what} from {from} to {to}")),
             ),
             None => (Truth::False, None),
         }

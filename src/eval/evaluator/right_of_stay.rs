@@ -17,6 +17,10 @@ use crate::vocab::Compare;
 /// The reason of a basis whose `at_entry` is a set the citizenship is never in.
 const NOT_CITIZEN: &str = "not a citizen of the set";
 
+/// The `at_entry` conditions judged so far for one stay: they are judged on its entry day,
+/// so their truth does not change from one day of the stay to the next.
+type EntryTruths<'r> = Vec<(&'r Basis, bool)>;
+
 /// Whether one day of a stay is covered.
 enum Cover {
     Yes,
@@ -44,6 +48,7 @@ impl Run<'_, '_> {
             let Some(first) = stay.start.or(stay.end) else {
                 continue;
             };
+            let mut at_entry: EntryTruths<'_> = Vec::new();
             let last = stay.end.unwrap_or(self.as_of).min(self.as_of);
             let mut day = first;
             let mut covered_before = false;
@@ -76,7 +81,7 @@ impl Run<'_, '_> {
                     };
                     continue;
                 }
-                match self.cover(version, stay, day) {
+                match self.cover(version, stay, day, &mut at_entry) {
                     Cover::Yes => covered_before = true,
                     Cover::Unknown(fact) => {
                         unknown = unknown.or(Some(fact));
@@ -125,14 +130,15 @@ impl Run<'_, '_> {
         gap: NaiveDate,
     ) -> Option<NaiveDate> {
         let mut best: Option<NaiveDate> = None;
+        let mut at_entry: EntryTruths<'_> = Vec::new();
         for extension in &rule.extensions {
             let mut day = extension.from.max(first);
             let end = extension.to.min(gap.pred_opt()?);
             while day <= end {
                 let next = day.succ_opt()?;
                 let ended = rule.bases.iter().any(|basis| {
-                    self.basis_holds(basis, stay, day).is_ok()
-                        && self.basis_holds(basis, stay, next).is_err()
+                    self.basis_covers(basis, stay, day, &mut at_entry)
+                        && !self.basis_covers(basis, stay, next, &mut at_entry)
                 });
                 if ended {
                     best = best.max(amnesty(rule, day));
@@ -145,7 +151,55 @@ impl Run<'_, '_> {
 
     /// Whether a basis of `rule` covers `day` of `stay`. The bases that fail for the
     /// citizenship on the entry day are named together, after the others.
-    fn cover(&self, rule: &Rule, stay: &Stay, day: NaiveDate) -> Cover {
+    ///
+    /// Most days are covered: their truth is decided first, without words; the reasons
+    /// (or the fact) are worked out only for a day that no basis covers.
+    fn cover<'r>(
+        &self,
+        rule: &'r Rule,
+        stay: &Stay,
+        day: NaiveDate,
+        at_entry: &mut EntryTruths<'r>,
+    ) -> Cover {
+        if rule
+            .bases
+            .iter()
+            .any(|basis| self.basis_covers(basis, stay, day, at_entry))
+        {
+            return Cover::Yes;
+        }
+        self.uncovered(rule, stay, day)
+    }
+
+    /// Whether a basis covers the day: [`Run::basis_holds`] without the words.
+    fn basis_covers<'r>(
+        &self,
+        basis: &'r Basis,
+        stay: &Stay,
+        day: NaiveDate,
+        judged: &mut EntryTruths<'r>,
+    ) -> bool {
+        if let Some(at_entry) = &basis.at_entry {
+            let Some(entry) = stay.start else {
+                return false;
+            };
+            let holds = match judged.iter().find(|(b, _)| std::ptr::eq(*b, basis)) {
+                Some((_, holds)) => *holds,
+                None => {
+                    let holds = self.truth(at_entry, self.on(entry)) == Truth::True;
+                    judged.push((basis, holds));
+                    holds
+                }
+            };
+            if !holds {
+                return false;
+            }
+        }
+        self.truth(&basis.while_, self.on(day)) == Truth::True
+    }
+
+    /// Why no basis covers the day (each basis's reason), or the fact that would decide.
+    fn uncovered(&self, rule: &Rule, stay: &Stay, day: NaiveDate) -> Cover {
         let mut reasons = Vec::new();
         let mut not_citizen: Vec<&str> = Vec::new();
         let mut unknown = None;
