@@ -169,10 +169,15 @@ pub(crate) fn validate_person(person: &Person) -> Result<(), CaseError> {
 /// vocabulary in this process declares).
 pub(crate) fn check_declared(case: &Case, vocab: &Vocabulary) -> Result<(), CaseError> {
     let check = |name: &str, class: Class, segs: &dyn Fn() -> Vec<Seg>| {
-        let names = class_names(vocab, class);
-        if names.contains(&name) {
+        let declared = match class {
+            Class::Event => vocab.event(name).is_some(),
+            Class::Document => vocab.document(name).is_some(),
+            Class::Purpose => vocab.purpose(name).is_some(),
+        };
+        if declared {
             return Ok(());
         }
+        let names = class_names(vocab, class);
         let (message, help) = not_one_of(name, class_what(class), &names);
         Err(CaseError::new(
             CaseErrorKind::UnknownValue,

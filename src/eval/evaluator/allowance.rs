@@ -167,6 +167,9 @@ impl<'p> Run<'p, '_> {
             .stay_containing(as_of)
             .and_then(|s| s.end)
             .map_or(as_of, |end| end.max(as_of));
+        if let Some(found) = self.next_full_entry_counted(start, days, window, full) {
+            return found;
+        }
         // After `window` days every day counted before `start` has left the window.
         for offset in 0..=i64::from(window) {
             let day = add_days(start, offset)?;
@@ -176,6 +179,68 @@ impl<'p> Run<'p, '_> {
             }
         }
         None
+    }
+
+    /// [`Self::next_full_entry`] from the days counted once: an entry on `d` allows `full`
+    /// days when, on the last day `d + full - 1` of that stay, the days of the window
+    /// before `d` and the stay's own days are at most `days`. (On each earlier day of the
+    /// stay there are no more: one more day of the stay adds one, and the window gives
+    /// back at most one.) Each day's count is taken once, from the window before `start`
+    /// to the window after it, with the same `window_days` the walk uses; `None` when a
+    /// date is out of range or a day counts other than 0 or 1, and the walk decides.
+    fn next_full_entry_counted(
+        &self,
+        start: NaiveDate,
+        days: u32,
+        window: u32,
+        full: u32,
+    ) -> Option<Option<NaiveDate>> {
+        let w = i64::from(window);
+        // The walk stops a stay at `days + 1` days: a longer one is never allowed.
+        let stop = i64::from(full.min(days + 1)) - 1;
+        if stop + 1 < i64::from(full) {
+            return Some(None);
+        }
+        let first = add_days(start, 1 - w)?;
+        add_days(start, w)?;
+        let open_until = self.as_of;
+        // prefix[i]: the days counted from `first` to the day before `first + i`.
+        let mut prefix: Vec<i64> = Vec::with_capacity(usize::try_from(2 * w).ok()?);
+        prefix.push(0);
+        let mut total = 0;
+        for i in 0..(2 * w - 1) {
+            let day = add_days(first, i)?;
+            let counted = self.window_days(day, day, open_until);
+            if !(0..=1).contains(&counted) {
+                return None;
+            }
+            total += counted;
+            prefix.push(total);
+        }
+        // The days counted in `[a, b]` (offsets from `first`), 0 when empty.
+        let sum = |a: i64, b: i64| -> i64 {
+            if a > b {
+                return 0;
+            }
+            let at = |i: i64| {
+                usize::try_from(i)
+                    .ok()
+                    .and_then(|i| prefix.get(i).copied())
+                    .unwrap_or(0)
+            };
+            at(b + 1) - at(a)
+        };
+        for offset in 0..=w {
+            // The entry `start + offset`; its stay's last day `start + offset + stop`; that
+            // day's window from `start + offset + stop - w + 1`, of which the days before
+            // the entry were counted before it.
+            let entry = offset + w - 1;
+            let before = sum(entry + stop - w + 1, entry - 1);
+            if before + stop < i64::from(days) {
+                return Some(add_days(start, offset));
+            }
+        }
+        Some(None)
     }
 }
 
