@@ -271,6 +271,12 @@ impl Calendar {
         &self.file_name
     }
 
+    /// The same calendar read from a file of another name (a copy of the same text).
+    pub fn renamed(mut self, file_name: &str) -> Calendar {
+        self.file_name = file_name.to_string();
+        self
+    }
+
     /// The years the data file covers (`covers FIRST to LAST`). The calendar also
     /// answers for every other year from [`FIRST_COMPUTED_YEAR`] to
     /// [`LAST_COMPUTED_YEAR`] (see [`Calendar::answers_for`]).

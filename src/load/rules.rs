@@ -131,14 +131,46 @@ impl RuleSet {
 
     /// The rule set's files, compiled. The built-in rules are not parsed: their program
     /// was compiled when kzrules was built ([`embedded_program`]).
+    ///
+    /// A folder or revision whose files are the built-in ones, byte for byte (a
+    /// project's untouched copy of `rules/`; then its SHA-256 is the built-in program's
+    /// too), is not parsed either: it is the built-in program, with the folder's files
+    /// for its places.
     pub fn program(&self) -> Result<Program, RulesError> {
         if *self == RuleSet::Embedded {
             if let Some(program) = embedded_program() {
                 return Ok(program);
             }
         }
-        super::program(self.files()?).map_err(RulesError::Compile)
+        let mut files = self.files()?;
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        if same_as_embedded(&files) {
+            if let Some(mut program) = embedded_program() {
+                if let Some(calendar) = files
+                    .iter()
+                    .find(|f| f.name.ends_with(&format!(".{CALENDAR_EXTENSION}")))
+                {
+                    program.calendar = program.calendar.renamed(&calendar.name);
+                }
+                program.files = files;
+                return Ok(program);
+            }
+        }
+        super::program(files).map_err(RulesError::Compile)
     }
+}
+
+/// Whether `files` (in name order) are the built-in rule files: the same file names
+/// (without their folder) and the same texts.
+fn same_as_embedded(files: &[SourceFile]) -> bool {
+    let base = |name: &str| name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned();
+    let mut builtin = embedded();
+    builtin.sort_by(|a, b| a.name.cmp(&b.name));
+    files.len() == builtin.len()
+        && files
+            .iter()
+            .zip(&builtin)
+            .all(|(f, b)| f.text == b.text && base(&f.name) == base(&b.name))
 }
 
 /// The rule files built into the binary (a copy of `rules/`).
@@ -165,8 +197,8 @@ pub fn embedded_program() -> Option<Program> {
 
 /// Read every `*.kzr` and `*.kzcal` file of a folder (not its subfolders); a single
 /// file is read alone. Without a calendar file in the folder, the embedded calendar is
-/// added, and without a `vocabulary.kzr` the embedded vocabulary, so that a folder of
-/// rules alone can be checked.
+/// added (and the compiler gives a folder without a `vocabulary.kzr` the built-in
+/// vocabulary), so that a folder of rules alone can be checked.
 pub fn from_path(path: &Path) -> Result<Vec<SourceFile>, LoadError> {
     let shown = path.display().to_string();
     let read_error = |p: &Path, e: std::io::Error| LoadError::Read {
@@ -398,6 +430,45 @@ mod tests {
             postcard::to_allocvec(&compiled).unwrap()
         );
         assert_eq!(RuleSet::Embedded.program().unwrap().sha256, compiled.sha256);
+    }
+
+    #[test]
+    fn an_untouched_copy_of_the_rules_is_the_built_in_program_and_an_edited_one_is_compiled() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in embedded() {
+            let name = f.name.trim_start_matches("rules/");
+            std::fs::write(dir.path().join(name), f.text.as_bytes()).unwrap();
+        }
+        let copy = RuleSet::Path(dir.path().to_path_buf());
+        let files = copy.files().unwrap();
+        let compiled = crate::compile::compile(files.clone()).unwrap().program;
+        let program = copy.program().unwrap();
+        assert_eq!(program.sha256, compiled.sha256);
+        // Every field, the calendar's file name and the files included.
+        assert_eq!(format!("{program:?}"), format!("{compiled:?}"));
+        assert_eq!(
+            postcard::to_allocvec(&program).unwrap(),
+            postcard::to_allocvec(&compiled).unwrap()
+        );
+        // Its places are the folder's files.
+        assert!(program.files.iter().all(|f| !f.name.starts_with("rules/")));
+        assert_eq!(program.files.len(), files.len());
+
+        // One word changed: compiled from the folder, not the built-in program.
+        let path = dir.path().join("notifications.kzr");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replacen("within 3 business_days", "within 4 business_days", 1),
+        )
+        .unwrap();
+        let edited = copy.program().unwrap();
+        assert_ne!(edited.sha256, compiled.sha256);
+        let built_in = RuleSet::Embedded.program().unwrap();
+        assert_ne!(
+            postcard::to_allocvec(&edited).unwrap(),
+            postcard::to_allocvec(&built_in).unwrap()
+        );
     }
 
     #[test]
