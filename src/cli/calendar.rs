@@ -1,16 +1,12 @@
 //! `kzrules calendar`: the business-day calendar of a rule set, listed or counted.
 
-use super::{load_program, parse_date, project, say_rules, write_stdout};
+use super::{parse_date, project_program, say_rules, write_stdout};
 use crate::load::Choice;
 
 /// `kzrules calendar YEAR` and `kzrules calendar add DATE N UNIT`.
 pub(super) fn calendar(args: &[String], choice: Choice<'_>) -> u8 {
-    let project = match project(choice) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let program = match load_program(&project) {
-        Ok(p) => p,
+    let (project, program) = match project_program(choice) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let code = answer(args, &program);

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{load_program, project, write_stdout_named};
+use super::{project_program, write_stdout_named};
 use crate::load::Choice;
 use crate::tools::doc::{catalog, DocFormat};
 
@@ -11,12 +11,8 @@ use crate::tools::doc::{catalog, DocFormat};
 /// read from the rule folder's `tests` (for the built-in rules, from `rules/tests` when
 /// there is one).
 pub(super) fn doc(format: DocFormat, choice: Choice<'_>) -> u8 {
-    let project = match project(choice) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let program = match load_program(&project) {
-        Ok(program) => program,
+    let (project, program) = match project_program(choice) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let dir = project.rules_folder().unwrap_or_else(|| Path::new("rules"));

@@ -5,7 +5,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 
-use super::{load_program, project, say_rules, write_stdout};
+use super::{project_program, say_rules, write_stdout};
 use crate::case::read_case;
 use crate::eval::{evaluate_with, judging_day, Options};
 use crate::load::Choice;
@@ -30,12 +30,8 @@ pub(super) fn explain(
     as_of: Option<NaiveDate>,
     format: ExplainFormat,
 ) -> u8 {
-    let project = match project(choice) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let program = match load_program(&project) {
-        Ok(p) => p,
+    let (project, program) = match project_program(choice) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     if let Some(id) = rule {

@@ -359,6 +359,13 @@ fn load_program(project: &Project) -> Result<Program, u8> {
     project.rules.program().map_err(report_rules_error)
 }
 
+/// The project a command uses and its rules, compiled. Errors go to stderr.
+fn project_program(choice: Choice<'_>) -> Result<(Project, Program), u8> {
+    let project = project(choice)?;
+    let program = load_program(&project)?;
+    Ok((project, program))
+}
+
 /// Say on standard error which rule set the command used:
 /// `rules: rules (found from the current folder upward), sha256 ...`; nothing when the
 /// reader of standard output went away (`| head`) or under `--message-format short`.

@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 
-use super::{load_program, project, write_stdout};
+use super::{project_program, write_stdout};
 use crate::case::parse_case;
 use crate::eval::judging_day;
 use crate::load::Choice;
@@ -65,12 +65,8 @@ pub(super) fn plan_command(
     as_of: Option<NaiveDate>,
     format: PlanFormat,
 ) -> u8 {
-    let project = match project(choice) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let program = match load_program(&project) {
-        Ok(p) => p,
+    let (_, program) = match project_program(choice) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let (parsed, input) = match super::read_one_case(case, |t| parse_case(t, &program.vocabulary)) {

@@ -3,7 +3,7 @@
 
 use clap::ValueEnum;
 
-use super::{load_program, project, write_stdout};
+use super::{project_program, write_stdout};
 use crate::load::Choice;
 
 /// The schemas `kzrules schema` prints.
@@ -21,12 +21,8 @@ pub enum SchemaKind {
 /// `kzrules schema`: print one of the JSON Schemas, with the names of the rule set's
 /// vocabulary (the project's rules, or `--rules DIR`).
 pub(super) fn schema(which: SchemaKind, choice: Choice<'_>) -> u8 {
-    let project = match project(choice) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let program = match load_program(&project) {
-        Ok(p) => p,
+    let (_, program) = match project_program(choice) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let mut schema = match which {

@@ -116,13 +116,6 @@ impl Vocabulary {
             .map(|e| e.term.kind)
     }
 
-    /// Whether the event kind `kind` holds `role`.
-    pub fn event_is(&self, kind: EventKind, role: EventRole) -> bool {
-        self.events
-            .iter()
-            .any(|e| e.term.kind == kind && e.roles.contains(&role))
-    }
-
     /// The document kinds that hold `role`.
     pub fn documents_with(&self, role: DocumentRole) -> impl Iterator<Item = DocumentKind> + '_ {
         self.documents
