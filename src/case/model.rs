@@ -256,7 +256,7 @@ pub(crate) fn de_declared<'de, D: Deserializer<'de>, K: Declared>(d: D) -> Resul
 pub(crate) fn de_opt_declared<'de, D: Deserializer<'de>, K: Declared>(
     d: D,
 ) -> Result<Option<K>, D::Error> {
-    d.deserialize_option(OptionalName(std::marker::PhantomData))
+    d.deserialize_option(Optional(KnownName::<K>(std::marker::PhantomData)))
 }
 
 /// Reads a declared name without copying it.
@@ -271,29 +271,6 @@ impl<K: Declared> serde::de::Visitor<'_> for KnownName<K> {
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<K, E> {
         K::known(v).ok_or_else(|| E::custom(format_args!("unknown {}", K::WHAT)))
-    }
-}
-
-/// Reads an optional declared name.
-struct OptionalName<K>(std::marker::PhantomData<K>);
-
-impl<'de, K: Declared> serde::de::Visitor<'de> for OptionalName<K> {
-    type Value = Option<K>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} or null", article(K::WHAT), K::WHAT)
-    }
-
-    fn visit_none<E: serde::de::Error>(self) -> Result<Option<K>, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Option<K>, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<K>, D::Error> {
-        de_declared(d).map(Some)
     }
 }
 
@@ -314,14 +291,16 @@ impl serde::de::Visitor<'_> for DateVisitor {
     }
 }
 
-/// An optional date: `null` or absent is `None`, else as [`de_date`].
-struct OptDateVisitor;
+/// An optional value written as a string: `null` or absent is `None`, else the string as
+/// the visitor `V` reads it (a date, a declared name).
+struct Optional<V>(V);
 
-impl<'de> serde::de::Visitor<'de> for OptDateVisitor {
-    type Value = Option<NaiveDate>;
+impl<'de, V: serde::de::Visitor<'de>> serde::de::Visitor<'de> for Optional<V> {
+    type Value = Option<V::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("option")
+        self.0.expecting(f)?;
+        f.write_str(" or null")
     }
 
     fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
@@ -333,7 +312,7 @@ impl<'de> serde::de::Visitor<'de> for OptDateVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        de_date(d).map(Some)
+        d.deserialize_str(self.0).map(Some)
     }
 }
 
@@ -342,5 +321,5 @@ pub(crate) fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::E
 }
 
 pub(crate) fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-    d.deserialize_option(OptDateVisitor)
+    d.deserialize_option(Optional(DateVisitor))
 }
