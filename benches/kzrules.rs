@@ -24,9 +24,7 @@
 
 use std::hint::black_box;
 use std::path::Path;
-use std::process::Command;
 
-use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use kzrules::case::{read_case, Facts};
 use kzrules::compile::compile;
@@ -34,45 +32,9 @@ use kzrules::eval::{evaluate_with, Options};
 use kzrules::ir::Program;
 use rayon::prelude::*;
 
-const BATCH: usize = 1000;
-
-/// The case lines the batch benchmarks run over.
-fn case_lines() -> Vec<String> {
-    let text = match std::env::var_os("KZRULES_BENCH_CASES") {
-        Some(path) => std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read `{}`: {e}", Path::new(&path).display())),
-        None => {
-            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/gen_cases.py");
-            let out = Command::new("python3")
-                .arg(&script)
-                .args(["-n", &BATCH.to_string(), "--seed", "1"])
-                .output()
-                .unwrap_or_else(|e| {
-                    panic!("cannot run `python3 {}`: {e}; set KZRULES_BENCH_CASES to a JSON Lines file", script.display())
-                });
-            assert!(
-                out.status.success(),
-                "gen_cases.py failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8(out.stdout).expect("gen_cases.py prints UTF-8")
-        }
-    };
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-fn program() -> Program {
-    compile(kzrules::load::rules::embedded())
-        .expect("the embedded rules compile")
-        .program
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2024, 6, 1).expect("a date")
-}
+#[path = "common/mod.rs"]
+mod common;
+use common::{case_lines, program, today};
 
 /// One line end to end, as `kzrules check --format json -` does it: the result's JSON
 /// line, or the error's code.

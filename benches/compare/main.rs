@@ -31,64 +31,29 @@
     clippy::indexing_slicing
 )]
 
+#[path = "../common/mod.rs"]
+mod common;
 mod handwritten;
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::io::{BufRead, Write};
-use std::path::Path;
-use std::process::Command;
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, Criterion, Throughput};
 use kzrules::case::{read_case, Facts};
-use kzrules::compile::compile;
 use kzrules::eval::{evaluate_with, Options};
 use kzrules::ir::Program;
 
+use common::{case_lines, program, today};
 use handwritten::BusinessDays;
 
 /// The rules the hand-written evaluator implements.
 const RULES: [&str; 2] = ["arrival_notification", "temporary_residence_permit"];
 
-const BATCH: usize = 1000;
-
-fn case_lines() -> Vec<String> {
-    let text = match std::env::var_os("KZRULES_BENCH_CASES") {
-        Some(path) => std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read `{}`: {e}", Path::new(&path).display())),
-        None => {
-            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/gen_cases.py");
-            let out = Command::new("python3")
-                .arg(&script)
-                .args(["-n", &BATCH.to_string(), "--seed", "1"])
-                .output()
-                .unwrap_or_else(|e| {
-                    panic!("cannot run `python3 {}`: {e}; set KZRULES_BENCH_CASES to a JSON Lines file", script.display())
-                });
-            assert!(
-                out.status.success(),
-                "gen_cases.py failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8(out.stdout).expect("gen_cases.py prints UTF-8")
-        }
-    };
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-fn catalog() -> Program {
-    compile(kzrules::load::rules::embedded())
-        .expect("the embedded rules compile")
-        .program
-}
-
 /// The embedded program with only the two rules (every version of each) and no fees.
 fn two_rules() -> Program {
-    let mut program = catalog();
+    let mut program = program();
     program.rules.retain(|r| RULES.contains(&r.id.as_str()));
     program.fees.clear();
     assert_eq!(
@@ -101,10 +66,6 @@ fn two_rules() -> Program {
         "each of the two rules has one version"
     );
     program
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2024, 6, 1).expect("a date")
 }
 
 fn as_of(facts: &Facts) -> NaiveDate {
@@ -173,7 +134,7 @@ fn check_agreement(program: &Program, days: &BusinessDays<'_>, lines: &[String])
 }
 
 fn bench_compare(c: &mut Criterion) {
-    let full = catalog();
+    let full = program();
     let two = two_rules();
     let days = BusinessDays::new(&two.calendar);
     let lines = case_lines();
